@@ -1,0 +1,383 @@
+/*
+ * isobench-init: the C stage of the isobench engine.
+ *
+ * Why C: a JVM is multi-threaded, and a clean fork into new namespaces, a new pid namespace's /proc and
+ * setns into a mount namespace need a single-threaded process (runc's nsexec exists for the same reason).
+ * There is no policy here: Java compiles a ContainerSpec into a Plan of primitive steps; this stage runs
+ * them in order and reports the first failure as "step N (what) failed: errno text".
+ *
+ *   Java (engine)                 monitor (this binary)              container (clone of the monitor)
+ *   posix_spawn ------------------> read plan from fd 3
+ *   plan frames ... OP_END -------> open cgroup/ns/exit fds, setns
+ *                                   clone(namespaces) --------------> wait on sync pipe
+ *                                   write pid to cgroup.procs
+ *   <--------------------- ST_PID   release sync pipe --------------> unshare(cgroup), steps in order
+ *   <-------------------------------------------------------------- ST_READY  (or ST_ERROR + exit 125)
+ *   start(): byte into start fifo --------------------------------> barrier passes, close fds >= 3, exec
+ *                                   waitpid(container)
+ *   <-------------------- ST_EXIT   write exit file, exit with the container's code (128+n for a signal)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "protocol.h"
+
+#define PLAN_MAX (256 * 1024)
+#define MAX_STEPS 1024
+#define MAX_ARGS 256
+#define MAX_FDS 32
+
+struct step {
+    uint32_t op;
+    int argc;
+    char *argv[MAX_ARGS + 1];
+};
+
+static char plan_buf[PLAN_MAX];
+static struct step steps[MAX_STEPS];
+static int nsteps;
+static char *env[MAX_ARGS + 1];
+static int nenv;
+static int barrier_fd = -1;
+static volatile pid_t container_pid;
+
+static const char *op_name(uint32_t op) {
+    switch (op) {
+    case OP_CLONE: return "clone";
+    case OP_CGROUP: return "cgroup";
+    case OP_SETNS: return "setns";
+    case OP_EXIT_FILE: return "exit-file";
+    case OP_SETSID: return "setsid";
+    case OP_UNSHARE: return "unshare";
+    case OP_MOUNT: return "mount";
+    case OP_MKDIR: return "mkdir";
+    case OP_SYMLINK: return "symlink";
+    case OP_TOUCH: return "touch";
+    case OP_SETHOSTNAME: return "sethostname";
+    case OP_PIVOT_ROOT: return "pivot_root";
+    case OP_MASK: return "mask";
+    case OP_CHDIR: return "chdir";
+    case OP_DROP_BOUNDING: return "drop-bounding";
+    case OP_SET_USER: return "set-user";
+    case OP_CAPSET: return "capset";
+    case OP_NO_NEW_PRIVS: return "no_new_privs";
+    case OP_BARRIER: return "barrier";
+    case OP_ENV: return "env";
+    case OP_IFUP: return "ifup";
+    case OP_EXEC: return "exec";
+    default: return "unknown";
+    }
+}
+
+/* One frame, one write(2): frames up to PIPE_BUF never interleave between monitor and container. */
+static void send_frame(uint32_t op, const char *const *args, int n) {
+    char buf[FRAME_MAX];
+    uint32_t len = 0;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(args[i]) + 1;
+        if (8 + len + l > sizeof buf) break;
+        memcpy(buf + 8 + len, args[i], l);
+        len += l;
+    }
+    memcpy(buf, &op, 4);
+    memcpy(buf + 4, &len, 4);
+    ssize_t r;
+    do r = write(STATUS_FD, buf, 8 + len); while (r < 0 && errno == EINTR);
+}
+
+/* A message longer than a frame is marked as cut, never cut silently. */
+static void send_error(const char *fmt, ...) {
+    char msg[FRAME_MAX - 64];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof msg) strcpy(msg + sizeof msg - 7, "[cut]");
+    const char *args[] = {msg};
+    send_frame(ST_ERROR, args, 1);
+}
+
+static void send_number(uint32_t op, long a, long b, int n) {
+    char x[24], y[24];
+    snprintf(x, sizeof x, "%ld", a);
+    snprintf(y, sizeof y, "%ld", b);
+    const char *args[] = {x, y};
+    send_frame(op, args, n);
+}
+
+static int read_full(int fd, void *buf, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        got += r;
+    }
+    return 0;
+}
+
+static void read_plan(void) {
+    size_t used = 0;
+    for (;;) {
+        uint32_t hdr[2];
+        if (read_full(PLAN_FD, hdr, sizeof hdr) < 0) { send_error("plan: truncated before end frame"); _exit(EXIT_SETUP_FAILED); }
+        if (hdr[0] == OP_END) return;
+        if (nsteps == MAX_STEPS || hdr[1] > PLAN_MAX - used) {
+            send_error("plan: frame %d (op %u, %u bytes) exceeds the stage's limits", nsteps, hdr[0], hdr[1]);
+            _exit(EXIT_SETUP_FAILED);
+        }
+        char *p = plan_buf + used;
+        if (hdr[1] > 0 && (read_full(PLAN_FD, p, hdr[1]) < 0 || p[hdr[1] - 1] != '\0')) { send_error("plan: bad frame %d", nsteps); _exit(EXIT_SETUP_FAILED); }
+        used += hdr[1];
+        struct step *s = &steps[nsteps++];
+        s->op = hdr[0];
+        for (char *q = p; q < p + hdr[1] && s->argc < MAX_ARGS; q += strlen(q) + 1) s->argv[s->argc++] = q;
+        s->argv[s->argc] = NULL;
+    }
+}
+
+static _Noreturn void fail_step(int i, int err) {
+    struct step *s = &steps[i];
+    send_error("step %d (%s %s) failed: %s", i, op_name(s->op), s->argc ? s->argv[0] : "", strerror(err));
+    _exit(EXIT_SETUP_FAILED);
+}
+
+static unsigned long num(const char *s) { return strtoul(s, NULL, 10); }
+
+static int do_pivot_root(const char *newroot) {
+    /* pivot_root(".", ".") stacks the old root on top of the new one; making it a slave first keeps the
+     * lazy unmount below from propagating back into the host's mount namespace. */
+    if (chdir(newroot) < 0 || syscall(SYS_pivot_root, ".", ".") < 0) return -1;
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0) return -1;
+    return chdir("/");
+}
+
+static int do_mask(const char *path) {
+    struct stat st;
+    if (stat(path, &st) < 0) return errno == ENOENT ? 0 : -1;
+    if (S_ISDIR(st.st_mode)) return mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    return mount("/dev/null", path, NULL, MS_BIND, NULL);
+}
+
+static int do_set_user(struct step *s) {
+    gid_t groups[MAX_ARGS];
+    int n = 0;
+    for (int i = 2; i < s->argc; i++) groups[n++] = num(s->argv[i]);
+    if (setgroups(n, groups) < 0 || setresgid(num(s->argv[1]), num(s->argv[1]), num(s->argv[1])) < 0) return -1;
+    return setresuid(num(s->argv[0]), num(s->argv[0]), num(s->argv[0]));
+}
+
+static int do_capset(unsigned long long mask) {
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    for (int i = 0; i < 2; i++) {
+        uint32_t w = (uint32_t)(mask >> (32 * i));
+        data[i].effective = data[i].permitted = data[i].inheritable = w;
+    }
+    return syscall(SYS_capset, &hdr, data);
+}
+
+static int do_drop_bounding(unsigned long long keep) {
+    for (int cap = 0; cap < 64; cap++) {
+        if (keep & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) return errno == EINVAL ? 0 : -1;
+    }
+    return 0;
+}
+
+static int do_ifup(const char *name) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    int r = ioctl(fd, SIOCGIFFLAGS, &ifr);
+    if (r == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        r = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+/* Finds the command the way execvp would, but before the start barrier, so a missing command fails create. */
+static int resolve(const char *cmd, char *out, size_t n) {
+    if (strchr(cmd, '/')) {
+        snprintf(out, n, "%s", cmd);
+        return access(out, X_OK);
+    }
+    const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (int i = 0; i < nenv; i++)
+        if (strncmp(env[i], "PATH=", 5) == 0) path = env[i] + 5;
+    int err = ENOENT;
+    for (const char *p = path; *p;) {
+        const char *end = strchrnul(p, ':');
+        snprintf(out, n, "%.*s/%s", (int)(end - p), p, cmd);
+        if (access(out, X_OK) == 0) return 0;
+        if (errno != ENOENT) err = errno;
+        p = *end ? end + 1 : end;
+    }
+    errno = err;
+    return -1;
+}
+
+static _Noreturn void exec_command(int i) {
+    struct step *s = &steps[i];
+    char path[4096];
+    if (resolve(s->argv[0], path, sizeof path) < 0) {
+        int err = errno;
+        send_error("step %d (exec %s) failed: %s", i, s->argv[0],
+                   err == ENOENT ? "executable file not found in the container (check the command and PATH)" : strerror(err));
+        _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+    }
+    /* Credentials were changed by the steps before this one, which clears the parent-death signal. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    send_frame(ST_READY, NULL, 0);
+    if (barrier_fd >= 0) {
+        char c;
+        ssize_t r;
+        do r = read(barrier_fd, &c, 1); while (r < 0 && errno == EINTR);
+        if (r != 1) _exit(EXIT_SETUP_FAILED);
+    }
+    /* Nothing of the engine's reaches the workload: no plan, status or barrier fd, no inherited fd. */
+    syscall(SYS_close_range, 3, ~0U, 0);
+    env[nenv] = NULL;
+    execve(path, s->argv, env);
+    int err = errno;
+    dprintf(2, "isobench-init: exec %s: %s\n", path, strerror(err));
+    _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}
+
+static _Noreturn void run_container(int syncfd) {
+    char c;
+    if (read_full(syncfd, &c, 1) < 0) _exit(EXIT_SETUP_FAILED); /* the monitor failed before releasing us */
+    close(syncfd);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a killed monitor takes its container along */
+    for (int i = 0; i < nsteps; i++) {
+        struct step *s = &steps[i];
+        int r = 0;
+        switch (s->op) {
+        case OP_CLONE: case OP_CGROUP: case OP_SETNS: case OP_EXIT_FILE: case OP_SETSID: continue;
+        case OP_UNSHARE: r = unshare(num(s->argv[0])); break;
+        case OP_MOUNT: {
+            r = mount(*s->argv[0] ? s->argv[0] : NULL, s->argv[1], *s->argv[2] ? s->argv[2] : NULL,
+                      num(s->argv[3]), *s->argv[4] ? s->argv[4] : NULL);
+            if (r < 0 && errno == ENOENT && num(s->argv[5])) r = 0; /* optional mount whose target is absent */
+            break;
+        }
+        case OP_MKDIR: r = mkdir(s->argv[0], num(s->argv[1])); if (r < 0 && errno == EEXIST) r = 0; break;
+        case OP_SYMLINK: r = symlink(s->argv[0], s->argv[1]); if (r < 0 && errno == EEXIST) r = 0; break;
+        case OP_TOUCH: r = open(s->argv[0], O_CREAT | O_WRONLY | O_CLOEXEC, 0644); if (r >= 0) r = close(r); break;
+        case OP_SETHOSTNAME: r = sethostname(s->argv[0], strlen(s->argv[0])); break;
+        case OP_PIVOT_ROOT: r = do_pivot_root(s->argv[0]); break;
+        case OP_MASK: r = do_mask(s->argv[0]); break;
+        case OP_CHDIR: r = chdir(s->argv[0]); break;
+        case OP_DROP_BOUNDING: r = do_drop_bounding(strtoull(s->argv[0], NULL, 10)); break;
+        case OP_SET_USER: r = do_set_user(s); break;
+        case OP_CAPSET: r = do_capset(strtoull(s->argv[0], NULL, 10)); break;
+        case OP_NO_NEW_PRIVS: r = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); break;
+        case OP_BARRIER: r = barrier_fd = open(s->argv[0], O_RDWR | O_CLOEXEC); break;
+        case OP_ENV: if (nenv < MAX_ARGS) env[nenv++] = s->argv[0]; break;
+        case OP_IFUP: r = do_ifup(s->argv[0]); break;
+        case OP_EXEC: exec_command(i);
+        default: errno = EINVAL; r = -1;
+        }
+        if (r < 0) fail_step(i, errno);
+    }
+    send_error("plan: no exec step");
+    _exit(EXIT_SETUP_FAILED);
+}
+
+static void forward_signal(int sig) {
+    if (container_pid > 0) kill(container_pid, sig);
+}
+
+/* The exit file is written next to the state, so a CLI that did not start the container can read it. */
+static void write_exit_file(int dirfd, int code, int sig) {
+    if (dirfd < 0) return;
+    int fd = openat(dirfd, "exit.tmp", O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    dprintf(fd, "%d %d\n", code, sig);
+    fsync(fd);
+    close(fd);
+    renameat(dirfd, "exit.tmp", dirfd, "exit");
+}
+
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);
+    syscall(SYS_close_range, STATUS_FD + 1, ~0U, 0);
+    read_plan();
+    close(PLAN_FD);
+
+    unsigned long flags = 0;
+    int cgroup_fds[MAX_FDS], ncg = 0, ns_fds[MAX_FDS], nns = 0, exit_dir = -1;
+    /* Everything is opened before any setns: after joining a mount namespace, host paths are gone. */
+    for (int i = 0; i < nsteps; i++) {
+        struct step *s = &steps[i];
+        int fd = 0;
+        if (s->op == OP_CLONE) flags = num(s->argv[0]);
+        else if (s->op == OP_SETSID && setsid() < 0) fail_step(i, errno);
+        else if (s->op == OP_CGROUP && ncg < MAX_FDS) fd = cgroup_fds[ncg++] = open(s->argv[0], O_WRONLY | O_CLOEXEC);
+        else if (s->op == OP_SETNS && nns < MAX_FDS) fd = ns_fds[nns++] = open(s->argv[0], O_RDONLY | O_CLOEXEC);
+        else if (s->op == OP_EXIT_FILE) fd = exit_dir = open(s->argv[0], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (fd < 0) fail_step(i, errno);
+    }
+    for (int i = 0, k = 0; i < nsteps; i++)
+        if (steps[i].op == OP_SETNS && setns(ns_fds[k++], 0) < 0) fail_step(i, errno);
+
+    int sync[2];
+    if (pipe2(sync, O_CLOEXEC) < 0) { send_error("monitor: pipe: %s", strerror(errno)); _exit(EXIT_SETUP_FAILED); }
+    pid_t pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid < 0) { send_error("monitor: clone into new namespaces: %s", strerror(errno)); _exit(EXIT_SETUP_FAILED); }
+    if (pid == 0) {
+        close(sync[1]);
+        run_container(sync[0]);
+    }
+    close(sync[0]);
+    container_pid = pid;
+    for (int i = 0; i < ncg; i++) {
+        if (dprintf(cgroup_fds[i], "%d\n", pid) < 0) {
+            send_error("monitor: adding pid %d to its cgroup: %s", pid, strerror(errno));
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            _exit(EXIT_SETUP_FAILED);
+        }
+        close(cgroup_fds[i]);
+    }
+    send_number(ST_PID, pid, 0, 1);
+    struct sigaction sa = {.sa_handler = forward_signal};
+    int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
+    if (write(sync[1], "g", 1) != 1) _exit(EXIT_SETUP_FAILED);
+    close(sync[1]);
+
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) _exit(EXIT_SETUP_FAILED);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    write_exit_file(exit_dir, code, sig);
+    send_number(ST_EXIT, code, sig, 2);
+    _exit(code);
+}

@@ -1,0 +1,185 @@
+/*
+ * probe: the static workload and checker binary. The same binary runs on the host, in every engine and in
+ * every peer, so differences in what it measures come from the environment, not the code.
+ * Usage: probe SUBCOMMAND [ARGS]; "probe help" lists them. Output is plain text, one fact a line.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int fail(const char *what, const char *arg) {
+    fprintf(stderr, "probe: %s %s: %s\n", what, arg ? arg : "", strerror(errno));
+    return 1;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long arg_long(int argc, char **argv, int i, long dflt) { return argc > i ? strtol(argv[i], NULL, 10) : dflt; }
+
+/* Burns CPU for N seconds of wall time and reports the CPU time this process received. */
+static int cmd_spin(int argc, char **argv) {
+    double secs = argc > 2 ? strtod(argv[2], NULL) : 1.0, start = now_s();
+    volatile unsigned long x = 0;
+    while (now_s() - start < secs)
+        for (int i = 0; i < 100000; i++) x += i;
+    struct timespec cpu;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    printf("wall_s %.3f\ncpu_s %.3f\n", now_s() - start, cpu.tv_sec + cpu.tv_nsec / 1e9);
+    return 0;
+}
+
+static int cmd_cat(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail("open", path);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        if (write(1, buf, n) != n) return fail("write", "stdout");
+    close(fd);
+    return n < 0 ? fail("read", path) : 0;
+}
+
+static int cmd_write(const char *path, const char *text) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return fail("open", path);
+    ssize_t n = write(fd, text, strlen(text));
+    if (n < 0) return fail("write", path);
+    return close(fd) < 0 ? fail("close", path) : 0;
+}
+
+static int cmd_ls(const char *path) {
+    DIR *d = opendir(path);
+    if (!d) return fail("opendir", path);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) printf("%s\n", e->d_name);
+    closedir(d);
+    return 0;
+}
+
+/* Lists the processes this pid namespace shows: the numeric entries of /proc. */
+static int cmd_ps(void) {
+    DIR *d = opendir("/proc");
+    if (!d) return fail("opendir", "/proc");
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] >= '0' && e->d_name[0] <= '9') printf("%s\n", e->d_name);
+    closedir(d);
+    return 0;
+}
+
+/* Prints the target of every open fd: what the container inherited. */
+static int cmd_fds(void) {
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return fail("opendir", "/proc/self/fd");
+    int self = dirfd(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' || atoi(e->d_name) == self) continue;
+        char link[300], target[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        target[n < 0 ? 0 : n] = '\0';
+        printf("%s %s\n", e->d_name, target);
+    }
+    closedir(d);
+    return 0;
+}
+
+/* Allocates and touches N MiB, one MiB at a time, printing progress so an OOM kill shows how far it got. */
+static int cmd_alloc(long mib) {
+    for (long i = 0; i < mib; i++) {
+        char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return fail("mmap", NULL);
+        memset(p, 1, 1 << 20);
+        printf("allocated_mib %ld\n", i + 1);
+        fflush(stdout);
+    }
+    return 0;
+}
+
+/* Forks N children that wait; prints how many forks succeeded before the first failure. */
+static int cmd_forks(long n) {
+    long ok = 0;
+    for (; ok < n; ok++) {
+        pid_t p = fork();
+        if (p < 0) break;
+        if (p == 0) { pause(); _exit(0); }
+    }
+    printf("forks_ok %ld\n", ok);
+    fflush(stdout);
+    kill(0, SIGKILL);
+    return 0;
+}
+
+/* N getpid syscalls in a tight loop: the floor without JVM or FFI. */
+static int cmd_syscalls(long n) {
+    double start = now_s();
+    for (long i = 0; i < n; i++) syscall(SYS_getpid);
+    printf("ns_per_op %.1f\n", (now_s() - start) * 1e9 / (n ? n : 1));
+    return 0;
+}
+
+static int cmd_stat(const char *path) {
+    struct stat st;
+    if (lstat(path, &st) < 0) return fail("stat", path);
+    printf("mode %o\nuid %u\ngid %u\nsize %lld\ndev %lu\nino %lu\n", st.st_mode, st.st_uid, st.st_gid,
+           (long long)st.st_size, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+    return 0;
+}
+
+static const char *usage =
+    "usage: probe COMMAND [ARGS]\n"
+    "  true | false | exit N | sleep SECONDS | spin SECONDS | kill-self SIGNAL\n"
+    "  hostname | pid | ppid | id | cwd | env | ps | fds | mounts | status\n"
+    "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | mount-tmpfs PATH | chroot DIR\n"
+    "  alloc MIB | forks N | syscalls N | echo ARGS...\n";
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fputs(usage, stderr); return 2; }
+    const char *c = argv[1], *a = argc > 2 ? argv[2] : NULL, *b = argc > 3 ? argv[3] : "";
+    if (!strcmp(c, "true")) return 0;
+    if (!strcmp(c, "false")) return 1;
+    if (!strcmp(c, "exit")) return (int)arg_long(argc, argv, 2, 0);
+    if (!strcmp(c, "sleep")) { struct timespec t = {arg_long(argc, argv, 2, 1), 0}; nanosleep(&t, NULL); return 0; }
+    if (!strcmp(c, "spin")) return cmd_spin(argc, argv);
+    if (!strcmp(c, "kill-self")) { kill(getpid(), (int)arg_long(argc, argv, 2, SIGKILL)); pause(); return 0; }
+    if (!strcmp(c, "hostname")) { char h[256] = ""; gethostname(h, sizeof h - 1); printf("%s\n", h); return 0; }
+    if (!strcmp(c, "pid")) { printf("%d\n", getpid()); return 0; }
+    if (!strcmp(c, "ppid")) { printf("%d\n", getppid()); return 0; }
+    if (!strcmp(c, "id")) { printf("uid %u\ngid %u\neuid %u\n", getuid(), getgid(), geteuid()); return 0; }
+    if (!strcmp(c, "cwd")) { char d[4096]; if (!getcwd(d, sizeof d)) return fail("getcwd", NULL); printf("%s\n", d); return 0; }
+    if (!strcmp(c, "env")) { for (char **e = environ; *e; e++) printf("%s\n", *e); return 0; }
+    if (!strcmp(c, "ps")) return cmd_ps();
+    if (!strcmp(c, "fds")) return cmd_fds();
+    if (!strcmp(c, "mounts")) return cmd_cat("/proc/self/mountinfo");
+    if (!strcmp(c, "status")) return cmd_cat("/proc/self/status");
+    if (!strcmp(c, "echo")) { for (int i = 2; i < argc; i++) printf("%s%s", argv[i], i + 1 < argc ? " " : "\n"); return 0; }
+    if (a && !strcmp(c, "cat")) return cmd_cat(a);
+    if (a && !strcmp(c, "write")) return cmd_write(a, b);
+    if (a && !strcmp(c, "ls")) return cmd_ls(a);
+    if (a && !strcmp(c, "stat")) return cmd_stat(a);
+    if (a && !strcmp(c, "mkdir")) return mkdir(a, 0755) < 0 ? fail("mkdir", a) : 0;
+    if (a && !strcmp(c, "mount-tmpfs")) return mount("tmpfs", a, "tmpfs", 0, NULL) < 0 ? fail("mount", a) : 0;
+    if (a && !strcmp(c, "chroot")) return chroot(a) < 0 ? fail("chroot", a) : 0;
+    if (a && !strcmp(c, "alloc")) return cmd_alloc(atol(a));
+    if (a && !strcmp(c, "forks")) return cmd_forks(atol(a));
+    if (a && !strcmp(c, "syscalls")) return cmd_syscalls(atol(a));
+    fputs(usage, stderr);
+    return 2;
+}

@@ -1,0 +1,50 @@
+/*
+ * The one framing between the Java side and isobench-init, for plan, status and error frames alike:
+ *   u32 op (host byte order) | u32 length | length bytes of NUL-terminated string arguments
+ * Numbers travel as decimal text. The Java enum dev.isobench.engine.runtime.Op holds the same codes;
+ * ProtocolAgreementTest fails the build when the two disagree.
+ */
+#ifndef ISOBENCH_PROTOCOL_H
+#define ISOBENCH_PROTOCOL_H
+
+#define PLAN_FD 3
+#define STATUS_FD 4
+#define FRAME_MAX 4096
+
+/* Plan frames, read by the monitor (the process Java spawns). */
+#define OP_CLONE 1
+#define OP_CGROUP 2
+#define OP_SETNS 3
+#define OP_EXIT_FILE 4
+#define OP_SETSID 5
+/* Plan frames, run in order by the container's first process. */
+#define OP_UNSHARE 10
+#define OP_MOUNT 11
+#define OP_MKDIR 12
+#define OP_SYMLINK 13
+#define OP_TOUCH 14
+#define OP_SETHOSTNAME 15
+#define OP_PIVOT_ROOT 16
+#define OP_MASK 17
+#define OP_CHDIR 18
+#define OP_DROP_BOUNDING 19
+#define OP_SET_USER 20
+#define OP_CAPSET 21
+#define OP_NO_NEW_PRIVS 22
+#define OP_BARRIER 23
+#define OP_ENV 24
+#define OP_IFUP 25
+#define OP_EXEC 26
+#define OP_END 99
+/* Status frames, written back to Java. */
+#define ST_PID 100
+#define ST_READY 101
+#define ST_ERROR 102
+#define ST_EXIT 103
+
+/* Exit codes of the stage itself, as docker uses them. */
+#define EXIT_SETUP_FAILED 125
+#define EXIT_NOT_EXECUTABLE 126
+#define EXIT_NOT_FOUND 127
+
+#endif

@@ -1,0 +1,112 @@
+package dev.isobench.engine;
+
+import dev.isobench.engine.cgroup.CgroupDriver;
+import dev.isobench.engine.cgroup.CgroupDrivers;
+import dev.isobench.engine.image.BuiltinImages;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.runtime.ContainerDir;
+import dev.isobench.engine.runtime.Creator;
+import dev.isobench.engine.runtime.GarbageCollector;
+import dev.isobench.engine.runtime.Host;
+import dev.isobench.engine.runtime.NativeBinaries;
+import dev.isobench.engine.runtime.StateStore;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.sys.Native;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The engine's front door: {@code Engine.open(root).create(spec)}. Everything the engine makes lives under
+ * its root directory, under {@code isobench/} in each cgroup hierarchy, and in namespaces that die with
+ * their containers.
+ */
+public final class Engine {
+    public static final Path DEFAULT_ROOT = Path.of("/var/lib/isobench");
+
+    private final Path root;
+    private final Host host;
+
+    private Engine(Path root, Host host) {
+        this.root = root;
+        this.host = host;
+    }
+
+    /** Opens the engine at a root directory with the cgroup driver this host has. */
+    public static Engine open(Path root) {
+        return open(root, CgroupDrivers.detect());
+    }
+
+    public static Engine open(Path root, CgroupDriver cgroups) {
+        Path abs = root.toAbsolutePath().normalize();
+        NativeBinaries binaries = NativeBinaries.unpack(abs);
+        return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, new BuiltinImages(abs, binaries)));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public CgroupDriver cgroups() {
+        return host.cgroups();
+    }
+
+    public NativeBinaries binaries() {
+        return host.binaries();
+    }
+
+    public BuiltinImages images() {
+        return host.images();
+    }
+
+    /** Creates a container that waits at its start barrier; {@link Container#start()} lets it run. */
+    public Container create(ContainerSpec spec) {
+        requireRoot();
+        return new Creator(host).create(spec);
+    }
+
+    /** Creates and starts in one call. */
+    public Container run(ContainerSpec spec) {
+        Container c = create(spec);
+        try {
+            c.start();
+        } catch (RuntimeException e) {
+            c.delete();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Finds a container by name, id or unique id prefix. */
+    public Optional<Container> find(String ref) {
+        return host.store().find(ref).flatMap(this::load);
+    }
+
+    public Container get(String ref) {
+        return find(ref).orElseThrow(() -> new EngineException("no such container: " + ref + " (isobench ctr ps -a lists them)"));
+    }
+
+    public List<Container> list() {
+        List<Container> all = new ArrayList<>();
+        for (ContainerDir d : host.store().list()) load(d).ifPresent(all::add);
+        return all;
+    }
+
+    /** Removes leftovers of crashed runs (or, with {@code all}, every container) and returns what it did. */
+    public GarbageCollector.Report gc(boolean all) {
+        requireRoot();
+        return new GarbageCollector(host).collect(all);
+    }
+
+    private Optional<Container> load(ContainerDir d) {
+        return host.store().read(d).map(r -> Container.load(host, d, r));
+    }
+
+    private static void requireRoot() {
+        if (!Native.isRoot()) {
+            throw new EngineException("isobench ctr needs root: namespaces, mounts and cgroups are privileged operations"
+                    + " (run it with sudo)");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.isobench.engine.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The engine's one seam to cgroups. It knows nothing about containers: it manages groups named by id,
+ * all of them under {@code isobench/} in each hierarchy, and never writes anywhere else.
+ */
+public interface CgroupDriver {
+    /** "v1", "v2" or "none", for manifests and error messages. */
+    String version();
+
+    /** Creates the group; fails if the host cannot hold it. */
+    void create(String id);
+
+    /** The cgroup.procs files that a process must be written into to join the group (one per hierarchy). */
+    List<Path> procsFiles(String id);
+
+    /** Pids currently in the group, in any of its hierarchies. */
+    List<Integer> pids(String id);
+
+    /** Kills what is still inside, waits for it, and removes the group. Missing groups are fine. */
+    void destroy(String id);
+
+    /** Ids of the groups that exist under isobench/ now. */
+    List<String> list();
+}

@@ -1,0 +1,102 @@
+package dev.isobench.engine.cgroup;
+
+import dev.isobench.engine.EngineException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Reads and writes cgroup files in one place; every error names the file and the value. */
+final class CgroupFiles {
+    static final String PARENT = "isobench";
+
+    private CgroupFiles() {}
+
+    static void write(Path file, String value) {
+        try {
+            Files.writeString(file, value);
+        } catch (IOException e) {
+            throw new EngineException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new EngineException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void mkdir(Path dir) {
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another engine made it first: fine
+        } catch (IOException e) {
+            throw new EngineException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<Integer> pids(Path dir) {
+        List<Integer> pids = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                if (!line.isBlank()) pids.add(Integer.parseInt(line.trim()));
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new EngineException("cannot read " + dir.resolve("cgroup.procs") + ": " + e.getMessage(), e);
+        }
+        return pids;
+    }
+
+    /** Names of the child groups of a directory; an absent directory has none. */
+    static Set<String> children(Path dir) {
+        Set<String> names = new LinkedHashSet<>();
+        if (!Files.isDirectory(dir)) return names;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path p : s) names.add(p.getFileName().toString());
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    /**
+     * Removes a group directory: kills what is still inside (a process can be between exit and release),
+     * then rmdir, retrying while the kernel still counts it busy.
+     */
+    static void remove(Path dir, Runnable killAll) {
+        for (int attempt = 0; Files.exists(dir); attempt++) {
+            killAll.run();
+            try {
+                Files.delete(dir);
+                return;
+            } catch (NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                if (attempt >= 200) {
+                    throw new EngineException("cannot remove cgroup " + dir + " (still holds pids " + pids(dir) + "): " + e.getMessage(), e);
+                }
+                sleep(attempt < 20 ? 1 : 10);
+            }
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while removing a cgroup", e);
+        }
+    }
+}

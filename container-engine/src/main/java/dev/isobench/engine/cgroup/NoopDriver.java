@@ -1,0 +1,33 @@
+package dev.isobench.engine.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** No cgroups at all: the "namespaces only" baseline, and hosts without a usable hierarchy. */
+public final class NoopDriver implements CgroupDriver {
+    @Override
+    public String version() {
+        return "none";
+    }
+
+    @Override
+    public void create(String id) {}
+
+    @Override
+    public List<Path> procsFiles(String id) {
+        return List.of();
+    }
+
+    @Override
+    public List<Integer> pids(String id) {
+        return List.of();
+    }
+
+    @Override
+    public void destroy(String id) {}
+
+    @Override
+    public List<String> list() {
+        return List.of();
+    }
+}

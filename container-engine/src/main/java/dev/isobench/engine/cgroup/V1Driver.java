@@ -1,0 +1,92 @@
+package dev.isobench.engine.cgroup;
+
+import dev.isobench.engine.sys.Native;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * cgroup v1: one directory per hierarchy, {@code <mount>/isobench/<id>}. Hierarchies that mount several
+ * controllers together (cpu,cpuacct) are used once.
+ */
+public final class V1Driver implements CgroupDriver {
+    /** The controllers the engine manages; others (devices, freezer, name=systemd) are left alone. */
+    public static final List<String> CONTROLLERS = List.of("cpu", "cpuacct", "memory", "pids", "cpuset", "blkio");
+
+    private final Map<String, Path> mounts;
+    private final List<Path> hierarchies;
+
+    /** @param mounts controller name to the mount point of its hierarchy */
+    public V1Driver(Map<String, Path> mounts) {
+        this.mounts = Map.copyOf(mounts);
+        Set<Path> unique = new LinkedHashSet<>();
+        for (String c : CONTROLLERS) {
+            if (mounts.containsKey(c)) unique.add(mounts.get(c));
+        }
+        this.hierarchies = List.copyOf(unique);
+    }
+
+    @Override
+    public String version() {
+        return "v1";
+    }
+
+    public Map<String, Path> mounts() {
+        return mounts;
+    }
+
+    @Override
+    public void create(String id) {
+        for (Path h : hierarchies) {
+            Path parent = h.resolve(CgroupFiles.PARENT);
+            CgroupFiles.mkdir(parent);
+            boolean cpuset = h.equals(mounts.get("cpuset"));
+            if (cpuset) inheritCpuset(h, parent);
+            Path group = parent.resolve(id);
+            CgroupFiles.mkdir(group);
+            if (cpuset) inheritCpuset(parent, group);
+        }
+    }
+
+    /** A new v1 cpuset group starts with no CPUs and no memory nodes; a task cannot join it until both are set. */
+    private static void inheritCpuset(Path from, Path to) {
+        for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
+            if (CgroupFiles.read(to.resolve(f)).isEmpty()) CgroupFiles.write(to.resolve(f), CgroupFiles.read(from.resolve(f)));
+        }
+    }
+
+    @Override
+    public List<Path> procsFiles(String id) {
+        List<Path> files = new ArrayList<>();
+        for (Path h : hierarchies) files.add(group(h, id).resolve("cgroup.procs"));
+        return files;
+    }
+
+    @Override
+    public List<Integer> pids(String id) {
+        Set<Integer> pids = new LinkedHashSet<>();
+        for (Path h : hierarchies) pids.addAll(CgroupFiles.pids(group(h, id)));
+        return new ArrayList<>(pids);
+    }
+
+    @Override
+    public void destroy(String id) {
+        for (Path h : hierarchies) {
+            CgroupFiles.remove(group(h, id), () -> pids(id).forEach(pid -> Native.kill(pid, 9)));
+        }
+    }
+
+    @Override
+    public List<String> list() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Path h : hierarchies) ids.addAll(CgroupFiles.children(h.resolve(CgroupFiles.PARENT)));
+        return new ArrayList<>(ids);
+    }
+
+    private static Path group(Path hierarchy, String id) {
+        return hierarchy.resolve(CgroupFiles.PARENT).resolve(id);
+    }
+}

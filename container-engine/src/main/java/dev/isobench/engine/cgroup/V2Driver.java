@@ -1,0 +1,79 @@
+package dev.isobench.engine.cgroup;
+
+import dev.isobench.engine.sys.Native;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * cgroup v2: one directory, {@code <root>/isobench/<id>}. Controllers are delegated down to it through
+ * cgroup.subtree_control; only enabling ever happens there, never disabling.
+ */
+public final class V2Driver implements CgroupDriver {
+    public static final List<String> CONTROLLERS = List.of("cpu", "memory", "pids", "cpuset", "io");
+
+    private final Path root;
+
+    public V2Driver(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public String version() {
+        return "v2";
+    }
+
+    @Override
+    public void create(String id) {
+        Path parent = root.resolve(CgroupFiles.PARENT);
+        delegate(root);
+        CgroupFiles.mkdir(parent);
+        delegate(parent);
+        CgroupFiles.mkdir(parent.resolve(id));
+    }
+
+    /** Enables in subtree_control the managed controllers that the group has and has not yet enabled. */
+    private static void delegate(Path group) {
+        Set<String> available = Set.of(CgroupFiles.read(group.resolve("cgroup.controllers")).split("\\s+"));
+        Set<String> enabled = Set.of(CgroupFiles.read(group.resolve("cgroup.subtree_control")).split("\\s+"));
+        StringBuilder change = new StringBuilder();
+        for (String c : CONTROLLERS) {
+            if (available.contains(c) && !enabled.contains(c)) change.append(change.length() == 0 ? "" : " ").append('+').append(c);
+        }
+        if (change.length() > 0) CgroupFiles.write(group.resolve("cgroup.subtree_control"), change.toString());
+    }
+
+    @Override
+    public List<Path> procsFiles(String id) {
+        return List.of(group(id).resolve("cgroup.procs"));
+    }
+
+    @Override
+    public List<Integer> pids(String id) {
+        return CgroupFiles.pids(group(id));
+    }
+
+    @Override
+    public void destroy(String id) {
+        Path group = group(id);
+        Path killFile = group.resolve("cgroup.kill");
+        CgroupFiles.remove(group, () -> {
+            if (Files.exists(killFile)) {
+                CgroupFiles.write(killFile, "1");
+            } else {
+                pids(id).forEach(pid -> Native.kill(pid, 9));
+            }
+        });
+    }
+
+    @Override
+    public List<String> list() {
+        return new ArrayList<>(CgroupFiles.children(root.resolve(CgroupFiles.PARENT)));
+    }
+
+    private Path group(String id) {
+        return root.resolve(CgroupFiles.PARENT).resolve(id);
+    }
+}

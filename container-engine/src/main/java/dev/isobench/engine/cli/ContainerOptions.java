@@ -1,0 +1,86 @@
+package dev.isobench.engine.cli;
+
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.NetworkMode;
+import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.User;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The flags that describe a container, shared by {@code run} and {@code create}. */
+final class ContainerOptions {
+    @Option(names = "--help", usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Assign a name to the container.")
+    String name;
+
+    @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "probe",
+            description = "Image to run: probe (the static probe only) or host (host binaries, read-only). Default: ${DEFAULT-VALUE}.")
+    String image;
+
+    @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "Container host name (default: the id).")
+    String hostname;
+
+    @Option(names = "--net", paramLabel = "MODE", defaultValue = "none",
+            description = "Network: none (own namespace, lo only) or host. Default: ${DEFAULT-VALUE}.")
+    String net;
+
+    @Option(names = "--pid", paramLabel = "MODE", description = "PID namespace: 'host' shares the host's.")
+    String pid;
+
+    @Option(names = "--ipc", paramLabel = "MODE", description = "IPC namespace: 'host' shares the host's.")
+    String ipc;
+
+    @Option(names = "--uts", paramLabel = "MODE", description = "UTS namespace: 'host' shares the host's.")
+    String uts;
+
+    @Option(names = "--cgroupns", paramLabel = "MODE", description = "cgroup namespace: private (default) or host.")
+    String cgroupns;
+
+    @Option(names = "--rootfs", paramLabel = "MODE", defaultValue = "overlay",
+            description = "Root filesystem: overlay (copy-on-write) or copy (full copy). Default: ${DEFAULT-VALUE}.")
+    String rootfs;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable (repeatable).")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", defaultValue = "/", description = "Working directory inside.")
+    String workdir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "Numeric user and group to run as.")
+    String user;
+
+    @Parameters(paramLabel = "CMD", arity = "0..*", description = "Command and arguments (after --); default: the image's.")
+    List<String> command = new ArrayList<>();
+
+    ContainerSpec.Builder toSpec() {
+        ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).hostname(hostname).command(command)
+                .workdir(workdir).network(choice("--net", net, NetworkMode.class)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
+        if (user != null) b.user(User.parse(user));
+        env.forEach(b::env);
+        shareIfHost(b, "--pid", pid, Namespace.PID);
+        shareIfHost(b, "--ipc", ipc, Namespace.IPC);
+        shareIfHost(b, "--uts", uts, Namespace.UTS);
+        if (cgroupns != null && !cgroupns.equals("private")) shareIfHost(b, "--cgroupns", cgroupns, Namespace.CGROUP);
+        return b;
+    }
+
+    private static void shareIfHost(ContainerSpec.Builder b, String flag, String value, Namespace ns) {
+        if (value == null) return;
+        if (!value.equals("host")) throw new IllegalArgumentException(flag + " accepts only 'host', got '" + value + "'");
+        b.withoutNamespace(ns);
+    }
+
+    static <E extends Enum<E>> E choice(String flag, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) return e;
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase());
+        throw new IllegalArgumentException(flag + " must be one of " + String.join(", ", names) + "; got '" + value + "'");
+    }
+}

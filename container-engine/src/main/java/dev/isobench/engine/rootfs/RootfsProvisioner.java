@@ -1,0 +1,17 @@
+package dev.isobench.engine.rootfs;
+
+import dev.isobench.engine.image.Image;
+import dev.isobench.engine.spec.RootfsMode;
+import java.nio.file.Path;
+
+/** Makes a container's root filesystem from an image inside the container's directory. */
+public interface RootfsProvisioner {
+    Rootfs provision(Image image, Path containerDir);
+
+    static RootfsProvisioner of(RootfsMode mode) {
+        return switch (mode) {
+            case OVERLAY -> new OverlayProvisioner();
+            case COPY -> new CopyProvisioner();
+        };
+    }
+}

@@ -1,0 +1,178 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.EngineException;
+import dev.isobench.engine.image.Image;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.ExecSpec;
+import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.ProcessInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A container: created (waiting at its start barrier), running, stopped, deleted. The engine process that
+ * created it holds its init stage and reaps it; any other process (a second CLI) works from state.json
+ * and the exit file that the monitor writes.
+ */
+public final class Container {
+    private static final int O_WRONLY_NONBLOCK = 0x1 | 0x800;
+
+    private final Host host;
+    private final ContainerDir dir;
+    private final Map<Phase, Long> phases = Collections.synchronizedMap(new EnumMap<>(Phase.class));
+    private final InitStage stage;
+    private volatile StateRecord record;
+    private volatile boolean deleted;
+
+    Container(Host host, ContainerDir dir, StateRecord record, InitStage stage, Map<Phase, Long> phases) {
+        this.host = host;
+        this.dir = dir;
+        this.record = record;
+        this.stage = stage;
+        this.phases.putAll(phases);
+    }
+
+    /** A container created by another process, seen through its state file. */
+    public static Container load(Host host, ContainerDir dir, StateRecord record) {
+        return new Container(host, dir, record, null, Map.of());
+    }
+
+    public String id() {
+        return record.id();
+    }
+
+    public String name() {
+        return record.name();
+    }
+
+    public int pid() {
+        return record.pid();
+    }
+
+    public ContainerSpec spec() {
+        return record.spec();
+    }
+
+    public StateRecord record() {
+        return record;
+    }
+
+    public ContainerDir dir() {
+        return dir;
+    }
+
+    /** Monotonic timestamps (System.nanoTime) of every phase reached so far. */
+    public Map<Phase, Long> timestamps() {
+        synchronized (phases) {
+            return Map.copyOf(phases);
+        }
+    }
+
+    public ContainerState state() {
+        if (deleted) return ContainerState.DELETED;
+        if (Files.exists(dir.exitFile())) return ContainerState.STOPPED;
+        if (stage != null && stage.reaped()) return ContainerState.STOPPED;
+        if (!new ProcessInfo(record.pid(), record.pidStart()).isAlive()) return ContainerState.STOPPED;
+        return record.status().equals("running") ? ContainerState.RUNNING : ContainerState.CREATED;
+    }
+
+    /** Releases the start barrier: the container's process execs its command now. */
+    public void start() {
+        ContainerState s = state();
+        if (!s.canStart()) throw new EngineException("container " + id() + " is " + s.lower() + ", only a created container can be started");
+        jnr.posix.POSIX posix = jnr.posix.POSIXFactory.getNativePOSIX();
+        int fd = posix.open(dir.startFifo().toString(), O_WRONLY_NONBLOCK, 0);
+        if (fd < 0) throw new EngineException("container " + id() + " is no longer waiting to start (its process is gone)");
+        try {
+            Native.writeFully(fd, new byte[] {'s'});
+        } finally {
+            Native.close(fd);
+        }
+        phases.put(Phase.STARTED, System.nanoTime());
+        record = record.withStatus("running");
+        host.store().write(dir, record);
+    }
+
+    /** Waits for the container's first process to exit and returns its exit code (128+n for signal n). */
+    public int waitFor() {
+        if (stage != null) {
+            int code = stage.awaitExit();
+            phases.putIfAbsent(Phase.EXITED, System.nanoTime());
+            return code;
+        }
+        while (state() != ContainerState.STOPPED && state() != ContainerState.DELETED) sleep(5);
+        phases.putIfAbsent(Phase.EXITED, System.nanoTime());
+        return exitCode().orElse(-1);
+    }
+
+    /** Records that the owner saw the exit, so gc knows the container is not a leftover of a crash. */
+    public void markExited() {
+        record = record.withStatus("exited");
+        host.store().write(dir, record);
+    }
+
+    /** The exit code the monitor recorded, once the container has stopped. */
+    public Optional<Integer> exitCode() {
+        try {
+            return Optional.of(Integer.parseInt(Files.readString(dir.exitFile()).trim().split(" ")[0]));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Sends a signal to the container's first process (PID 1 inside). */
+    public void kill(int signal) {
+        ContainerState s = state();
+        if (!s.canKill()) throw new EngineException("container " + id() + " is " + s.lower() + ": nothing to kill");
+        Native.kill(record.pid(), signal);
+    }
+
+    /** Runs a further process in the running container's namespaces and cgroup; returns its exit code. */
+    public int exec(ExecSpec exec) {
+        ContainerState s = state();
+        if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
+        Image image = host.images().find(record.image())
+                .orElseThrow(() -> new EngineException("image " + record.image() + " of container " + id() + " is gone"));
+        Plan plan = PlanCompiler.exec(record.pid(), spec(), image, exec, record.hostname(), host.cgroups().procsFiles(id()));
+        try (InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio())) {
+            try {
+                execStage.awaitPid();
+                execStage.awaitReady();
+            } catch (EngineException e) {
+                execStage.awaitExit();
+                throw e;
+            }
+            return execStage.awaitExit();
+        }
+    }
+
+    /** Kills whatever still runs, removes the cgroup and every file. Safe to call twice. */
+    public void delete() {
+        if (deleted) return;
+        if (new ProcessInfo(record.pid(), record.pidStart()).isAlive()) Native.kill(record.pid(), 9);
+        if (stage != null) {
+            stage.kill();
+        } else {
+            ProcessInfo monitor = new ProcessInfo(record.monitorPid(), record.monitorStart());
+            for (int i = 0; i < 2000 && monitor.isAlive(); i++) sleep(1);
+        }
+        host.cgroups().destroy(id());
+        host.store().remove(dir);
+        deleted = true;
+        phases.put(Phase.DELETED, System.nanoTime());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for a container", e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.isobench.engine.runtime;
+
+import java.nio.file.Path;
+
+/** The files of one container, all under {@code <root>/containers/<id>}. */
+public record ContainerDir(Path path) {
+    public Path state() {
+        return path.resolve("state.json");
+    }
+
+    public Path startFifo() {
+        return path.resolve("start");
+    }
+
+    /** Written by the monitor when the container exits: "CODE SIGNAL". */
+    public Path exitFile() {
+        return path.resolve("exit");
+    }
+
+    public Path log() {
+        return path.resolve("container.log");
+    }
+
+    public String id() {
+        return path.getFileName().toString();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.EngineException;
+import dev.isobench.engine.image.Image;
+import dev.isobench.engine.rootfs.Rootfs;
+import dev.isobench.engine.rootfs.RootfsProvisioner;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.ProcessInfo;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates a container: state dir, rootfs, cgroup, then the init stage up to its start barrier. Any failure
+ * undoes every earlier step before the error reaches the caller, so nothing half-made is left.
+ */
+public final class Creator {
+    private final Host host;
+
+    public Creator(Host host) {
+        this.host = host;
+    }
+
+    public Container create(ContainerSpec spec) {
+        Map<Phase, Long> phases = new EnumMap<>(Phase.class);
+        phases.put(Phase.CREATE_BEGIN, System.nanoTime());
+        Image image = host.images().find(spec.image()).orElseThrow(() -> new EngineException(
+                "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", dev.isobench.engine.image.BuiltinImages.names()) + ")"));
+        List<String> argv = spec.command().isEmpty() ? image.command() : spec.command();
+        if (argv.isEmpty()) throw new EngineException("no command given and image " + image.name() + " has none: add -- CMD ARGS");
+        ContainerDir dir = host.store().allocate(spec.name());
+        String id = dir.id();
+        String hostname = spec.hostname().orElse(id);
+        InitStage stage = null;
+        boolean cgroupMade = false;
+        try {
+            ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
+            StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), argv, spec.env(), spec.workdir(),
+                    spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
+                    spec.detached(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
+            host.store().write(dir, record);
+            Rootfs rootfs = RootfsProvisioner.of(spec.rootfs()).provision(image, dir.path());
+            phases.put(Phase.ROOTFS_READY, System.nanoTime());
+            cgroupMade = true;
+            host.cgroups().create(id);
+            phases.put(Phase.CGROUP_READY, System.nanoTime());
+            makeFifo(dir);
+            Plan plan = PlanCompiler.create(spec, hostname, image, rootfs, dir, host.cgroups().procsFiles(id));
+            Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
+            stage = InitStage.spawn(host.binaries().init(), plan, stdio);
+            phases.put(Phase.SPAWNED, System.nanoTime());
+            int pid = stage.awaitPid();
+            phases.put(Phase.CLONED, System.nanoTime());
+            stage.awaitReady();
+            phases.put(Phase.READY, System.nanoTime());
+            ProcessInfo monitor = ProcessInfo.of(stage.monitorPid()).orElseThrow(() -> new EngineException("monitor vanished"));
+            ProcessInfo process = ProcessInfo.of(pid).orElseThrow(() -> new EngineException("container process vanished"));
+            record = record.withProcesses(monitor.pid(), monitor.startTime(), process.pid(), process.startTime()).withStatus("created");
+            host.store().write(dir, record);
+            return new Container(host, dir, record, stage, phases);
+        } catch (RuntimeException e) {
+            undo(dir, stage, cgroupMade, e);
+            throw e;
+        }
+    }
+
+    private void undo(ContainerDir dir, InitStage stage, boolean cgroupMade, RuntimeException cause) {
+        try {
+            if (stage != null) stage.kill();
+            if (cgroupMade) host.cgroups().destroy(dir.id());
+            host.store().remove(dir);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void makeFifo(ContainerDir dir) {
+        int r = jnr.posix.POSIXFactory.getNativePOSIX().mkfifo(dir.startFifo().toString(), 0600);
+        if (r < 0) throw new EngineException("cannot make start fifo " + dir.startFifo());
+    }
+
+}

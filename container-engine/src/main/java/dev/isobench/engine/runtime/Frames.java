@@ -1,0 +1,74 @@
+package dev.isobench.engine.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one framing shared with isobench-init: u32 op | u32 length | NUL-terminated strings, host byte order
+ * (both ends run on the same machine).
+ */
+public final class Frames {
+    public static final int FRAME_MAX = 4096;
+
+    private Frames() {}
+
+    public static void encode(Step step, ByteArrayOutputStream out) {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        for (String a : step.args()) {
+            payload.writeBytes(a.getBytes(StandardCharsets.UTF_8));
+            payload.write(0);
+        }
+        ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        header.putInt(step.op().code()).putInt(payload.size());
+        out.writeBytes(header.array());
+        out.writeBytes(payload.toByteArray());
+    }
+
+    /** Accumulates bytes from a stream and hands out whole frames as they complete. */
+    public static final class Decoder {
+        private ByteBuffer buf = ByteBuffer.allocate(2 * FRAME_MAX).order(ByteOrder.nativeOrder());
+
+        public void feed(byte[] bytes, int length) {
+            if (buf.remaining() < length) {
+                ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2 + length).order(ByteOrder.nativeOrder());
+                buf.flip();
+                bigger.put(buf);
+                buf = bigger;
+            }
+            buf.put(bytes, 0, length);
+        }
+
+        /** The next complete frame, or null when more bytes are needed. */
+        public Step next() {
+            if (buf.position() < 8) return null;
+            int length = buf.getInt(4);
+            if (buf.position() < 8 + length) return null;
+            Op op = Op.of(buf.getInt(0));
+            byte[] payload = new byte[length];
+            buf.get(8, payload);
+            buf.flip().position(8 + length);
+            buf.compact();
+            return new Step(op, split(payload));
+        }
+
+        public boolean isEmpty() {
+            return buf.position() == 0;
+        }
+
+        private static List<String> split(byte[] payload) {
+            List<String> args = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < payload.length; i++) {
+                if (payload[i] == 0) {
+                    args.add(new String(payload, start, i - start, StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return args;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.sys.ProcessInfo;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds and removes what crashed runs left: containers whose owner is gone (an attached container whose
+ * CLI was killed, a create that died half-way), cgroups under isobench/ without a container, dangling
+ * names. A detached container, running or stopped, is kept for {@code rm}, unless {@code all}.
+ */
+public final class GarbageCollector {
+    /** What one collection removed. */
+    public record Report(List<String> containers, List<String> cgroups) {
+        public Report {
+            containers = List.copyOf(containers);
+            cgroups = List.copyOf(cgroups);
+        }
+    }
+
+    private final Host host;
+
+    public GarbageCollector(Host host) {
+        this.host = host;
+    }
+
+    public Report collect(boolean all) {
+        List<String> removed = new java.util.ArrayList<>();
+        Set<String> kept = new HashSet<>();
+        for (ContainerDir dir : host.store().list()) {
+            Optional<StateRecord> record = host.store().read(dir);
+            if (record.isPresent() && !all && !isLeftover(record.get())) {
+                kept.add(dir.id());
+                continue;
+            }
+            if (record.isPresent()) {
+                Container.load(host, dir, record.get()).delete();
+            } else {
+                host.cgroups().destroy(dir.id());
+                host.store().remove(dir);
+            }
+            removed.add(dir.id());
+        }
+        List<String> cgroups = new java.util.ArrayList<>();
+        for (String id : host.cgroups().list()) {
+            if (!kept.contains(id)) {
+                host.cgroups().destroy(id);
+                if (!removed.contains(id)) cgroups.add(id);
+            }
+        }
+        host.store().releaseNames(null);
+        return new Report(removed, cgroups);
+    }
+
+    private static boolean isLeftover(StateRecord r) {
+        boolean ownerAlive = new ProcessInfo(r.ownerPid(), r.ownerStart()).isAlive();
+        if (!r.detached()) return !ownerAlive && !r.status().equals("exited");
+        return r.status().equals("creating") && !ownerAlive;
+    }
+}

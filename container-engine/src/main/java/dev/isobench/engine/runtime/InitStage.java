@@ -1,0 +1,179 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.EngineException;
+import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.Native;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import jnr.posix.SpawnFileAction;
+
+/**
+ * One running isobench-init monitor and its status pipe. The handshake is drawn at the top of init.c;
+ * each await method names the frame it waits for and fails with "expected X, got Y".
+ */
+public final class InitStage implements AutoCloseable {
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
+
+    private final int monitorPid;
+    private final Plan plan;
+    private int statusFd;
+    private final Frames.Decoder decoder = new Frames.Decoder();
+    private boolean reaped;
+    private int exitCode = -1;
+
+    private InitStage(int monitorPid, int statusFd, Plan plan) {
+        this.monitorPid = monitorPid;
+        this.statusFd = statusFd;
+        this.plan = plan;
+    }
+
+    /** Spawns the monitor with the plan pipe on fd 3 and the status pipe on fd 4, and sends the plan. */
+    public static InitStage spawn(Path initBinary, Plan plan, Stdio stdio) {
+        int[] planPipe = Native.pipe();
+        int[] statusPipe;
+        try {
+            statusPipe = Native.pipe();
+        } catch (EngineException e) {
+            Native.close(planPipe[0]);
+            Native.close(planPipe[1]);
+            throw e;
+        }
+        List<SpawnFileAction> actions = new ArrayList<>();
+        actions.add(SpawnFileAction.dup(planPipe[0], 3));
+        actions.add(SpawnFileAction.dup(statusPipe[1], 4));
+        if (!stdio.inheritStdin()) actions.add(SpawnFileAction.open("/dev/null", 0, O_RDONLY, 0));
+        redirect(stdio.stdout(), 1, actions);
+        redirect(stdio.stderr(), 2, actions);
+        int pid;
+        try {
+            pid = Native.spawn(initBinary.toString(), List.of(NativeBinaries.INIT), actions);
+        } finally {
+            Native.close(planPipe[0]);
+            Native.close(statusPipe[1]);
+        }
+        InitStage stage = new InitStage(pid, statusPipe[0], plan);
+        try {
+            Native.writeFully(planPipe[1], plan.encode());
+        } catch (EngineException e) {
+            // The stage died before reading its plan; its own error frame, if any, says why.
+        } finally {
+            Native.close(planPipe[1]);
+        }
+        return stage;
+    }
+
+    private static void redirect(Optional<Path> file, int fd, List<SpawnFileAction> actions) {
+        file.ifPresent(f -> actions.add(SpawnFileAction.open(f.toString(), fd, O_WRONLY_CREAT_APPEND, 0644)));
+    }
+
+    public int monitorPid() {
+        return monitorPid;
+    }
+
+    /** Waits until the container's first process exists; returns its host pid. */
+    public int awaitPid() {
+        return Integer.parseInt(await(Op.ST_PID).args().get(0));
+    }
+
+    /** Waits until every step before exec has run; the process now waits at its start barrier (if any). */
+    public void awaitReady() {
+        await(Op.ST_READY);
+    }
+
+    /** Waits for the container to exit and reaps the monitor; returns the exit code (128+n for a signal). */
+    public int awaitExit() {
+        if (reaped) return exitCode;
+        Step frame = null;
+        try {
+            frame = next();
+        } catch (EngineException e) {
+            // an error frame after start (exec failed): the exit code below still tells the outcome
+        }
+        int status = Native.waitpid(monitorPid);
+        reaped = true;
+        closeStatus();
+        if (frame != null && frame.op() == Op.ST_EXIT) {
+            exitCode = Integer.parseInt(frame.args().get(0));
+        } else {
+            exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        }
+        return exitCode;
+    }
+
+    private Step await(Op expected) {
+        Step frame = next();
+        if (frame == null) {
+            throw new EngineException("the init stage exited before " + expected.name().substring(3).toLowerCase()
+                    + " (exit status " + reapStatus() + ")");
+        }
+        if (frame.op() != expected) throw new EngineException("init stage protocol: expected " + expected + ", got " + frame.op());
+        return frame;
+    }
+
+    /** The next status frame; an error frame becomes an exception; null at end of stream. */
+    private Step next() {
+        byte[] buf = new byte[Frames.FRAME_MAX];
+        while (true) {
+            Step frame = decoder.next();
+            if (frame != null) {
+                if (frame.op() == Op.ST_ERROR) throw new EngineException(errorText(frame.args().get(0)));
+                return frame;
+            }
+            if (statusFd < 0) return null;
+            int n = Native.read(statusFd, buf);
+            if (n == 0) {
+                closeStatus();
+                return null;
+            }
+            decoder.feed(buf, n);
+        }
+    }
+
+    /** Replaces the C stage's terse "step N (op arg)" with the plan's full description of step N. */
+    private String errorText(String message) {
+        if (message.startsWith("step ")) {
+            int end = message.indexOf(' ', 5);
+            int close = message.indexOf("failed:");
+            if (end > 0 && close > 0) {
+                int index = Integer.parseInt(message.substring(5, end));
+                return "container setup " + message.substring(0, end) + " (" + plan.describe(index) + ") " + message.substring(close);
+            }
+        }
+        return "container setup failed: " + message;
+    }
+
+    private String reapStatus() {
+        if (reaped) return Integer.toString(exitCode);
+        int status = Native.waitpid(monitorPid);
+        reaped = true;
+        exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        return Integer.toString(exitCode);
+    }
+
+    private void closeStatus() {
+        Native.close(statusFd);
+        statusFd = -1;
+    }
+
+    /** Stops reading; the monitor runs on (a detached container), and the kernel reaps it once we exit. */
+    @Override
+    public void close() {
+        closeStatus();
+    }
+
+    public boolean reaped() {
+        return reaped;
+    }
+
+    /** Kills the monitor and reaps it; its container dies with it (parent-death signal). */
+    public void kill() {
+        if (!reaped) {
+            Native.kill(monitorPid, 9);
+            reapStatus();
+        }
+        closeStatus();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.EngineException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The static binaries built from src/main/c, unpacked from the jar to {@code <root>/bin/<sha256>/NAME}:
+ * a changed binary gets a new path, and a file is renamed into place only once complete.
+ */
+public final class NativeBinaries {
+    public static final String INIT = "isobench-init";
+    public static final String PROBE = "probe";
+
+    private final Path dir;
+
+    private NativeBinaries(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Unpacks both binaries (once per content) under {@code root/bin}. */
+    public static NativeBinaries unpack(Path root) {
+        byte[] init = resource(INIT);
+        byte[] probe = resource(PROBE);
+        Path dir = root.resolve("bin").resolve(digest(init, probe));
+        install(dir, INIT, init);
+        install(dir, PROBE, probe);
+        return new NativeBinaries(dir);
+    }
+
+    public Path init() {
+        return dir.resolve(INIT);
+    }
+
+    public Path probe() {
+        return dir.resolve(PROBE);
+    }
+
+    /** The content hash that names this build's directory; images built from the probe reuse it. */
+    public String version() {
+        return dir.getFileName().toString();
+    }
+
+    private static void install(Path dir, String name, byte[] bytes) {
+        Path target = dir.resolve(name);
+        if (Files.isExecutable(target)) return;
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, name, ".tmp");
+            Files.write(tmp, bytes);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new EngineException("cannot install " + target + " atomically: " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot unpack " + name + " to " + dir + ": " + e.getMessage()
+                    + " (check that the engine root is writable, or pass --root)", e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = NativeBinaries.class.getResourceAsStream("/dev/isobench/engine/native/" + name)) {
+            if (in == null) {
+                throw new EngineException("the jar holds no native " + name + ": rebuild with 'mvn package' (needs gcc and a static libc)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new EngineException("cannot read native " + name + " from the jar: " + e.getMessage(), e);
+        }
+    }
+
+    private static String digest(byte[]... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) sha.update(p);
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.isobench.engine.runtime;
+
+/**
+ * Frame codes shared with isobench-init; {@code src/main/c/protocol.h} holds the same numbers and
+ * ProtocolAgreementTest keeps the two in step.
+ */
+public enum Op {
+    CLONE(1), CGROUP(2), SETNS(3), EXIT_FILE(4), SETSID(5),
+    UNSHARE(10), MOUNT(11), MKDIR(12), SYMLINK(13), TOUCH(14), SETHOSTNAME(15), PIVOT_ROOT(16), MASK(17),
+    CHDIR(18), DROP_BOUNDING(19), SET_USER(20), CAPSET(21), NO_NEW_PRIVS(22), BARRIER(23), ENV(24), IFUP(25),
+    EXEC(26), END(99),
+    ST_PID(100), ST_READY(101), ST_ERROR(102), ST_EXIT(103);
+
+    private final int code;
+
+    Op(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The name protocol.h uses: {@code OP_MOUNT}, {@code ST_PID}. */
+    public String cName() {
+        return name().startsWith("ST_") ? name() : "OP_" + name();
+    }
+
+    public static Op of(int code) {
+        for (Op op : values()) {
+            if (op.code == code) return op;
+        }
+        throw new IllegalArgumentException("unknown frame code " + code);
+    }
+}

@@ -1,0 +1,6 @@
+package dev.isobench.engine.runtime;
+
+/** Lifecycle moments, each stamped with System.nanoTime() (monotonic) when it is reached. */
+public enum Phase {
+    CREATE_BEGIN, ROOTFS_READY, CGROUP_READY, SPAWNED, CLONED, READY, STARTED, EXITED, DELETED
+}

@@ -1,0 +1,146 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.image.Image;
+import dev.isobench.engine.rootfs.Rootfs;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.ExecSpec;
+import dev.isobench.engine.spec.MountSpec;
+import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.User;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a container spec into the {@link Plan} the C stage runs. All policy lives here: which
+ * namespaces, which mounts in which order, what is masked, which capabilities stay.
+ */
+public final class PlanCompiler {
+    /** Paths Docker masks: files get /dev/null bound over them, directories an empty read-only tmpfs. */
+    static final List<String> MASKED = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware", "/sys/devices/virtual/powercap");
+    /** Paths Docker makes read-only. */
+    static final List<String> READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+    static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+
+    private PlanCompiler() {}
+
+    /** The plan for a container's first process, which waits at the start fifo before its exec. */
+    public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
+                              List<Path> cgroupProcs) {
+        Plan.Builder p = new Plan.Builder();
+        p.add(Op.CLONE, Long.toString(cloneFlags(spec)));
+        if (spec.detached()) p.add(Op.SETSID);
+        cgroupProcs.forEach(f -> p.add(Op.CGROUP, f.toString()));
+        p.add(Op.EXIT_FILE, dir.path().toString());
+        if (spec.namespaces().contains(Namespace.CGROUP)) p.add(Op.UNSHARE, Integer.toString(Namespace.CGROUP.cloneFlag()));
+        // Nothing mounted from here on propagates back to the host.
+        p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REC | Mounts.PRIVATE, "")));
+        p.addAll(rootfs.mountSteps());
+        String r = rootfs.root().toString();
+        p.addAll(List.of(Mounts.mount("proc", r + "/proc", "proc", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "")));
+        dev(p, r, spec.namespaces().contains(Namespace.IPC));
+        if (spec.namespaces().contains(Namespace.NET)) {
+            p.addAll(List.of(Mounts.mount("sysfs", r + "/sys", "sysfs", Mounts.RDONLY | Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "")));
+        } else {
+            p.addAll(Mounts.readOnlyBind("/sys", r + "/sys", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC));
+        }
+        for (MountSpec b : image.binds()) {
+            p.addAll(b.readOnly() ? Mounts.readOnlyBind(b.source().toString(), r + b.target(), Mounts.NOSUID | Mounts.NODEV)
+                    : List.of(Mounts.bind(b.source().toString(), r + b.target())));
+        }
+        if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
+        p.add(Op.BARRIER, dir.startFifo().toString());
+        p.add(Op.PIVOT_ROOT, r);
+        MASKED.forEach(m -> p.add(Op.MASK, m));
+        READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
+        if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
+        process(p, spec.workdir(), spec.user(), environment(image.env(), spec.env(), hostname), command(spec, image));
+        return p.build();
+    }
+
+    /** The plan for a process joining a running container's namespaces and cgroup. */
+    public static Plan exec(int containerPid, ContainerSpec spec, Image image, ExecSpec exec, String hostname,
+                            List<Path> cgroupProcs) {
+        Plan.Builder p = new Plan.Builder();
+        // The mount namespace last: after joining it, /proc/PID paths of the host are no longer reachable.
+        for (Namespace ns : List.of(Namespace.IPC, Namespace.UTS, Namespace.NET, Namespace.PID, Namespace.CGROUP, Namespace.MOUNT)) {
+            if (spec.namespaces().contains(ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
+        }
+        cgroupProcs.forEach(f -> p.add(Op.CGROUP, f.toString()));
+        p.add(Op.CLONE, "0");
+        List<String> env = new ArrayList<>(spec.env());
+        env.addAll(exec.env());
+        process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command());
+        return p.build();
+    }
+
+    static long cloneFlags(ContainerSpec spec) {
+        long flags = 0;
+        for (Namespace ns : spec.namespaces()) {
+            if (ns != Namespace.CGROUP) flags |= ns.cloneFlag(); // cgroupns comes after the cgroup attach
+        }
+        return flags;
+    }
+
+    private static void dev(Plan.Builder p, String r, boolean ownIpc) {
+        String d = r + "/dev";
+        p.addAll(List.of(Mounts.mount("tmpfs", d, "tmpfs", Mounts.NOSUID | Mounts.STRICTATIME, "mode=755,size=65536k")));
+        for (String dev : DEVICES) {
+            p.add(Op.TOUCH, d + "/" + dev);
+            p.addAll(List.of(Mounts.bind("/dev/" + dev, d + "/" + dev)));
+        }
+        p.add(Op.MKDIR, d + "/pts", "493");
+        p.addAll(List.of(Mounts.mount("devpts", d + "/pts", "devpts", Mounts.NOSUID | Mounts.NOEXEC,
+                "newinstance,ptmxmode=0666,mode=0620")));
+        p.add(Op.SYMLINK, "pts/ptmx", d + "/ptmx");
+        p.add(Op.MKDIR, d + "/shm", "1023");
+        p.addAll(List.of(Mounts.mount("shm", d + "/shm", "tmpfs", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "mode=1777,size=65536k")));
+        if (ownIpc) {
+            p.add(Op.MKDIR, d + "/mqueue", "493");
+            p.addAll(List.of(Mounts.mount("mqueue", d + "/mqueue", "mqueue", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "")));
+        }
+        p.add(Op.SYMLINK, "/proc/self/fd", d + "/fd");
+        p.add(Op.SYMLINK, "/proc/self/fd/0", d + "/stdin");
+        p.add(Op.SYMLINK, "/proc/self/fd/1", d + "/stdout");
+        p.add(Op.SYMLINK, "/proc/self/fd/2", d + "/stderr");
+        p.add(Op.SYMLINK, "/proc/kcore", d + "/core");
+    }
+
+    /** The tail every process shares: working dir, privileges, environment, exec. */
+    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv) {
+        StringBuilder path = new StringBuilder();
+        for (String part : workdir.split("/")) {
+            if (part.isEmpty()) continue;
+            path.append('/').append(part);
+            p.add(Op.MKDIR, path.toString(), "493");
+        }
+        p.add(Op.CHDIR, workdir);
+        long caps = Capabilities.mask(Capabilities.DOCKER_DEFAULT);
+        p.add(Op.DROP_BOUNDING, Long.toString(caps));
+        List<String> ids = new ArrayList<>(List.of(Integer.toString(user.uid()), Integer.toString(user.gid())));
+        user.groups().forEach(g -> ids.add(Integer.toString(g)));
+        p.add(Op.SET_USER, ids.toArray(String[]::new));
+        // A non-root user lost its capabilities with setresuid; root keeps exactly the default set.
+        if (user.uid() == 0) p.add(Op.CAPSET, Long.toString(caps));
+        p.add(Op.NO_NEW_PRIVS);
+        env.forEach(e -> p.add(Op.ENV, e));
+        p.add(Op.EXEC, argv.toArray(String[]::new));
+    }
+
+    /** Image env, then the spec's; a later KEY replaces an earlier one, in place. */
+    static List<String> environment(List<String> imageEnv, List<String> specEnv, String hostname) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (List<String> source : List.of(imageEnv, List.of("HOSTNAME=" + hostname, "HOME=/root"), specEnv)) {
+            for (String e : source) env.put(e.substring(0, e.indexOf('=')), e);
+        }
+        return List.copyOf(env.values());
+    }
+
+    private static List<String> command(ContainerSpec spec, Image image) {
+        return spec.command().isEmpty() ? image.command() : spec.command();
+    }
+}

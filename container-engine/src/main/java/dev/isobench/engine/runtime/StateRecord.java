@@ -1,0 +1,39 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.User;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * What state.json holds: enough of the spec to exec into and describe the container, and the processes
+ * that identify it (pid plus start time, so a reused pid is never mistaken for it). The owner is the
+ * process that answers for an attached container; when it is gone, gc removes the container.
+ */
+public record StateRecord(String id, String name, String image, List<String> command, List<String> env, String workdir,
+                          int uid, int gid, String hostname, List<Namespace> namespaces, RootfsMode rootfs,
+                          boolean detached, String status, int monitorPid, long monitorStart, int pid, long pidStart,
+                          int ownerPid, long ownerStart, long createdMillis) {
+    public ContainerSpec spec() {
+        ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).command(command).workdir(workdir)
+                .user(new User(uid, gid, List.of())).hostname(hostname).rootfs(rootfs).detached(detached);
+        env.forEach(b::env);
+        for (Namespace ns : EnumSet.allOf(Namespace.class)) {
+            if (namespaces.contains(ns)) b.withNamespace(ns);
+            else b.withoutNamespace(ns);
+        }
+        return b.build();
+    }
+
+    public StateRecord withStatus(String newStatus) {
+        return new StateRecord(id, name, image, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+                newStatus, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
+    }
+
+    public StateRecord withProcesses(int newMonitorPid, long newMonitorStart, int newPid, long newPidStart) {
+        return new StateRecord(id, name, image, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+                status, newMonitorPid, newMonitorStart, newPid, newPidStart, ownerPid, ownerStart, createdMillis);
+    }
+}

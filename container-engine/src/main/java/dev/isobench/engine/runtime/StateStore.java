@@ -1,0 +1,140 @@
+package dev.isobench.engine.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.EngineException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Container directories under {@code <root>/containers/<id>} and names under {@code <root>/names/<name>}
+ * (a symlink to the id, so claiming a name is one atomic syscall).
+ */
+public final class StateStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path containers;
+    private final Path names;
+
+    public StateStore(Path root) {
+        this.containers = root.resolve("containers");
+        this.names = root.resolve("names");
+    }
+
+    /** Makes a fresh container directory with a new 12-hex-digit id, and claims the name if one is given. */
+    public ContainerDir allocate(Optional<String> name) {
+        try {
+            Files.createDirectories(containers);
+            Files.createDirectories(names);
+            while (true) {
+                byte[] b = new byte[6];
+                RANDOM.nextBytes(b);
+                String id = HexFormat.of().formatHex(b);
+                if (findByPrefix(id).isPresent() || Files.exists(names.resolve(id))) continue;
+                Path dir = containers.resolve(id);
+                try {
+                    Files.createDirectory(dir);
+                } catch (FileAlreadyExistsException e) {
+                    continue;
+                }
+                try {
+                    Files.createSymbolicLink(names.resolve(name.orElse(id)), Path.of(id));
+                } catch (FileAlreadyExistsException e) {
+                    Files.delete(dir);
+                    throw new EngineException("the name '" + name.orElse(id) + "' is already in use: remove that container"
+                            + " (isobench ctr rm " + name.orElse(id) + ") or pick another --name");
+                }
+                return new ContainerDir(dir);
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot create container state under " + containers + ": " + e.getMessage()
+                    + " (check that the engine root is writable)", e);
+        }
+    }
+
+    public void write(ContainerDir dir, StateRecord record) {
+        try {
+            Path tmp = dir.path().resolve("state.json.tmp");
+            JSON.writeValue(tmp.toFile(), record);
+            Files.move(tmp, dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new EngineException("cannot write " + dir.state() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The record, or empty when the directory has none yet (a create that died early). */
+    public Optional<StateRecord> read(ContainerDir dir) {
+        try {
+            return Optional.of(JSON.readValue(dir.state().toFile(), StateRecord.class));
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new EngineException("state file " + dir.state() + " is unreadable (" + e.getMessage()
+                    + "); 'isobench ctr rm -f " + dir.id() + "' removes the container", e);
+        }
+    }
+
+    /** Resolves a name, an id or a unique id prefix, as docker does. */
+    public Optional<ContainerDir> find(String ref) {
+        if (ref.isEmpty() || ref.contains("/")) return Optional.empty();
+        try {
+            Path link = names.resolve(ref);
+            if (Files.isSymbolicLink(link)) {
+                Path dir = containers.resolve(Files.readSymbolicLink(link).toString());
+                if (Files.isDirectory(dir)) return Optional.of(new ContainerDir(dir));
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot read name " + ref + ": " + e.getMessage(), e);
+        }
+        return findByPrefix(ref);
+    }
+
+    private Optional<ContainerDir> findByPrefix(String prefix) {
+        List<ContainerDir> hits = new ArrayList<>();
+        for (ContainerDir d : list()) {
+            if (d.id().startsWith(prefix)) hits.add(d);
+        }
+        if (hits.size() > 1) throw new EngineException("'" + prefix + "' matches " + hits.size() + " containers: give more of the id");
+        return hits.stream().findFirst();
+    }
+
+    public List<ContainerDir> list() {
+        List<ContainerDir> dirs = new ArrayList<>();
+        if (!Files.isDirectory(containers)) return dirs;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(containers, Files::isDirectory)) {
+            for (Path p : s) dirs.add(new ContainerDir(p));
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + containers + ": " + e.getMessage(), e);
+        }
+        return dirs;
+    }
+
+    /** Removes the directory and every name that points at it. */
+    public void remove(ContainerDir dir) {
+        SafeDelete.tree(dir.path());
+        releaseNames(dir.id());
+    }
+
+    /** Drops names whose container directory is gone (a crash between the two deletes). */
+    public void releaseNames(String id) {
+        if (!Files.isDirectory(names)) return;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(names)) {
+            for (Path link : s) {
+                String target = Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).toString() : "";
+                if (target.equals(id) || (id == null && !Files.isDirectory(containers.resolve(target)))) Files.deleteIfExists(link);
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot release names of " + id + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.isobench.engine.spec;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything that defines a container before it exists. Immutable; build one with {@link #builder()}.
+ *
+ * @param name       optional name, unique among this engine's containers
+ * @param image      image reference: a built-in ({@code probe}, {@code host}) or one in the store
+ * @param command    argv of the first process; empty means the image's default
+ * @param env        environment as {@code KEY=VALUE}, after the image's
+ * @param hostname   hostname inside; empty means the container id
+ * @param namespaces namespaces the container gets (the mount namespace always)
+ * @param detached   whether the container outlives the caller (its monitor starts a new session)
+ */
+public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
+                            String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
+                            RootfsMode rootfs, Stdio stdio, boolean detached) {
+    public ContainerSpec {
+        command = List.copyOf(command);
+        env = List.copyOf(env);
+        namespaces = Set.copyOf(namespaces);
+        if (!namespaces.contains(Namespace.MOUNT)) {
+            throw new IllegalArgumentException("a container always has its own mount namespace (pivot_root needs it)");
+        }
+        if (!workdir.startsWith("/")) throw new IllegalArgumentException("--workdir must be absolute, got '" + workdir + "'");
+        for (String e : env) {
+            if (e.indexOf('=') <= 0) throw new IllegalArgumentException("--env takes KEY=VALUE, got '" + e + "'");
+        }
+        name.ifPresent(ContainerSpec::checkName);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public NetworkMode network() {
+        return namespaces.contains(Namespace.NET) ? NetworkMode.NONE : NetworkMode.HOST;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.image = image;
+        b.command = new ArrayList<>(command);
+        b.env = new ArrayList<>(env);
+        b.workdir = workdir;
+        b.user = user;
+        b.hostname = hostname;
+        b.namespaces = EnumSet.copyOf(namespaces);
+        b.rootfs = rootfs;
+        b.stdio = stdio;
+        b.detached = detached;
+        return b;
+    }
+
+    private static void checkName(String name) {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+            throw new IllegalArgumentException("--name must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 63 characters), got '" + name + "'");
+        }
+    }
+
+    /** A fluent builder with docker's defaults: all namespaces, overlay rootfs, root user, workdir /. */
+    public static final class Builder {
+        private Optional<String> name = Optional.empty();
+        private String image = "probe";
+        private List<String> command = new ArrayList<>();
+        private List<String> env = new ArrayList<>();
+        private String workdir = "/";
+        private User user = User.ROOT;
+        private Optional<String> hostname = Optional.empty();
+        private EnumSet<Namespace> namespaces = EnumSet.allOf(Namespace.class);
+        private RootfsMode rootfs = RootfsMode.OVERLAY;
+        private Stdio stdio = Stdio.INHERIT;
+        private boolean detached;
+
+        public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
+        public Builder image(String image) { this.image = image; return this; }
+        public Builder command(String... argv) { this.command = new ArrayList<>(List.of(argv)); return this; }
+        public Builder command(List<String> argv) { this.command = new ArrayList<>(argv); return this; }
+        public Builder env(String keyValue) { this.env.add(keyValue); return this; }
+        public Builder workdir(String workdir) { this.workdir = workdir; return this; }
+        public Builder user(User user) { this.user = user; return this; }
+        public Builder hostname(String hostname) { this.hostname = Optional.ofNullable(hostname); return this; }
+        public Builder rootfs(RootfsMode rootfs) { this.rootfs = rootfs; return this; }
+        public Builder stdio(Stdio stdio) { this.stdio = stdio; return this; }
+        public Builder detached(boolean detached) { this.detached = detached; return this; }
+
+        public Builder network(NetworkMode mode) {
+            return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
+        }
+
+        public Builder withNamespace(Namespace ns) { namespaces.add(ns); return this; }
+        public Builder withoutNamespace(Namespace ns) { namespaces.remove(ns); return this; }
+
+        public ContainerSpec build() {
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached);
+        }
+    }
+}

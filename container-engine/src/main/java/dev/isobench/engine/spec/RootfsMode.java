@@ -1,0 +1,9 @@
+package dev.isobench.engine.spec;
+
+/** How a container's root filesystem is made from its image. */
+public enum RootfsMode {
+    /** overlayfs: image layers as read-only lower dirs, a fresh upper dir per container. */
+    OVERLAY,
+    /** A full copy of the image, as {@code cp -a} would make it. */
+    COPY
+}

@@ -1,0 +1,9 @@
+package dev.isobench.engine.sys;
+
+/** The errno values the engine reacts to (Linux numbering). */
+public final class Errno {
+    public static final int ESRCH = 3;
+    public static final int EINTR = 4;
+
+    private Errno() {}
+}

@@ -1,0 +1,27 @@
+package dev.isobench.engine.sys;
+
+import jnr.ffi.annotations.Out;
+
+/** The few libc calls the engine makes from Java; everything that must be single-threaded lives in C. */
+public interface LibC {
+    int O_CLOEXEC = 0x80000;
+    int F_DUPFD_CLOEXEC = 1030;
+
+    int pipe2(@Out int[] fds, int flags);
+
+    int fcntl(int fd, int cmd, int arg);
+
+    long read(int fd, @Out byte[] buf, long count);
+
+    long write(int fd, byte[] buf, long count);
+
+    int close(int fd);
+
+    int kill(int pid, int signal);
+
+    int waitpid(int pid, @Out int[] status, int options);
+
+    int geteuid();
+
+    String strerror(int errnum);
+}

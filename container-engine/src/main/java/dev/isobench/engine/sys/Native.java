@@ -1,0 +1,96 @@
+package dev.isobench.engine.sys;
+
+import dev.isobench.engine.EngineException;
+import java.util.Collection;
+import java.util.List;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.Runtime;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import jnr.posix.SpawnFileAction;
+
+/**
+ * Typed wrappers over libc: each failing call becomes an {@link EngineException} that names the call and
+ * the errno text. posix_spawn comes from jnr-posix, which already does its file actions.
+ */
+public final class Native {
+    private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+
+    private Native() {}
+
+    /** A pipe whose two ends are close-on-exec and numbered 10 or above, so no spawn can clobber them. */
+    public static int[] pipe() {
+        int[] fds = new int[2];
+        check(LIBC.pipe2(fds, LibC.O_CLOEXEC), "pipe2");
+        for (int i = 0; i < 2; i++) {
+            int moved = check(LIBC.fcntl(fds[i], LibC.F_DUPFD_CLOEXEC, 10), "fcntl(F_DUPFD_CLOEXEC)");
+            LIBC.close(fds[i]);
+            fds[i] = moved;
+        }
+        return fds;
+    }
+
+    public static int read(int fd, byte[] buf) {
+        while (true) {
+            long n = LIBC.read(fd, buf, buf.length);
+            if (n >= 0) return (int) n;
+            if (errno() != Errno.EINTR) throw failure("read", errno());
+        }
+    }
+
+    public static void writeFully(int fd, byte[] buf) {
+        int done = 0;
+        while (done < buf.length) {
+            byte[] rest = done == 0 ? buf : java.util.Arrays.copyOfRange(buf, done, buf.length);
+            long n = LIBC.write(fd, rest, rest.length);
+            if (n < 0 && errno() == Errno.EINTR) continue;
+            if (n < 0) throw failure("write", errno());
+            done += (int) n;
+        }
+    }
+
+    public static void close(int fd) {
+        if (fd >= 0) LIBC.close(fd);
+    }
+
+    /** Sends a signal; returns false when the process is already gone. */
+    public static boolean kill(int pid, int signal) {
+        if (LIBC.kill(pid, signal) == 0) return true;
+        if (errno() == Errno.ESRCH) return false;
+        throw failure("kill(" + pid + ", " + signal + ")", errno());
+    }
+
+    /** Waits for a child of this JVM and returns its raw wait status. */
+    public static int waitpid(int pid) {
+        int[] status = new int[1];
+        while (LIBC.waitpid(pid, status, 0) < 0) {
+            if (errno() != Errno.EINTR) throw failure("waitpid(" + pid + ")", errno());
+        }
+        return status[0];
+    }
+
+    public static boolean isRoot() {
+        return LIBC.geteuid() == 0;
+    }
+
+    public static int spawn(String path, List<String> argv, Collection<SpawnFileAction> actions) {
+        long pid = POSIX.posix_spawnp(path, actions, argv, List.of());
+        if (pid <= 0) throw failure("posix_spawn " + path, POSIX.errno());
+        return (int) pid;
+    }
+
+    static int errno() {
+        return Runtime.getSystemRuntime().getLastError();
+    }
+
+    private static int check(int result, String call) {
+        if (result < 0) throw failure(call, errno());
+        return result;
+    }
+
+    private static EngineException failure(String call, int errno) {
+        return new EngineException(call + " failed: " + LIBC.strerror(errno));
+    }
+}
