@@ -147,7 +147,7 @@ static const char *usage =
     "usage: probe COMMAND [ARGS]\n"
     "  true | false | exit N | sleep SECONDS | spin SECONDS | kill-self SIGNAL\n"
     "  hostname | pid | ppid | id | cwd | env | ps | fds | mounts | status\n"
-    "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | mount-tmpfs PATH | chroot DIR\n"
+    "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | symlink TARGET LINK | mount-tmpfs PATH | chroot DIR\n"
     "  alloc MIB | forks N | syscalls N | echo ARGS...\n";
 
 int main(int argc, char **argv) {
@@ -174,6 +174,7 @@ int main(int argc, char **argv) {
     if (a && !strcmp(c, "write")) return cmd_write(a, b);
     if (a && !strcmp(c, "ls")) return cmd_ls(a);
     if (a && !strcmp(c, "stat")) return cmd_stat(a);
+    if (a && !strcmp(c, "symlink")) return symlink(a, b) < 0 ? fail("symlink", b) : 0;
     if (a && !strcmp(c, "mkdir")) return mkdir(a, 0755) < 0 ? fail("mkdir", a) : 0;
     if (a && !strcmp(c, "mount-tmpfs")) return mount("tmpfs", a, "tmpfs", 0, NULL) < 0 ? fail("mount", a) : 0;
     if (a && !strcmp(c, "chroot")) return chroot(a) < 0 ? fail("chroot", a) : 0;

@@ -24,6 +24,10 @@ public final class CtrCommand {
 
     Engine engine() {
         if (engine == null) {
+            if (!dev.isobench.engine.sys.Native.isRoot()) {
+                throw new dev.isobench.engine.EngineException("isobench ctr needs root: namespaces, mounts and cgroups are"
+                        + " privileged operations (run it with sudo)");
+            }
             String env = System.getenv("ISOBENCH_ROOT");
             Path r = root != null ? root : env != null && !env.isEmpty() ? Path.of(env) : Engine.DEFAULT_ROOT;
             engine = Engine.open(r);

@@ -1,0 +1,190 @@
+package dev.isobench.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isobench.engine.TestEngine.Result;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.runtime.ContainerState;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.ExecSpec;
+import dev.isobench.engine.spec.NetworkMode;
+import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.Mountinfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Each isolation property, seen from inside a real container. */
+class ContainerIsolationTest {
+    @RegisterExtension
+    final TestEngine t = new TestEngine();
+
+    @ParameterizedTest
+    @EnumSource(RootfsMode.class)
+    void firstProcessIsPidOneAndProcShowsOnlyTheContainer(RootfsMode rootfs) {
+        assertEquals(List.of("1"), t.run(ContainerSpec.builder().rootfs(rootfs).command("/probe", "pid")).lines());
+        assertEquals(List.of("1"), t.run(ContainerSpec.builder().rootfs(rootfs).command("/probe", "ps")).lines());
+    }
+
+    @Test
+    void hostnameIsTheContainersOwnAndTheHostsIsUnchanged() throws Exception {
+        String before = Files.readString(Path.of("/proc/sys/kernel/hostname"));
+        assertEquals(List.of("box-1"), t.run(ContainerSpec.builder().hostname("box-1").command("/probe", "hostname")).lines());
+        assertEquals(before, Files.readString(Path.of("/proc/sys/kernel/hostname")));
+    }
+
+    @Test
+    void hostnameDefaultsToTheContainerId() {
+        Container c = t.start(ContainerSpec.builder().command("/probe", "sleep", "30"));
+        Path out = t.root().resolve("exec-out");
+        assertEquals(0, c.exec(ExecSpec.of("/probe", "hostname").withStdio(Stdio.toFiles(out, out))));
+        assertEquals(c.id(), TestEngine.read(out).trim());
+    }
+
+    @Test
+    void theEnginesMountsExistOnlyInsideTheContainer() {
+        Container c = t.start(ContainerSpec.builder().command("/probe", "sleep", "30"));
+        Path rootfs = c.dir().path().resolve("rootfs");
+        for (Mountinfo.Entry m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+            assertFalse(m.mountPoint().startsWith(c.dir().path()), "host sees the container's mount " + m.mountPoint());
+        }
+        List<Mountinfo.Entry> inside = Mountinfo.read(Path.of("/proc", Integer.toString(c.pid()), "mountinfo"));
+        assertTrue(inside.stream().anyMatch(m -> m.mountPoint().equals(Path.of("/")) && m.fsType().equals("overlay")), "overlay root inside");
+        assertTrue(inside.stream().noneMatch(m -> m.mountPoint().startsWith(rootfs)), "old root still visible inside");
+    }
+
+    @Test
+    void aMountAttemptInsideIsRefused() {
+        Result r = t.run("/probe", "mount-tmpfs", "/tmp");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.stderr().contains("Operation not permitted"), r.stderr());
+    }
+
+    @Test
+    void hostPathsOutsideTheRootfsCannotBeReached() throws Exception {
+        Path marker = Files.writeString(t.root().resolve("host-marker-" + System.nanoTime()), "host secret");
+        Container c = t.start(ContainerSpec.builder().command("/probe", "sleep", "30"));
+        String m = marker.toString();
+        assertNotEquals(0, exec(c, "/probe", "stat", m), "direct path");
+        assertNotEquals(0, exec(c, "/probe", "stat", "/../../../.." + m), "via ..");
+        assertNotEquals(0, exec(c, "/probe", "stat", "/proc/1/root" + m), "via /proc/1/root");
+        assertEquals(0, exec(c, "/probe", "symlink", "/../../..", "/tmp/up"));
+        assertNotEquals(0, exec(c, "/probe", "stat", "/tmp/up" + m), "via a symlink");
+        assertEquals(0, exec(c, "/probe", "stat", "/proc/1/root/probe"), "/proc/1/root is the container's root");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RootfsMode.class)
+    void writesInsideLeaveTheImageUnchanged(RootfsMode rootfs) throws Exception {
+        Path layer = t.engine().images().probe().layers().get(0);
+        byte[] probe = Files.readAllBytes(layer.resolve("probe"));
+        Container c = t.start(ContainerSpec.builder().rootfs(rootfs).command("/probe", "sleep", "30"));
+        assertEquals(0, exec(c, "/probe", "write", "/new-file", "written inside"));
+        assertEquals(0, exec(c, "/probe", "write", "/etc/in-lower-dir", "written inside"));
+        assertFalse(Files.exists(layer.resolve("new-file")));
+        assertFalse(Files.exists(layer.resolve("etc/in-lower-dir")));
+        assertTrue(java.util.Arrays.equals(probe, Files.readAllBytes(layer.resolve("probe"))), "image binary changed");
+        if (rootfs == RootfsMode.OVERLAY) {
+            assertEquals("written inside", Files.readString(c.dir().path().resolve("upper/new-file")));
+        }
+    }
+
+    @Test
+    void exitCodesAndSignalsPropagate() {
+        assertEquals(0, t.run("/probe", "true").exitCode());
+        assertEquals(1, t.run("/probe", "false").exitCode());
+        assertEquals(42, t.run("/probe", "exit", "42").exitCode());
+        // Outside a pid namespace a process can signal itself to death: 128 + SIGTERM.
+        assertEquals(143, t.run(ContainerSpec.builder().withoutNamespace(Namespace.PID).command("/probe", "kill-self", "15")).exitCode());
+        Container c = t.start(ContainerSpec.builder().command("/probe", "sleep", "30"));
+        c.kill(9);
+        assertEquals(137, c.waitFor());
+        assertEquals(ContainerState.STOPPED, c.state());
+    }
+
+    @Test
+    void capabilitiesAreDockersDefaultSetWithNoNewPrivs() {
+        String status = t.run("/probe", "status").stdout();
+        assertTrue(status.contains("CapEff:\t00000000a80425fb"), status);
+        assertTrue(status.contains("CapBnd:\t00000000a80425fb"), status);
+        assertTrue(status.contains("NoNewPrivs:\t1"), status);
+    }
+
+    @Test
+    void aNonRootUserHasNoCapabilities() {
+        String status = t.run(ContainerSpec.builder().user(new dev.isobench.engine.spec.User(1000, 1000, List.of()))
+                .command("/probe", "status")).stdout();
+        assertTrue(status.contains("CapEff:\t0000000000000000"), status);
+        assertTrue(status.contains("Uid:\t1000\t1000\t1000\t1000"), status);
+    }
+
+    @Test
+    void noEngineFileDescriptorReachesTheContainer() {
+        List<String> fds = t.run("/probe", "fds").lines().stream().map(l -> l.split(" ")[0]).toList();
+        assertEquals(List.of("0", "1", "2"), fds);
+    }
+
+    @Test
+    void networkNoneHasOnlyLoopbackAndHostNetworkSeesTheHosts() throws Exception {
+        assertEquals(List.of("lo"), t.run("/probe", "ls", "/sys/class/net").lines());
+        List<String> hostLinks;
+        try (var s = Files.list(Path.of("/sys/class/net"))) {
+            hostLinks = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        List<String> inside = t.run(ContainerSpec.builder().network(NetworkMode.HOST).command("/probe", "ls", "/sys/class/net"))
+                .lines().stream().sorted().toList();
+        assertEquals(hostLinks, inside);
+    }
+
+    @Test
+    void environmentWorkdirAndUserAreApplied() {
+        Result env = t.run(ContainerSpec.builder().env("FOO=bar").command("/probe", "env"));
+        assertTrue(env.lines().contains("FOO=bar"), env.stdout());
+        assertTrue(env.lines().stream().anyMatch(l -> l.startsWith("PATH=")), env.stdout());
+        assertEquals(List.of("/work/dir"), t.run(ContainerSpec.builder().workdir("/work/dir").command("/probe", "cwd")).lines());
+    }
+
+    @Test
+    void theContainerIsInItsOwnCgroupBeforeItStarts() throws Exception {
+        Container c = t.engine().create(ContainerSpec.builder().command("/probe", "true").stdio(Stdio.toFiles(t.root().resolve("o"), t.root().resolve("o"))).build());
+        assertEquals(ContainerState.CREATED, c.state());
+        if (!t.engine().cgroups().version().equals("none")) {
+            assertEquals(List.of(c.pid()), t.engine().cgroups().pids(c.id()));
+            assertTrue(Files.readString(Path.of("/proc", Integer.toString(c.pid()), "cgroup")).contains("/isobench/" + c.id()));
+        }
+        c.start();
+        assertEquals(0, c.waitFor());
+        c.delete();
+    }
+
+    @Test
+    void execJoinsTheContainersPidNamespace() {
+        Container c = t.start(ContainerSpec.builder().command("/probe", "sleep", "30"));
+        Path out = t.root().resolve("ps-out");
+        assertEquals(0, c.exec(ExecSpec.of("/probe", "ps").withStdio(Stdio.toFiles(out, out))));
+        List<String> pids = TestEngine.read(out).lines().toList();
+        assertTrue(pids.contains("1") && pids.size() == 2, "expected PID 1 and the exec'd process, got " + pids);
+    }
+
+    @Test
+    void hostImageRunsHostBinariesReadOnly() {
+        Result r = t.run(ContainerSpec.builder().image("host").command("/bin/sh", "-c", "echo ok > /tmp/f && cat /tmp/f && touch /usr/x"));
+        assertEquals("ok", r.lines().get(0));
+        assertNotEquals(0, r.exitCode(), "writing /usr must fail: it is bound read-only");
+        assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+    }
+
+    private int exec(Container c, String... argv) {
+        Path out = t.root().resolve("exec-" + System.nanoTime());
+        return c.exec(ExecSpec.of(argv).withStdio(Stdio.toFiles(out, out)));
+    }
+}
