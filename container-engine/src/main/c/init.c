@@ -313,13 +313,13 @@ static void forward_signal(int sig) {
     if (container_pid > 0) kill(container_pid, sig);
 }
 
-/* The exit file is written next to the state, so a CLI that did not start the container can read it. */
+/* The exit file is written next to the state, so a CLI that did not start the container can read it.
+ * No fsync: it would cost milliseconds on every exit, and a crashed host has no container to report on. */
 static void write_exit_file(int dirfd, int code, int sig) {
     if (dirfd < 0) return;
     int fd = openat(dirfd, "exit.tmp", O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
     if (fd < 0) return;
     dprintf(fd, "%d %d\n", code, sig);
-    fsync(fd);
     close(fd);
     renameat(dirfd, "exit.tmp", dirfd, "exit");
 }

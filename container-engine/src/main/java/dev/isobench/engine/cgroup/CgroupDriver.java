@@ -23,6 +23,9 @@ public interface CgroupDriver {
     /** Kills what is still inside, waits for it, and removes the group. Missing groups are fine. */
     void destroy(String id);
 
+    /** Removes the isobench/ parents once no group is left in them, so an idle host is as it was. */
+    void prune();
+
     /** Ids of the groups that exist under isobench/ now. */
     List<String> list();
 }

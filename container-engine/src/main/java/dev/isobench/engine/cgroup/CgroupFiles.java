@@ -34,13 +34,27 @@ final class CgroupFiles {
         }
     }
 
-    static void mkdir(Path dir) {
+    /** Makes a group; false when its parent is missing (removed by a concurrent prune). */
+    static boolean mkdir(Path dir) {
         try {
             Files.createDirectory(dir);
+            return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            // another engine made it first: fine
+            return true; // another engine made it first: fine
+        } catch (NoSuchFileException e) {
+            return false;
         } catch (IOException e) {
             throw new EngineException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** rmdir of a parent group: fails harmlessly while any child group exists. */
+    static void removeIfEmpty(Path dir) {
+        if (!children(dir).isEmpty()) return;
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a group was made meanwhile, or the kernel still releases one: leave it for the next gc
         }
     }
 

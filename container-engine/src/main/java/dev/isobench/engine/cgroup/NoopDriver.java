@@ -27,6 +27,9 @@ public final class NoopDriver implements CgroupDriver {
     public void destroy(String id) {}
 
     @Override
+    public void prune() {}
+
+    @Override
     public List<String> list() {
         return List.of();
     }

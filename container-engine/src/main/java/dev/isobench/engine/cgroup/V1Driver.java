@@ -46,7 +46,11 @@ public final class V1Driver implements CgroupDriver {
             boolean cpuset = h.equals(mounts.get("cpuset"));
             if (cpuset) inheritCpuset(h, parent);
             Path group = parent.resolve(id);
-            CgroupFiles.mkdir(group);
+            if (!CgroupFiles.mkdir(group)) { // a concurrent prune removed the parent: make it again
+                CgroupFiles.mkdir(parent);
+                if (cpuset) inheritCpuset(h, parent);
+                CgroupFiles.mkdir(group);
+            }
             if (cpuset) inheritCpuset(parent, group);
         }
     }
@@ -77,6 +81,11 @@ public final class V1Driver implements CgroupDriver {
         for (Path h : hierarchies) {
             CgroupFiles.remove(group(h, id), () -> pids(id).forEach(pid -> Native.kill(pid, 9)));
         }
+    }
+
+    @Override
+    public void prune() {
+        hierarchies.forEach(h -> CgroupFiles.removeIfEmpty(h.resolve(CgroupFiles.PARENT)));
     }
 
     @Override

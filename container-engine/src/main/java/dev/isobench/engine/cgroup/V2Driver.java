@@ -31,7 +31,11 @@ public final class V2Driver implements CgroupDriver {
         delegate(root);
         CgroupFiles.mkdir(parent);
         delegate(parent);
-        CgroupFiles.mkdir(parent.resolve(id));
+        if (!CgroupFiles.mkdir(parent.resolve(id))) { // a concurrent prune removed the parent: make it again
+            CgroupFiles.mkdir(parent);
+            delegate(parent);
+            CgroupFiles.mkdir(parent.resolve(id));
+        }
     }
 
     /** Enables in subtree_control the managed controllers that the group has and has not yet enabled. */
@@ -66,6 +70,11 @@ public final class V2Driver implements CgroupDriver {
                 pids(id).forEach(pid -> Native.kill(pid, 9));
             }
         });
+    }
+
+    @Override
+    public void prune() {
+        CgroupFiles.removeIfEmpty(root.resolve(CgroupFiles.PARENT));
     }
 
     @Override

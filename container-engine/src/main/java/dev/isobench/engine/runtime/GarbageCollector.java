@@ -50,6 +50,7 @@ public final class GarbageCollector {
                 if (!removed.contains(id)) cgroups.add(id);
             }
         }
+        host.cgroups().prune();
         host.store().releaseNames(null);
         return new Report(removed, cgroups);
     }

@@ -142,7 +142,7 @@ class CliTest {
             }
             new ProcessBuilder("chmod", "-R", "a+rX", shared.toString()).start().waitFor();
             List<String> cmd = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-cp",
                     String.join(java.io.File.pathSeparator, entries), CtrCommand.class.getName(), "run", "--rm", "--", "/probe", "true");
             Path err = Files.createTempFile(t.root(), "err", "");
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
