@@ -113,17 +113,22 @@ static int cmd_alloc(long mib) {
     return 0;
 }
 
-/* Forks N children that wait; prints how many forks succeeded before the first failure. */
+/* Forks N children that wait; prints how many forks succeeded before the first failure, then reaps them. */
 static int cmd_forks(long n) {
+    pid_t *kids = calloc(n > 0 ? n : 1, sizeof *kids);
+    if (!kids) return fail("calloc", NULL);
     long ok = 0;
     for (; ok < n; ok++) {
         pid_t p = fork();
         if (p < 0) break;
         if (p == 0) { pause(); _exit(0); }
+        kids[ok] = p;
     }
     printf("forks_ok %ld\n", ok);
     fflush(stdout);
-    kill(0, SIGKILL);
+    for (long i = 0; i < ok; i++) kill(kids[i], SIGKILL);
+    for (long i = 0; i < ok; i++) waitpid(kids[i], NULL, 0);
+    free(kids);
     return 0;
 }
 

@@ -11,6 +11,18 @@ public interface CgroupDriver {
     /** "v1", "v2" or "none", for manifests and error messages. */
     String version();
 
+    /** The controllers this host lets the engine use. */
+    java.util.Set<Controller> controllers();
+
+    /** Whether a memory+swap limit can be set (v1 needs swap accounting, v2 memory.swap.max). */
+    boolean supportsSwapLimit();
+
+    /** Writes the limits that are set; leaves the others as they are (so update works the same). */
+    void apply(String id, dev.isobench.engine.spec.Limits limits);
+
+    /** The group's counters now. */
+    CgroupStats stats(String id);
+
     /** Creates the group; fails if the host cannot hold it. */
     void create(String id);
 

@@ -34,6 +34,38 @@ final class CgroupFiles {
         }
     }
 
+    /**
+     * A single number: "max" means unlimited, a negative kernel counter is clamped to 0, and a file the host
+     * does not have is {@link CgroupStats#UNKNOWN}.
+     */
+    static long readLong(Path file) {
+        if (!Files.exists(file)) return CgroupStats.UNKNOWN;
+        String v = read(file);
+        if (v.equals("max")) return CgroupStats.UNLIMITED;
+        try {
+            return Math.max(0, Long.parseLong(v.split("\\s+")[0]));
+        } catch (NumberFormatException e) {
+            throw new EngineException("unexpected value '" + v + "' in " + file, e);
+        }
+    }
+
+    /** "key value" lines (cpu.stat, memory.events, memory.oom_control); empty for a missing file. */
+    static java.util.Map<String, Long> keyed(Path file) {
+        java.util.Map<String, Long> values = new java.util.HashMap<>();
+        if (!Files.exists(file)) return values;
+        for (String line : read(file).split("\n")) {
+            String[] kv = line.trim().split("\\s+");
+            if (kv.length == 2) {
+                try {
+                    values.put(kv[0], Math.max(0, Long.parseLong(kv[1])));
+                } catch (NumberFormatException e) {
+                    values.put(kv[0], kv[1].equals("max") ? CgroupStats.UNLIMITED : CgroupStats.UNKNOWN);
+                }
+            }
+        }
+        return values;
+    }
+
     /** Makes a group; false when its parent is missing (removed by a concurrent prune). */
     static boolean mkdir(Path dir) {
         try {

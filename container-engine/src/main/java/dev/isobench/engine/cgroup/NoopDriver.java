@@ -11,6 +11,26 @@ public final class NoopDriver implements CgroupDriver {
     }
 
     @Override
+    public java.util.Set<Controller> controllers() {
+        return java.util.Set.of();
+    }
+
+    @Override
+    public boolean supportsSwapLimit() {
+        return false;
+    }
+
+    @Override
+    public void apply(String id, dev.isobench.engine.spec.Limits limits) {
+        if (!limits.isEmpty()) throw new dev.isobench.engine.EngineException("this host has no cgroup hierarchy: limits cannot be enforced");
+    }
+
+    @Override
+    public CgroupStats stats(String id) {
+        return CgroupStats.NONE;
+    }
+
+    @Override
     public void create(String id) {}
 
     @Override

@@ -1,6 +1,7 @@
 package dev.isobench.engine.cgroup;
 
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.spec.Limits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,6 +37,44 @@ public final class V1Driver implements CgroupDriver {
 
     public Map<String, Path> mounts() {
         return mounts;
+    }
+
+    @Override
+    public Set<Controller> controllers() {
+        Set<Controller> set = java.util.EnumSet.noneOf(Controller.class);
+        for (Controller c : Controller.values()) {
+            if (mounts.containsKey(c.name("v1"))) set.add(c);
+        }
+        return set;
+    }
+
+    @Override
+    public boolean supportsSwapLimit() {
+        return mounts.containsKey("memory") && MemoryV1.hasSwapAccounting(mounts.get("memory"));
+    }
+
+    @Override
+    public void apply(String id, Limits limits) {
+        dir(Controller.CPU, id).ifPresent(d -> CpuV1.apply(d, limits));
+        dir(Controller.MEMORY, id).ifPresent(d -> MemoryV1.apply(d, limits));
+        dir(Controller.PIDS, id).ifPresent(d -> PidsFiles.apply(d, limits));
+        dir(Controller.CPUSET, id).ifPresent(d -> CpusetFiles.apply(d, limits));
+        dir(Controller.IO, id).ifPresent(d -> IoFiles.applyV1(d, limits));
+    }
+
+    @Override
+    public CgroupStats stats(String id) {
+        CgroupStatsBuilder b = new CgroupStatsBuilder();
+        dir(Controller.CPU, id).ifPresent(d -> CpuV1.read(d, dir(Controller.CPUACCT, id).orElse(null), b));
+        dir(Controller.MEMORY, id).ifPresent(d -> MemoryV1.read(d, b));
+        dir(Controller.PIDS, id).ifPresent(d -> PidsFiles.read(d, b));
+        dir(Controller.IO, id).ifPresent(d -> IoFiles.readV1(d, b));
+        return b.build();
+    }
+
+    private java.util.Optional<Path> dir(Controller c, String id) {
+        Path mount = mounts.get(c.name("v1"));
+        return mount == null ? java.util.Optional.empty() : java.util.Optional.of(group(mount, id));
     }
 
     @Override

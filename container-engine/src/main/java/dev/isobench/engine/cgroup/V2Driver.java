@@ -1,6 +1,7 @@
 package dev.isobench.engine.cgroup;
 
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.spec.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,43 @@ public final class V2Driver implements CgroupDriver {
     @Override
     public String version() {
         return "v2";
+    }
+
+    @Override
+    public Set<Controller> controllers() {
+        Set<String> available = Set.of(CgroupFiles.read(root.resolve("cgroup.controllers")).split("\\s+"));
+        Set<Controller> set = java.util.EnumSet.noneOf(Controller.class);
+        for (Controller c : Controller.values()) {
+            if (available.contains(c.name("v2"))) set.add(c);
+        }
+        if (set.contains(Controller.CPU)) set.add(Controller.CPUACCT); // v2 accounts CPU time in cpu.stat always
+        return set;
+    }
+
+    @Override
+    public boolean supportsSwapLimit() {
+        return controllers().contains(Controller.MEMORY); // memory.swap.max is there wherever memcg is
+    }
+
+    @Override
+    public void apply(String id, Limits limits) {
+        Path g = group(id);
+        CpuV2.apply(g, limits);
+        MemoryV2.apply(g, limits);
+        PidsFiles.apply(g, limits);
+        CpusetFiles.apply(g, limits);
+        IoFiles.applyV2(g, limits);
+    }
+
+    @Override
+    public CgroupStats stats(String id) {
+        CgroupStatsBuilder b = new CgroupStatsBuilder();
+        Path g = group(id);
+        CpuV2.read(g, b);
+        MemoryV2.read(g, b);
+        PidsFiles.read(g, b);
+        IoFiles.readV2(g, b);
+        return b.build();
     }
 
     @Override

@@ -54,6 +54,9 @@ final class ContainerOptions {
     @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "Numeric user and group to run as.")
     String user;
 
+    @picocli.CommandLine.Mixin
+    LimitOptions limits;
+
     @Parameters(paramLabel = "CMD", arity = "0..*", description = "Command and arguments (after --); default: the image's.")
     List<String> command = new ArrayList<>();
 
@@ -61,6 +64,7 @@ final class ContainerOptions {
         ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).hostname(hostname).command(command)
                 .workdir(workdir).network(choice("--net", net, NetworkMode.class)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
         if (user != null) b.user(User.parse(user));
+        b.limits(limits.toLimits());
         env.forEach(b::env);
         shareIfHost(b, "--pid", pid, Namespace.PID);
         shareIfHost(b, "--ipc", ipc, Namespace.IPC);

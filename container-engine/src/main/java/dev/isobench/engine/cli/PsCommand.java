@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ctr ps}: list containers. */
 @Command(mixinStandardHelpOptions = true, name = "ps", description = "List running and created containers (-a: stopped ones too).")
 final class PsCommand implements Callable<Integer> {
-    private static final String ROW = "%-12s  %-16s  %-6s  %-8s  %-12s  %s%n";
+    private static final String ROW = "%-12s  %-16s  %-6s  %-8s  %-16s  %s%n";
 
     @ParentCommand
     CtrCommand ctr;
@@ -26,12 +26,13 @@ final class PsCommand implements Callable<Integer> {
         if (!quiet) System.out.printf(ROW, "CONTAINER ID", "NAME", "IMAGE", "PID", "STATUS", "COMMAND");
         for (Container c : ctr.engine().list()) {
             ContainerState s = c.state();
-            if (!all && s == ContainerState.STOPPED) continue;
+            if (!all && s.isStopped()) continue;
             if (quiet) {
                 System.out.println(c.id());
                 continue;
             }
-            String status = s == ContainerState.STOPPED ? "exited (" + c.exitCode().map(String::valueOf).orElse("?") + ")" : s.lower();
+            String code = c.exitCode().map(String::valueOf).orElse("?");
+            String status = s == ContainerState.STOPPED ? "exited (" + code + ")" : s == ContainerState.OOM_KILLED ? "OOMKilled (" + code + ")" : s.lower();
             System.out.printf(ROW, c.id(), c.name(), c.record().image(), c.pid(), status, String.join(" ", c.record().command()));
         }
         return 0;

@@ -26,7 +26,7 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() {
         for (String ref : refs) {
             Container c = ctr.engine().get(ref);
-            if (!force && c.state() != ContainerState.STOPPED) {
+            if (!force && !c.state().isStopped()) {
                 throw new EngineException("container " + ref + " is " + c.state().lower() + ": kill it first or use rm -f");
             }
             c.delete();

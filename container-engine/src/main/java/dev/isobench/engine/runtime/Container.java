@@ -1,7 +1,10 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.EngineException;
+import dev.isobench.engine.cgroup.CgroupStats;
+import dev.isobench.engine.cgroup.LimitChecks;
 import dev.isobench.engine.image.Image;
+import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.sys.Native;
@@ -75,10 +78,28 @@ public final class Container {
 
     public ContainerState state() {
         if (deleted) return ContainerState.DELETED;
-        if (Files.exists(dir.exitFile())) return ContainerState.STOPPED;
-        if (stage != null && stage.reaped()) return ContainerState.STOPPED;
-        if (!new ProcessInfo(record.pid(), record.pidStart()).isAlive()) return ContainerState.STOPPED;
+        boolean exited = Files.exists(dir.exitFile()) || (stage != null && stage.reaped())
+                || !new ProcessInfo(record.pid(), record.pidStart()).isAlive();
+        if (exited) return oomKilled() ? ContainerState.OOM_KILLED : ContainerState.STOPPED;
         return record.status().equals("running") ? ContainerState.RUNNING : ContainerState.CREATED;
+    }
+
+    /** Whether the kernel's OOM killer struck inside this container, as docker's OOMKilled. */
+    public boolean oomKilled() {
+        return host.cgroups().list().contains(id()) && host.cgroups().stats(id()).oomKills() > 0;
+    }
+
+    /** The container's cgroup counters now (CPU, memory, pids, I/O). */
+    public CgroupStats stats() {
+        return host.cgroups().stats(id());
+    }
+
+    /** Changes the limits of a live container; limits not set in {@code limits} stay as they are. */
+    public void update(Limits limits) {
+        ContainerState s = state();
+        if (s.isStopped() || s == ContainerState.DELETED) throw new EngineException("container " + id() + " is " + s.lower() + ": nothing to update");
+        LimitChecks.check(limits, host.cgroups());
+        host.cgroups().apply(id(), limits);
     }
 
     /** Releases the start barrier: the container's process execs its command now. */
@@ -105,7 +126,7 @@ public final class Container {
             phases.putIfAbsent(Phase.EXITED, System.nanoTime());
             return code;
         }
-        while (state() != ContainerState.STOPPED && state() != ContainerState.DELETED) sleep(5);
+        while (!state().isStopped() && state() != ContainerState.DELETED) sleep(5);
         phases.putIfAbsent(Phase.EXITED, System.nanoTime());
         return exitCode().orElse(-1);
     }

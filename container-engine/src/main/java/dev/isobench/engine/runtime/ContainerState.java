@@ -2,7 +2,12 @@ package dev.isobench.engine.runtime;
 
 /** Where a container is in its lifecycle, with the guards of each verb. */
 public enum ContainerState {
-    CREATED, RUNNING, STOPPED, DELETED;
+    CREATED, RUNNING, STOPPED, OOM_KILLED, DELETED;
+
+    /** Whether the container's first process has exited, for whatever reason. */
+    public boolean isStopped() {
+        return this == STOPPED || this == OOM_KILLED;
+    }
 
     public boolean canStart() {
         return this == CREATED;
@@ -17,6 +22,6 @@ public enum ContainerState {
     }
 
     public String lower() {
-        return name().toLowerCase();
+        return this == OOM_KILLED ? "OOMKilled" : name().toLowerCase();
     }
 }

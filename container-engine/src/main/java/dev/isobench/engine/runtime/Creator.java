@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.EngineException;
+import dev.isobench.engine.cgroup.LimitChecks;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.rootfs.Rootfs;
 import dev.isobench.engine.rootfs.RootfsProvisioner;
@@ -30,6 +31,7 @@ public final class Creator {
                 "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", dev.isobench.engine.image.BuiltinImages.names()) + ")"));
         List<String> argv = spec.command().isEmpty() ? image.command() : spec.command();
         if (argv.isEmpty()) throw new EngineException("no command given and image " + image.name() + " has none: add -- CMD ARGS");
+        LimitChecks.check(spec.limits(), host.cgroups());
         ContainerDir dir = host.store().allocate(spec.name());
         String id = dir.id();
         String hostname = spec.hostname().orElse(id);
@@ -45,6 +47,7 @@ public final class Creator {
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
             cgroupMade = true;
             host.cgroups().create(id);
+            host.cgroups().apply(id, spec.limits());
             phases.put(Phase.CGROUP_READY, System.nanoTime());
             makeFifo(dir);
             Plan plan = PlanCompiler.create(spec, hostname, image, rootfs, dir, host.cgroups().procsFiles(id));

@@ -16,10 +16,11 @@ import java.util.Set;
  * @param hostname   hostname inside; empty means the container id
  * @param namespaces namespaces the container gets (the mount namespace always)
  * @param detached   whether the container outlives the caller (its monitor starts a new session)
+ * @param limits     cgroup limits, applied before the container's first instruction
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
-                            RootfsMode rootfs, Stdio stdio, boolean detached) {
+                            RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -55,6 +56,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.rootfs = rootfs;
         b.stdio = stdio;
         b.detached = detached;
+        b.limits = limits;
         return b;
     }
 
@@ -77,6 +79,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private RootfsMode rootfs = RootfsMode.OVERLAY;
         private Stdio stdio = Stdio.INHERIT;
         private boolean detached;
+        private Limits limits = Limits.NONE;
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -89,6 +92,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder rootfs(RootfsMode rootfs) { this.rootfs = rootfs; return this; }
         public Builder stdio(Stdio stdio) { this.stdio = stdio; return this; }
         public Builder detached(boolean detached) { this.detached = detached; return this; }
+        public Builder limits(Limits limits) { this.limits = limits; return this; }
 
         public Builder network(NetworkMode mode) {
             return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
@@ -98,7 +102,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder withoutNamespace(Namespace ns) { namespaces.remove(ns); return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached);
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits);
         }
     }
 }

@@ -1,0 +1,66 @@
+package dev.isobench.engine.spec;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Resource limits, docker's flags as values. Every field is optional: an empty one is not written (on
+ * {@code update}, it keeps its current value).
+ *
+ * @param cpu               --cpus / --cpu-period: CFS quota
+ * @param cpuShares         --cpu-shares (2..262144; cpu.weight on v2)
+ * @param cpusetCpus        --cpuset-cpus, a CPU list such as "0" or "0-1,3"
+ * @param memory            --memory, bytes
+ * @param memorySwap        --memory-swap, bytes of memory plus swap; -1 for unlimited swap
+ * @param memoryReservation --memory-reservation, bytes (soft limit; memory.high on v2)
+ * @param pids              --pids-limit
+ * @param readBps           --device-read-bps
+ * @param writeBps          --device-write-bps
+ */
+public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<String> cpusetCpus, OptionalLong memory,
+                     OptionalLong memorySwap, OptionalLong memoryReservation, OptionalLong pids,
+                     List<DeviceRate> readBps, List<DeviceRate> writeBps) {
+    public static final Limits NONE = builder().build();
+
+    public Limits {
+        readBps = List.copyOf(readBps);
+        writeBps = List.copyOf(writeBps);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public boolean isEmpty() {
+        return this.equals(NONE);
+    }
+
+    /** A fluent builder; sizes in bytes. */
+    public static final class Builder {
+        private Optional<CpuQuota> cpu = Optional.empty();
+        private OptionalLong cpuShares = OptionalLong.empty();
+        private Optional<String> cpusetCpus = Optional.empty();
+        private OptionalLong memory = OptionalLong.empty();
+        private OptionalLong memorySwap = OptionalLong.empty();
+        private OptionalLong memoryReservation = OptionalLong.empty();
+        private OptionalLong pids = OptionalLong.empty();
+        private List<DeviceRate> readBps = List.of();
+        private List<DeviceRate> writeBps = List.of();
+
+        public Builder cpus(double cpus) { return cpu(CpuQuota.cpus(cpus, CpuQuota.DEFAULT_PERIOD)); }
+        public Builder cpu(CpuQuota quota) { this.cpu = Optional.of(quota); return this; }
+        public Builder cpuShares(long shares) { this.cpuShares = OptionalLong.of(shares); return this; }
+        public Builder cpusetCpus(String cpus) { this.cpusetCpus = Optional.of(cpus); return this; }
+        public Builder memory(long bytes) { this.memory = OptionalLong.of(bytes); return this; }
+        public Builder memorySwap(long bytes) { this.memorySwap = OptionalLong.of(bytes); return this; }
+        public Builder memoryReservation(long bytes) { this.memoryReservation = OptionalLong.of(bytes); return this; }
+        public Builder pids(long max) { this.pids = OptionalLong.of(max); return this; }
+        public Builder readBps(List<DeviceRate> rates) { this.readBps = rates; return this; }
+        public Builder writeBps(List<DeviceRate> rates) { this.writeBps = rates; return this; }
+
+        public Limits build() {
+            return new Limits(cpu, cpuShares, cpusetCpus, memory, memorySwap, memoryReservation, pids, readBps, writeBps);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.isobench.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.isobench.engine.cgroup.CgroupStats;
+import dev.isobench.engine.cgroup.Controller;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.runtime.ContainerState;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.Namespace;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Limits enforced by the real kernel, on whatever cgroup version this host has. Assertions are properties
+ * with tolerances (CPU share of a window, peak memory vs limit, process counts), never timings.
+ */
+class CgroupLimitsTest {
+    @RegisterExtension
+    final TestEngine t = new TestEngine();
+
+    private void assumeController(Controller c) {
+        assumeTrue(t.engine().cgroups().controllers().contains(c), "needs the " + c + " controller");
+    }
+
+    @Test
+    void cpuQuotaOfHalfACpuGivesHalfACpu() throws Exception {
+        assumeController(Controller.CPU);
+        assumeController(Controller.CPUACCT);
+        Container c = t.start(ContainerSpec.builder().limits(Limits.builder().cpus(0.5).build()).command("/probe", "spin", "3"));
+        CgroupStats first = c.stats();
+        long start = System.nanoTime();
+        assertEquals(0, c.waitFor());
+        double cpus = (c.stats().cpuUsageNanos() - first.cpuUsageNanos()) / (double) (System.nanoTime() - start);
+        assertEquals(0.5, cpus, 0.05, "CPUs used over the spin");
+        assertTrue(c.stats().nrThrottled() > 0, "a spinning process under quota is throttled");
+        c.delete();
+    }
+
+    @Test
+    void memoryLimitEndsInAnOomKillWithPeakAtMostTheLimit() {
+        assumeController(Controller.MEMORY);
+        long limit = 32L << 20;
+        Container c = t.start(ContainerSpec.builder().limits(Limits.builder().memory(limit).build()).command("/probe", "alloc", "200"));
+        assertEquals(137, c.waitFor());
+        assertEquals(ContainerState.OOM_KILLED, c.state());
+        CgroupStats s = c.stats();
+        assertTrue(s.oomKills() >= 1, "oom_kill counter: " + s);
+        assertTrue(s.memoryPeak() <= limit, "peak " + s.memoryPeak() + " above limit " + limit);
+        assertEquals(limit, s.memoryLimit());
+        c.delete();
+    }
+
+    @Test
+    void pidsLimitOfTwentyAllowsTwentyProcessesAndNotTwentyOne() {
+        assumeController(Controller.PIDS);
+        TestEngine.Result r = t.run(ContainerSpec.builder().limits(Limits.builder().pids(20).build()).command("/probe", "forks", "50"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals(List.of("forks_ok 19"), r.lines(), "PID 1 and 19 children make 20");
+    }
+
+    @Test
+    void cpusetPinsToCpuZero() {
+        assumeController(Controller.CPUSET);
+        String status = t.run(ContainerSpec.builder().limits(Limits.builder().cpusetCpus("0").build()).command("/probe", "status")).stdout();
+        assertTrue(status.contains("Cpus_allowed_list:\t0\n"), status);
+    }
+
+    @Test
+    void updateChangesARunningContainersQuotaAndUsageFollows() throws Exception {
+        assumeController(Controller.CPU);
+        assumeController(Controller.CPUACCT);
+        Container c = t.start(ContainerSpec.builder().limits(Limits.builder().cpus(0.5).build()).command("/probe", "spin", "4"));
+        Thread.sleep(300);
+        double before = rate(c, 1200);
+        c.update(Limits.builder().cpus(0.25).build());
+        Thread.sleep(300);
+        double after = rate(c, 1200);
+        assertEquals(0.5, before, 0.075, "before update");
+        assertEquals(0.25, after, 0.05, "after update");
+        c.kill(9);
+        c.waitFor();
+        c.delete();
+    }
+
+    @Test
+    void cgroupNamespaceShowsTheContainerAsRoot() {
+        assumeTrue(!t.engine().cgroups().version().equals("none"), "needs cgroups");
+        String self = t.run(ContainerSpec.builder().withNamespace(Namespace.CGROUP).command("/probe", "cat", "/proc/self/cgroup")).stdout();
+        for (String line : self.lines().toList()) {
+            if (line.contains("cpu") || line.contains("memory") || line.startsWith("0::")) {
+                assertTrue(line.endsWith(":/"), "inside its cgroup namespace the container is at the root: " + line);
+            }
+        }
+    }
+
+    @Test
+    void limitsTheHostCannotEnforceAreRefusedBeforeAnythingIsMade() {
+        EngineException e = assertThrows(EngineException.class, () -> t.engine().create(ContainerSpec.builder()
+                .limits(Limits.builder().cpusetCpus("0-63").memory(1 << 20).build()).build()));
+        assertTrue(e.getMessage().contains("--cpuset-cpus 0-63 names CPUs that are not online"), e.getMessage());
+        assertTrue(e.getMessage().contains("--memory must be at least 6m"), e.getMessage());
+        t.assertNoLeftovers();
+    }
+
+    private static double rate(Container c, long millis) throws InterruptedException {
+        long u0 = c.stats().cpuUsageNanos();
+        long t0 = System.nanoTime();
+        Thread.sleep(millis);
+        return (c.stats().cpuUsageNanos() - u0) / (double) (System.nanoTime() - t0);
+    }
+}
