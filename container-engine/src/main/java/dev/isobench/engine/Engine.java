@@ -3,6 +3,8 @@ package dev.isobench.engine;
 import dev.isobench.engine.cgroup.CgroupDriver;
 import dev.isobench.engine.cgroup.CgroupDrivers;
 import dev.isobench.engine.image.BuiltinImages;
+import dev.isobench.engine.image.ImageStore;
+import dev.isobench.engine.image.Images;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.ContainerDir;
 import dev.isobench.engine.runtime.Creator;
@@ -41,7 +43,8 @@ public final class Engine {
     public static Engine open(Path root, CgroupDriver cgroups) {
         Path abs = root.toAbsolutePath().normalize();
         NativeBinaries binaries = NativeBinaries.unpack(abs);
-        return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, new BuiltinImages(abs, binaries)));
+        Images images = new Images(new BuiltinImages(abs, binaries), new ImageStore(abs));
+        return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, images));
     }
 
     public Path root() {
@@ -56,7 +59,7 @@ public final class Engine {
         return host.binaries();
     }
 
-    public BuiltinImages images() {
+    public Images images() {
         return host.images();
     }
 
@@ -97,6 +100,13 @@ public final class Engine {
     public GarbageCollector.Report gc(boolean all) {
         requireRoot();
         return new GarbageCollector(host).collect(all);
+    }
+
+    /** Ids of the images that containers (any state) are made from: their layers must stay. */
+    public java.util.Set<String> imagesInUse() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (ContainerDir d : host.store().list()) host.store().read(d).ifPresent(r -> ids.add(r.imageId()));
+        return ids;
     }
 
     private Optional<Container> load(ContainerDir d) {

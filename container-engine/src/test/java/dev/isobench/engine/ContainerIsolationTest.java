@@ -85,7 +85,7 @@ class ContainerIsolationTest {
     @ParameterizedTest
     @EnumSource(RootfsMode.class)
     void writesInsideLeaveTheImageUnchanged(RootfsMode rootfs) throws Exception {
-        Path layer = t.engine().images().probe().layers().get(0);
+        Path layer = t.engine().images().builtins().probe().layers().get(0);
         byte[] probe = Files.readAllBytes(layer.resolve("probe"));
         Container c = t.start(ContainerSpec.builder().rootfs(rootfs).command("/probe", "sleep", "30"));
         assertEquals(0, exec(c, "/probe", "write", "/new-file", "written inside"));

@@ -37,15 +37,38 @@ public final class BuiltinImages {
     }
 
     public static List<String> names() {
-        return List.of("probe", "host");
+        return List.of("probe", "host", "synthetic:SIZE[:FILES]");
     }
 
     public Optional<Image> find(String name) {
+        if (name.startsWith("synthetic:")) return Optional.of(synthetic(name));
         return switch (name) {
             case "probe" -> Optional.of(probe());
             case "host" -> Optional.of(host());
             default -> Optional.empty();
         };
+    }
+
+    /** {@code synthetic:100m} or {@code synthetic:100m:5000}: a generated minbase-like tree plus the probe. */
+    public Image synthetic(String name) {
+        String[] parts = name.split(":");
+        if (parts.length < 2 || parts.length > 3) throw new IllegalArgumentException("synthetic images are named synthetic:SIZE[:FILES], e.g. synthetic:100m");
+        long bytes = dev.isobench.engine.spec.Sizes.parse("synthetic image size", parts[1]);
+        int files;
+        try {
+            files = parts.length == 3 ? Integer.parseInt(parts[2]) : SyntheticTree.defaultFiles(bytes);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("synthetic image file count must be a number, got '" + parts[2] + "'");
+        }
+        if (files < 1 || bytes < files) throw new IllegalArgumentException("a synthetic image needs at least one byte per file and one file");
+        Path layer = dir.resolve("synthetic-" + bytes + "-" + files + "-" + binaries.version());
+        ensure(layer, tmp -> {
+            for (String d : MOUNT_POINTS) Files.createDirectory(tmp.resolve(d));
+            Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
+            SyntheticTree.generate(tmp, bytes, files);
+        });
+        return new Image("synthetic:" + parts[1] + (parts.length == 3 ? ":" + files : ""), layer.getFileName().toString(),
+                List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
     }
 
     public Image probe() {
@@ -54,7 +77,7 @@ public final class BuiltinImages {
             for (String d : MOUNT_POINTS) Files.createDirectory(tmp.resolve(d));
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
-        return new Image("probe", List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"));
+        return new Image("probe", layer.getFileName().toString(), List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
     }
 
     /** Host dirs that are symlinks (merged /usr) stay symlinks; real dirs are bound read-only. */
@@ -78,7 +101,7 @@ public final class BuiltinImages {
             for (String l : links) Files.createSymbolicLink(tmp.resolve(l), Files.readSymbolicLink(hostRoot.resolve(l)));
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
-        return new Image("host", List.of(layer), binds, List.of(PATH_ENV), List.of("/bin/sh"));
+        return new Image("host", layer.getFileName().toString(), List.of(layer), binds, List.of(PATH_ENV), List.of("/bin/sh"), "");
     }
 
     private interface Filler {

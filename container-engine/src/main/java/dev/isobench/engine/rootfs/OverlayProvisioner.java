@@ -3,6 +3,8 @@ package dev.isobench.engine.rootfs;
 import dev.isobench.engine.EngineException;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.runtime.Mounts;
+import dev.isobench.engine.runtime.Op;
+import dev.isobench.engine.runtime.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,9 @@ import java.util.stream.Collectors;
  * Cost is three mkdirs, whatever the image size.
  */
 public final class OverlayProvisioner implements RootfsProvisioner {
+    /** The kernel copies mount options into one page; keep clear of its end. */
+    static final int MAX_OPTIONS = 4000;
+
     @Override
     public Rootfs provision(Image image, Path containerDir) {
         long start = System.nanoTime();
@@ -28,10 +33,24 @@ public final class OverlayProvisioner implements RootfsProvisioner {
         } catch (IOException e) {
             throw new EngineException("cannot prepare overlay dirs in " + containerDir + ": " + e.getMessage(), e);
         }
-        String lower = image.layers().stream().map(Path::toString).collect(Collectors.joining(":"));
-        String options = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
-        return new Rootfs(root, List.of(Mounts.mount("overlay", root.toString(), "overlay", 0, options)),
-                System.nanoTime() - start, 0);
+        return new Rootfs(root, mountSteps(image.layers(), upper, work, root), System.nanoTime() - start, 0);
+    }
+
+    /**
+     * Mount options must fit in one page. When absolute lower dirs do not, and they share a parent (the
+     * store's short links), the stage changes into that parent and names them relatively, as docker does.
+     */
+    static List<Step> mountSteps(List<Path> layers, Path upper, Path work, Path root) {
+        String tail = ",upperdir=" + upper + ",workdir=" + work;
+        String absolute = "lowerdir=" + layers.stream().map(Path::toString).collect(Collectors.joining(":")) + tail;
+        if (absolute.length() <= MAX_OPTIONS) return List.of(Mounts.mount("overlay", root.toString(), "overlay", 0, absolute));
+        Path parent = layers.get(0).getParent();
+        String relative = "lowerdir=" + layers.stream().map(l -> l.getFileName().toString()).collect(Collectors.joining(":")) + tail;
+        if (layers.stream().anyMatch(l -> !l.getParent().equals(parent)) || relative.length() > MAX_OPTIONS) {
+            throw new EngineException("image has " + layers.size() + " layers, more than one overlay mount can stack here;"
+                    + " squash it or use --rootfs copy");
+        }
+        return List.of(Step.of(Op.CHDIR, parent.toString()), Mounts.mount("overlay", root.toString(), "overlay", 0, relative));
     }
 
     /** The container's own changes to its image. */

@@ -28,7 +28,8 @@ public final class Creator {
         Map<Phase, Long> phases = new EnumMap<>(Phase.class);
         phases.put(Phase.CREATE_BEGIN, System.nanoTime());
         Image image = host.images().find(spec.image()).orElseThrow(() -> new EngineException(
-                "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", dev.isobench.engine.image.BuiltinImages.names()) + ")"));
+                "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", dev.isobench.engine.image.BuiltinImages.names())
+                + "; imported ones: isobench ctr images)"));
         List<String> argv = spec.command().isEmpty() ? image.command() : spec.command();
         if (argv.isEmpty()) throw new EngineException("no command given and image " + image.name() + " has none: add -- CMD ARGS");
         LimitChecks.check(spec.limits(), host.cgroups());
@@ -39,7 +40,7 @@ public final class Creator {
         boolean cgroupMade = false;
         try {
             ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
-            StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), argv, spec.env(), spec.workdir(),
+            StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
                     spec.detached(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);

@@ -58,7 +58,8 @@ public final class PlanCompiler {
         MASKED.forEach(m -> p.add(Op.MASK, m));
         READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
         if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
-        process(p, spec.workdir(), spec.user(), environment(image.env(), spec.env(), hostname), command(spec, image));
+        String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
+        process(p, workdir, spec.user(), environment(image.env(), spec.env(), hostname), command(spec, image));
         return p.build();
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * that identify it (pid plus start time, so a reused pid is never mistaken for it). The owner is the
  * process that answers for an attached container; when it is gone, gc removes the container.
  */
-public record StateRecord(String id, String name, String image, List<String> command, List<String> env, String workdir,
+public record StateRecord(String id, String name, String image, String imageId, List<String> command, List<String> env, String workdir,
                           int uid, int gid, String hostname, List<Namespace> namespaces, RootfsMode rootfs,
                           boolean detached, String status, int monitorPid, long monitorStart, int pid, long pidStart,
                           int ownerPid, long ownerStart, long createdMillis) {
@@ -28,12 +28,12 @@ public record StateRecord(String id, String name, String image, List<String> com
     }
 
     public StateRecord withStatus(String newStatus) {
-        return new StateRecord(id, name, image, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
                 newStatus, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
     }
 
     public StateRecord withProcesses(int newMonitorPid, long newMonitorStart, int newPid, long newPidStart) {
-        return new StateRecord(id, name, image, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
                 status, newMonitorPid, newMonitorStart, newPid, newPidStart, ownerPid, ownerStart, createdMillis);
     }
 }

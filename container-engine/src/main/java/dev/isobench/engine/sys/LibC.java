@@ -24,4 +24,14 @@ public interface LibC {
     int geteuid();
 
     String strerror(int errnum);
+
+    int mknod(String path, int mode, long dev);
+
+    int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+    long lgetxattr(String path, String name, @Out byte[] value, long size);
+
+    long llistxattr(String path, @Out byte[] list, long size);
+
+    int lremovexattr(String path, String name);
 }

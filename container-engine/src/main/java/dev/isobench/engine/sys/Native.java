@@ -81,6 +81,48 @@ public final class Native {
         return (int) pid;
     }
 
+    /** mknod(2): device nodes from image layers, and overlayfs whiteouts (a char device 0/0). */
+    public static void mknod(String path, int mode, int major, int minor) {
+        long dev = ((long) (major & 0xfff) << 8) | (minor & 0xff) | ((long) (minor & ~0xff) << 12) | ((long) (major & ~0xfff) << 32);
+        check(LIBC.mknod(path, mode, dev), "mknod " + path);
+    }
+
+    public static void setXattr(String path, String name, byte[] value) {
+        check(LIBC.lsetxattr(path, name, value, value.length, 0), "setxattr " + name + " on " + path);
+    }
+
+    public static void removeXattr(String path, String name) {
+        check(LIBC.lremovexattr(path, name), "removexattr " + name + " on " + path);
+    }
+
+    /** The extended attribute names of a path (not following symlinks). */
+    public static java.util.List<String> listXattrs(String path) {
+        byte[] buf = new byte[65536];
+        long n = LIBC.llistxattr(path, buf, buf.length);
+        if (n < 0) throw failure("listxattr " + path, errno());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] == 0) {
+                names.add(new String(buf, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    /** An extended attribute's value, or null when the path does not have it. */
+    public static byte[] getXattr(String path, String name) {
+        byte[] buf = new byte[65536];
+        long n = LIBC.lgetxattr(path, name, buf, buf.length);
+        if (n < 0) return null;
+        return java.util.Arrays.copyOf(buf, (int) n);
+    }
+
+    public static POSIX posix() {
+        return POSIX;
+    }
+
     static int errno() {
         return Runtime.getSystemRuntime().getLastError();
     }

@@ -58,7 +58,8 @@ class CliTest {
 
         Run noImage = cli("run", "--rm", "--image", "nope", "--", "/probe", "true");
         assertEquals(125, noImage.code());
-        assertEquals("isobench: error: no such image: 'nope' (built-in images: probe, host)\n", noImage.err());
+        assertEquals("isobench: error: no such image: 'nope' (built-in images: probe, host, synthetic:SIZE[:FILES];"
+                + " imported ones: isobench ctr images)\n", noImage.err());
 
         Run noCommand = cli("run", "--rm", "--", "/usr/bin/nosuch");
         assertEquals(125, noCommand.code());

@@ -21,8 +21,8 @@ class PlanCompilerTest {
     private final ContainerDir dir = new ContainerDir(Path.of("/state/containers/abc"));
     private final Rootfs rootfs = new Rootfs(Path.of("/state/containers/abc/rootfs"),
             List.of(Mounts.mount("overlay", "/state/containers/abc/rootfs", "overlay", 0, "lowerdir=/l,upperdir=/u,workdir=/w")), 0, 0);
-    private final Image image = new Image("img", List.of(Path.of("/l")), List.of(new MountSpec(Path.of("/usr"), "/usr", true)),
-            List.of("PATH=/bin"), List.of("/probe", "true"));
+    private final Image image = new Image("img", "id", List.of(Path.of("/l")), List.of(new MountSpec(Path.of("/usr"), "/usr", true)),
+            List.of("PATH=/bin"), List.of("/probe", "true"), "");
 
     private Plan plan(ContainerSpec.Builder b) {
         return PlanCompiler.create(b.build(), "box", image, rootfs, dir, List.of(Path.of("/cg/isobench/abc/cgroup.procs")));

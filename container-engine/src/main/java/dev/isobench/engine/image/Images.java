@@ -1,0 +1,40 @@
+package dev.isobench.engine.image;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Finds an image by reference: a built-in first, then the store (name[:tag], id or id prefix). */
+public final class Images {
+    private final BuiltinImages builtins;
+    private final ImageStore store;
+
+    public Images(BuiltinImages builtins, ImageStore store) {
+        this.builtins = builtins;
+        this.store = store;
+    }
+
+    public BuiltinImages builtins() {
+        return builtins;
+    }
+
+    public ImageStore store() {
+        return store;
+    }
+
+    public Optional<Image> find(String ref) {
+        Optional<Image> builtin = builtins.find(ref);
+        if (builtin.isPresent()) return builtin;
+        return store.find(ref).map(r -> toImage(ref, r));
+    }
+
+    /** Layers top-first through their short links, so long layer stacks still fit one overlay mount. */
+    private Image toImage(String ref, ImageRecord r) {
+        List<Path> layers = new ArrayList<>();
+        for (int i = r.layers().size() - 1; i >= 0; i--) layers.add(store.shortLink(r.layers().get(i)));
+        ImageConfig c = r.config();
+        List<String> env = c.env().isEmpty() ? List.of(BuiltinImages.PATH_ENV) : c.env();
+        return new Image(ref, r.id(), layers, List.of(), env, c.command(), c.workdir());
+    }
+}

@@ -1,0 +1,144 @@
+package dev.isobench.engine.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isobench.engine.EngineException;
+import dev.isobench.engine.TestEngine;
+import dev.isobench.engine.TestEngine.Result;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.RootfsMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Import of real archives into the store, run in real containers; bad archives leave nothing behind. */
+class ImageImportTest {
+    @RegisterExtension
+    final TestEngine t = new TestEngine();
+
+    private byte[] probeLayer() throws Exception {
+        byte[] probe = Files.readAllBytes(t.engine().binaries().probe());
+        return new OciArchive.Layer().dir("dev").dir("proc").dir("sys").dir("tmp").file("probe", probe, 0100755)
+                .dir("etc").file("etc/a", "a from layer 1").file("etc/b", "b").dir("dir").file("dir/x", "x").file("dir/y", "y")
+                .dir("keep").file("keep/k", "old").tar();
+    }
+
+    private byte[] upperLayer() throws Exception {
+        return new OciArchive.Layer().dir("etc").file("etc/.wh.a", "").file("etc/c", "c new").link("etc/hl", "etc/c", TarArchiveEntry.LF_LINK)
+                .link("etc/sl", "c", TarArchiveEntry.LF_SYMLINK).dir("dir").file("dir/.wh..wh..opq", "").file("dir/z", "z")
+                .dir("keep").file("keep/k", "new").tar();
+    }
+
+    private Path archive(String name, boolean gzip) throws Exception {
+        Path f = t.root().resolve(name);
+        OciArchive.writeOci(f, "latest", List.of(probeLayer(), upperLayer()), gzip, null);
+        return f;
+    }
+
+    private ImageImporter importer() {
+        return new ImageImporter(t.engine().images().store(), false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(RootfsMode.class)
+    void whiteoutsAndOpaqueDirsGiveExactlyTheMergedTreeInside(RootfsMode rootfs) throws Exception {
+        importer().importFrom(archive("layered.tar", true), Optional.empty());
+        ContainerSpec.Builder b = ContainerSpec.builder().image("layered").rootfs(rootfs);
+        assertEquals(List.of("b", "c", "hl", "sl"), t.run(b.command("/probe", "ls", "/etc")).lines().stream().sorted().toList());
+        assertEquals(List.of("z"), t.run(b.command("/probe", "ls", "/dir")).lines());
+        assertEquals("new", t.run(b.command("/probe", "cat", "/keep/k")).stdout());
+        assertEquals("c new", t.run(b.command("/probe", "cat", "/etc/sl")).stdout());
+        Result env = t.run(b.command("/probe", "env"));
+        assertTrue(env.lines().contains("GREETING=hello"), env.stdout());
+        assertEquals(List.of("/etc"), t.run(b.command("/probe", "cwd")).lines(), "the image's WorkingDir");
+    }
+
+    @Test
+    void aCopyRootfsHasTheSameHardLinkAndNoOverlayMarks() throws Exception {
+        importer().importFrom(archive("layered.tar", false), Optional.empty());
+        Container c = t.start(ContainerSpec.builder().image("layered").rootfs(RootfsMode.COPY).command("/probe", "sleep", "30"));
+        Path root = c.dir().path().resolve("rootfs");
+        assertEquals(Files.getAttribute(root.resolve("etc/c"), "unix:ino"), Files.getAttribute(root.resolve("etc/hl"), "unix:ino"));
+        assertFalse(Files.exists(root.resolve("etc/a"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "whiteout node left in the copy");
+        assertEquals(null, dev.isobench.engine.sys.Native.getXattr(root.resolve("dir").toString(), LayerExtractor.OPAQUE_XATTR));
+    }
+
+    @Test
+    void theSameArchiveImportedTwiceStoresEachLayerOnce() throws Exception {
+        Path f = archive("twice.tar", true);
+        importer().importFrom(f, Optional.empty());
+        importer().importFrom(f, Optional.of("again:v2"));
+        try (var s = Files.list(t.root().resolve("layers"))) {
+            assertEquals(2, s.count());
+        }
+        assertEquals(2, t.engine().images().store().refs().size());
+        assertEquals(1, t.engine().images().store().images().size());
+    }
+
+    @Test
+    void aDockerSaveArchiveImportsWithItsRepoTag() throws Exception {
+        Path f = t.root().resolve("saved.tar");
+        OciArchive.writeDocker(f, "saved/app:1.0", List.of(probeLayer(), upperLayer()));
+        importer().importFrom(f, Optional.empty());
+        assertEquals(0, t.run(ContainerSpec.builder().image("saved/app:1.0")).exitCode());
+    }
+
+    @Test
+    void aLayerInUseIsKeptAndRemovalDeletesUnusedLayers() throws Exception {
+        importer().importFrom(archive("used.tar", false), Optional.empty());
+        ImageStore store = t.engine().images().store();
+        Container c = t.start(ContainerSpec.builder().image("used").command("/probe", "sleep", "30"));
+        EngineException e = assertThrows(EngineException.class, () -> store.remove("used", t.engine().imagesInUse()));
+        assertTrue(e.getMessage().contains("used by a container"), e.getMessage());
+        assertEquals(2, Files.list(t.root().resolve("layers")).count());
+        c.delete();
+        store.remove("used", t.engine().imagesInUse());
+        assertEquals(0, Files.list(t.root().resolve("layers")).count());
+    }
+
+    @Test
+    void badArchivesAreRefusedAndLeaveNothingInTheStore() throws Exception {
+        byte[] good = probeLayer();
+        assertRefused(List.of(good, new OciArchive.Layer().file("../evil", "x").tar()), "entry '../evil' contains '..'");
+        assertRefused(List.of(good, new OciArchive.Layer().file("/abs", "x").tar()), "entry '/abs' is an absolute path");
+        assertRefused(List.of(good, new OciArchive.Layer().link("up", "/", TarArchiveEntry.LF_SYMLINK).file("up/tmp/pwned", "x").tar()),
+                "would be written through the symlink 'up'");
+        assertRefused(List.of(good, new OciArchive.Layer().link("hl", "../../etc/passwd", TarArchiveEntry.LF_LINK).tar()), "contains '..'");
+        assertRefused(List.of(good, new OciArchive.Layer().device("dev/sda", 8, 0).tar()), "device node 'dev/sda' is not allowed");
+
+        Path truncated = t.root().resolve("truncated.tar");
+        OciArchive.writeOci(truncated, "latest", List.of(good), true, null);
+        byte[] all = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 2));
+        assertTrue(assertThrows(EngineException.class, () -> importer().importFrom(truncated, Optional.empty()))
+                .getMessage().contains("corrupt or truncated"));
+
+        Path mismatch = t.root().resolve("mismatch.tar");
+        OciArchive.writeOci(mismatch, "latest", List.of(good), false, List.of("sha256:" + "0".repeat(64)));
+        assertTrue(assertThrows(EngineException.class, () -> importer().importFrom(mismatch, Optional.empty()))
+                .getMessage().contains("digest mismatch"));
+    }
+
+    private void assertRefused(List<byte[]> layers, String expected) throws Exception {
+        Path f = t.root().resolve("bad-" + System.nanoTime() + ".tar");
+        OciArchive.writeOci(f, "latest", layers, true, null);
+        EngineException e = assertThrows(EngineException.class, () -> importer().importFrom(f, Optional.empty()));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(t.engine().images().store().images().isEmpty(), "image record left");
+        assertTrue(t.engine().images().store().refs().isEmpty(), "ref left");
+        try (var s = Files.list(t.root().resolve("layers"))) {
+            assertEquals(List.of(), s.toList(), "layers left");
+        }
+        assertFalse(Files.exists(Path.of("/tmp/pwned")));
+    }
+}
