@@ -54,6 +54,9 @@ final class ContainerOptions {
     @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]", description = "Numeric user and group to run as.")
     String user;
 
+    @Option(names = {"-v", "--volume"}, paramLabel = "HOST:CTR[:ro]", description = "Bind a host path, or make an anonymous volume at CTR (repeatable).")
+    List<String> volumes = new ArrayList<>();
+
     @picocli.CommandLine.Mixin
     LimitOptions limits;
 
@@ -65,6 +68,7 @@ final class ContainerOptions {
                 .workdir(workdir).network(choice("--net", net, NetworkMode.class)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
         if (user != null) b.user(User.parse(user));
         b.limits(limits.toLimits());
+        volumes.forEach(v -> b.volume(dev.isobench.engine.spec.Volume.parse(v)));
         env.forEach(b::env);
         shareIfHost(b, "--pid", pid, Namespace.PID);
         shareIfHost(b, "--ipc", ipc, Namespace.IPC);

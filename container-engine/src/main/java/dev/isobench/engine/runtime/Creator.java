@@ -50,6 +50,7 @@ public final class Creator {
             host.cgroups().create(id);
             host.cgroups().apply(id, spec.limits());
             phases.put(Phase.CGROUP_READY, System.nanoTime());
+            prepareVolumes(spec, image, dir);
             makeFifo(dir);
             Plan plan = PlanCompiler.create(spec, hostname, image, rootfs, dir, host.cgroups().procsFiles(id));
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
@@ -77,6 +78,35 @@ public final class Creator {
             host.store().remove(dir);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /** Makes anonymous volumes, checks host paths, and refuses a target reached through an image symlink. */
+    private static void prepareVolumes(ContainerSpec spec, Image image, ContainerDir dir) {
+        for (int i = 0; i < spec.volumes().size(); i++) {
+            dev.isobench.engine.spec.Volume v = spec.volumes().get(i);
+            if (v.hostPath().isPresent() && !java.nio.file.Files.exists(v.hostPath().get())) {
+                throw new EngineException("-v: host path " + v.hostPath().get() + " does not exist (create it first)");
+            }
+            StringBuilder prefix = new StringBuilder();
+            for (String part : v.target().substring(1).split("/")) {
+                prefix.append('/').append(part);
+                for (java.nio.file.Path layer : image.layers()) {
+                    java.nio.file.Path p = layer.resolve(prefix.substring(1));
+                    if (java.nio.file.Files.isSymbolicLink(p)) {
+                        throw new EngineException("-v " + v.target() + ": " + prefix + " is a symlink in image " + image.name()
+                                + "; mount on the path it points to instead");
+                    }
+                    if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) break;
+                }
+            }
+            if (v.hostPath().isEmpty()) {
+                try {
+                    java.nio.file.Files.createDirectories(PlanCompiler.anonymousVolume(dir, i));
+                } catch (java.io.IOException e) {
+                    throw new EngineException("cannot make anonymous volume for " + v.target() + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 

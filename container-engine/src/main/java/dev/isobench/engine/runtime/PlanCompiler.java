@@ -52,6 +52,7 @@ public final class PlanCompiler {
             p.addAll(b.readOnly() ? Mounts.readOnlyBind(b.source().toString(), r + b.target(), Mounts.NOSUID | Mounts.NODEV)
                     : List.of(Mounts.bind(b.source().toString(), r + b.target())));
         }
+        volumes(p, r, spec, dir);
         if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
         p.add(Op.BARRIER, dir.startFifo().toString());
         p.add(Op.PIVOT_ROOT, r);
@@ -77,6 +78,29 @@ public final class PlanCompiler {
         env.addAll(exec.env());
         process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command());
         return p.build();
+    }
+
+    /** Where anonymous volume N of a container lives on the host. */
+    public static Path anonymousVolume(ContainerDir dir, int n) {
+        return dir.path().resolve("volumes").resolve(Integer.toString(n));
+    }
+
+    /**
+     * Mount points are made inside the rootfs before pivot_root; the creator has checked that no image path
+     * on the way is a symlink, so nothing here resolves outside the rootfs.
+     */
+    private static void volumes(Plan.Builder p, String r, ContainerSpec spec, ContainerDir dir) {
+        for (int i = 0; i < spec.volumes().size(); i++) {
+            dev.isobench.engine.spec.Volume v = spec.volumes().get(i);
+            Path source = v.hostPath().orElse(anonymousVolume(dir, i));
+            String target = r + v.target();
+            StringBuilder path = new StringBuilder(r);
+            String[] parts = v.target().substring(1).split("/");
+            for (int k = 0; k < parts.length - 1; k++) p.add(Op.MKDIR, path.append('/').append(parts[k]).toString(), "493");
+            if (java.nio.file.Files.isDirectory(source)) p.add(Op.MKDIR, target, "493");
+            else p.add(Op.TOUCH, target);
+            p.addAll(v.readOnly() ? Mounts.readOnlyBind(source.toString(), target, 0) : List.of(Mounts.bind(source.toString(), target)));
+        }
     }
 
     static long cloneFlags(ContainerSpec spec) {

@@ -17,13 +17,16 @@ import java.util.Set;
  * @param namespaces namespaces the container gets (the mount namespace always)
  * @param detached   whether the container outlives the caller (its monitor starts a new session)
  * @param limits     cgroup limits, applied before the container's first instruction
+ * @param volumes    host paths and anonymous directories bound into the container
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
-                            RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits) {
+                            RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
+                            List<Volume> volumes) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
+        volumes = List.copyOf(volumes);
         namespaces = Set.copyOf(namespaces);
         if (!namespaces.contains(Namespace.MOUNT)) {
             throw new IllegalArgumentException("a container always has its own mount namespace (pivot_root needs it)");
@@ -57,6 +60,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.stdio = stdio;
         b.detached = detached;
         b.limits = limits;
+        b.volumes = new ArrayList<>(volumes);
         return b;
     }
 
@@ -80,6 +84,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private Stdio stdio = Stdio.INHERIT;
         private boolean detached;
         private Limits limits = Limits.NONE;
+        private List<Volume> volumes = new ArrayList<>();
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -93,6 +98,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder stdio(Stdio stdio) { this.stdio = stdio; return this; }
         public Builder detached(boolean detached) { this.detached = detached; return this; }
         public Builder limits(Limits limits) { this.limits = limits; return this; }
+        public Builder volume(Volume volume) { this.volumes.add(volume); return this; }
 
         public Builder network(NetworkMode mode) {
             return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
@@ -102,7 +108,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder withoutNamespace(Namespace ns) { namespaces.remove(ns); return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits);
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes);
         }
     }
 }
