@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -34,15 +35,27 @@ static double now_s(void) {
 
 static long arg_long(int argc, char **argv, int i, long dflt) { return argc > i ? strtol(argv[i], NULL, 10) : dflt; }
 
-/* Burns CPU for N seconds of wall time and reports the CPU time this process received. */
+/* Burns CPU in PROCS processes for N seconds of wall time; the first reports the CPU time all received. */
 static int cmd_spin(int argc, char **argv) {
     double secs = argc > 2 ? strtod(argv[2], NULL) : 1.0, start = now_s();
+    long procs = argc > 3 ? atol(argv[3]) : 1;
+    int worker = 0;
+    for (long i = 1; i < procs && !worker; i++) {
+        pid_t p = fork();
+        if (p < 0) return fail("fork", NULL);
+        if (p == 0) worker = 1;
+    }
     volatile unsigned long x = 0;
     while (now_s() - start < secs)
         for (int i = 0; i < 100000; i++) x += i;
-    struct timespec cpu;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
-    printf("wall_s %.3f\ncpu_s %.3f\n", now_s() - start, cpu.tv_sec + cpu.tv_nsec / 1e9);
+    if (worker) _exit(0);
+    while (wait(NULL) > 0) {}
+    struct rusage self, kids;
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    double cpu = self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec + kids.ru_stime.tv_sec
+                 + (self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec + kids.ru_stime.tv_usec) / 1e6;
+    printf("wall_s %.3f\ncpu_s %.3f\n", now_s() - start, cpu);
     return 0;
 }
 
@@ -148,12 +161,110 @@ static int cmd_stat(const char *path) {
     return 0;
 }
 
+/* One operation of the syscall suite; returns 0 on success. */
+static int op_once(const char *op, int zero, int null, int pp[2], int qq[2]) {
+    char c = 0;
+    struct stat st;
+    if (!strcmp(op, "getpid")) return syscall(SYS_getpid) > 0 ? 0 : -1;
+    if (!strcmp(op, "getppid")) return syscall(SYS_getppid) >= 0 ? 0 : -1;
+    if (!strcmp(op, "read")) return read(zero, &c, 1) == 1 ? 0 : -1;
+    if (!strcmp(op, "write")) return write(null, &c, 1) == 1 ? 0 : -1;
+    if (!strcmp(op, "open-close")) { int fd = open("/tmp/.probe/f", O_RDONLY | O_CLOEXEC); return fd < 0 ? -1 : close(fd); }
+    if (!strcmp(op, "stat")) return stat("/tmp/.probe/a/b/c/d/e", &st);
+    if (!strcmp(op, "mmap")) {
+        char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) return -1;
+        m[0] = 1;
+        return munmap(m, 4096);
+    }
+    if (!strcmp(op, "pipe-pingpong")) return write(pp[1], &c, 1) == 1 && read(qq[0], &c, 1) == 1 ? 0 : -1;
+    if (!strcmp(op, "fork")) { pid_t p = fork(); if (p == 0) _exit(0); return p < 0 ? -1 : (waitpid(p, NULL, 0) == p ? 0 : -1); }
+    errno = EINVAL;
+    return -1;
+}
+
+/*
+ * Times BATCHES batches of ITERS operations and prints one line per batch: "ns_per_op N". Batching keeps
+ * the clock's own cost out of sub-microsecond operations.
+ */
+static int cmd_bench(int argc, char **argv) {
+    if (argc < 5) { fputs("usage: probe bench OP BATCHES ITERS\n", stderr); return 2; }
+    const char *op = argv[2];
+    long batches = atol(argv[3]), iters = atol(argv[4]);
+    int zero = open("/dev/zero", O_RDONLY | O_CLOEXEC), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int pp[2], qq[2];
+    if (zero < 0 || null < 0 || pipe(pp) < 0 || pipe(qq) < 0) return fail("setup", op);
+    pid_t echo = -1;
+    if (!strcmp(op, "pipe-pingpong")) {
+        echo = fork();
+        if (echo == 0) {
+            close(pp[1]);
+            close(qq[0]);
+            char c;
+            while (read(pp[0], &c, 1) == 1 && write(qq[1], &c, 1) == 1) {}
+            _exit(0);
+        }
+    }
+    if (!strcmp(op, "stat") || !strcmp(op, "open-close")) {
+        mkdir("/tmp/.probe", 0755);
+        close(open("/tmp/.probe/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)); mkdir("/tmp/.probe/a", 0755); mkdir("/tmp/.probe/a/b", 0755);
+        mkdir("/tmp/.probe/a/b/c", 0755); mkdir("/tmp/.probe/a/b/c/d", 0755);
+        close(open("/tmp/.probe/a/b/c/d/e", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+    }
+    for (long b = 0; b < batches; b++) {
+        double start = now_s();
+        for (long i = 0; i < iters; i++)
+            if (op_once(op, zero, null, pp, qq) < 0) return fail("bench", op);
+        printf("ns_per_op %.2f\n", (now_s() - start) * 1e9 / iters);
+    }
+    fflush(stdout);
+    if (echo > 0) { close(pp[1]); waitpid(echo, NULL, 0); }
+    return 0;
+}
+
+/* Times the first write to an existing file: on overlayfs this copies the whole file up from the lower layer. */
+static int cmd_first_write(const char *path) {
+    double start = now_s();
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return fail("open", path);
+    char c = 'x';
+    if (pwrite(fd, &c, 1, 0) != 1) return fail("write", path);
+    close(fd);
+    printf("first_write_ns %.0f\n", (now_s() - start) * 1e9);
+    return 0;
+}
+
+/* Times N lookups of a path (stat): existing or missing, through however many layers. */
+static int cmd_lookup(const char *path, long n) {
+    struct stat st;
+    double start = now_s();
+    for (long i = 0; i < n; i++) stat(path, &st);
+    printf("ns_per_op %.1f\n", (now_s() - start) * 1e9 / (n ? n : 1));
+    return 0;
+}
+
+/* Reads a file to its end and reports bytes per second. */
+static int cmd_read_file(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail("open", path);
+    static char buf[1 << 20];
+    long long total = 0;
+    double start = now_s();
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) total += n;
+    close(fd);
+    double secs = now_s() - start;
+    printf("bytes %lld\nbytes_per_s %.0f\n", total, secs > 0 ? total / secs : 0);
+    return 0;
+}
+
 static const char *usage =
     "usage: probe COMMAND [ARGS]\n"
     "  true | false | exit N | sleep SECONDS | spin SECONDS | kill-self SIGNAL\n"
     "  hostname | pid | ppid | id | cwd | env | ps | fds | mounts | status\n"
     "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | symlink TARGET LINK | mount-tmpfs PATH | chroot DIR\n"
-    "  alloc MIB | forks N | syscalls N | echo ARGS...\n";
+    "  alloc MIB | forks N | syscalls N | echo ARGS...\n"
+    "  bench OP BATCHES ITERS (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
+    "  first-write FILE | lookup PATH N | read-file FILE\n";
 
 int main(int argc, char **argv) {
     if (argc < 2) { fputs(usage, stderr); return 2; }
@@ -186,6 +297,10 @@ int main(int argc, char **argv) {
     if (a && !strcmp(c, "alloc")) return cmd_alloc(atol(a));
     if (a && !strcmp(c, "forks")) return cmd_forks(atol(a));
     if (a && !strcmp(c, "syscalls")) return cmd_syscalls(atol(a));
+    if (a && !strcmp(c, "bench")) return cmd_bench(argc, argv);
+    if (a && !strcmp(c, "first-write")) return cmd_first_write(a);
+    if (a && !strcmp(c, "lookup")) return cmd_lookup(a, argc > 3 ? atol(b) : 1000);
+    if (a && !strcmp(c, "read-file")) return cmd_read_file(a);
     fputs(usage, stderr);
     return 2;
 }

@@ -37,11 +37,12 @@ public final class BuiltinImages {
     }
 
     public static List<String> names() {
-        return List.of("probe", "host", "synthetic:SIZE[:FILES]");
+        return List.of("probe", "host", "synthetic:SIZE[:FILES]", "layers:N");
     }
 
     public Optional<Image> find(String name) {
         if (name.startsWith("synthetic:")) return Optional.of(synthetic(name));
+        if (name.startsWith("layers:")) return Optional.of(layered(name));
         return switch (name) {
             case "probe" -> Optional.of(probe());
             case "host" -> Optional.of(host());
@@ -78,6 +79,34 @@ public final class BuiltinImages {
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
         return new Image("probe", layer.getFileName().toString(), List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
+    }
+
+    /**
+     * {@code layers:N}: N stacked layers, the probe and {@code /usr/share/layer0/file} at the bottom and one
+     * file per layer above it, to measure lookups through layer depth.
+     */
+    public Image layered(String name) {
+        int depth;
+        try {
+            depth = Integer.parseInt(name.substring("layers:".length()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("layered images are named layers:N, e.g. layers:8");
+        }
+        if (depth < 1 || depth > 128) throw new IllegalArgumentException("layers:N takes N from 1 to 128, got " + depth);
+        Path stack = dir.resolve("layers-" + depth + "-" + binaries.version());
+        ensure(stack, tmp -> {
+            for (int i = 0; i < depth; i++) {
+                Path l = Files.createDirectories(tmp.resolve("l" + i));
+                if (i == 0) {
+                    for (String d : MOUNT_POINTS) Files.createDirectory(l.resolve(d));
+                    Files.copy(binaries.probe(), l.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                Files.writeString(Files.createDirectories(l.resolve("usr/share/layer" + i)).resolve("file"), "layer " + i + "\n");
+            }
+        });
+        List<Path> layers = new ArrayList<>();
+        for (int i = depth - 1; i >= 0; i--) layers.add(stack.resolve("l" + i));
+        return new Image(name, stack.getFileName().toString(), layers, List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
     }
 
     /** Host dirs that are symlinks (merged /usr) stay symlinks; real dirs are bound read-only. */

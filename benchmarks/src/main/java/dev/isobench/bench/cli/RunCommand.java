@@ -1,0 +1,81 @@
+package dev.isobench.bench.cli;
+
+import dev.isobench.bench.host.HostFacts;
+import dev.isobench.bench.suite.Profile;
+import dev.isobench.bench.suite.Progress;
+import dev.isobench.bench.suite.Runner;
+import dev.isobench.bench.target.Targets;
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.Native;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code isobench run}: the benchmark suites, a results directory, and its report. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, description = {
+        "Run benchmark suites on the host and in containers, side by side, and write results/<host>-<time>/",
+        "(manifest.json, one CSV per suite, HdrHistogram logs) and its report.html. Needs root."})
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min) or full (under 30 min). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup.")
+    List<String> suites = new ArrayList<>();
+
+    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, runc, crun, podman.")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default: results/<hostname>-<yyyyMMdd-HHmmss>).")
+    Path out;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "Engine state and images (default: $ISOBENCH_ROOT or /var/lib/isobench).")
+    Path root;
+
+    @Option(names = "--no-report", description = "Do not render report.html at the end.")
+    boolean noReport;
+
+    @Override
+    public Integer call() {
+        if (!Native.isRoot()) throw new EngineException("isobench run needs root: it creates containers (run it with sudo)");
+        Profile p = Profile.named(profile);
+        Set<String> wanted = new LinkedHashSet<>(targets.isEmpty() ? all() : targets);
+        for (String t : wanted) {
+            if (!all().contains(t)) throw new IllegalArgumentException("--targets: unknown target '" + t + "' (targets: " + String.join(", ", all()) + ")");
+        }
+        List<String> chosen = suites.isEmpty() ? new ArrayList<>(Runner.SUITES.keySet()) : suites;
+        Path dir = out != null ? out : Path.of("results", HostFacts.hostname() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String env = System.getenv("ISOBENCH_ROOT");
+        Engine engine = Engine.open(root != null ? root : env != null && !env.isEmpty() ? Path.of(env) : Engine.DEFAULT_ROOT);
+        Progress progress = Progress.forConsole();
+        progress.message("isobench run: profile " + p.name() + ", suites " + String.join(",", chosen) + ", results in " + dir.toAbsolutePath());
+        Path results = new Runner(engine, p, chosen, wanted, dir, jar()).run(progress);
+        System.out.println("results: " + results.toAbsolutePath());
+        if (!noReport) System.out.println("report: " + ReportCommand.render(results).toAbsolutePath());
+        return 0;
+    }
+
+    private static List<String> all() {
+        List<String> all = new ArrayList<>(List.of("host", "engine"));
+        all.addAll(Targets.PEERS);
+        return all;
+    }
+
+    /** The shaded jar this CLI runs from, if it does (the CLI startup benchmark launches it). */
+    static Optional<Path> jar() {
+        try {
+            Path p = Path.of(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return p.toString().endsWith(".jar") ? Optional.of(p) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+}

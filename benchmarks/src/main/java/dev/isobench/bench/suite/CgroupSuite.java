@@ -1,0 +1,204 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.engine.cgroup.CgroupStats;
+import dev.isobench.engine.cgroup.Controller;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.Stdio;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How exactly the kernel enforces limits: CPU quota (achieved vs asked, over the run and in 100 ms windows,
+ * measured from outside by the cgroup and from inside by the probe), shares fairness, memory at the OOM
+ * kill, and the pids limit.
+ */
+public final class CgroupSuite implements Suite {
+    static final String NAME = "cgroup";
+    private static final long WINDOW_MS = 100;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void run(SuiteContext ctx) {
+        Set<Controller> have = ctx.engine().cgroups().controllers();
+        if (!ctx.wants("engine") || have.isEmpty()) {
+            ctx.skip(NAME, "all", ctx.wants("engine") ? "this host has no usable cgroup hierarchy" : "the engine target was not selected");
+            return;
+        }
+        Profile p = ctx.profile();
+        ctx.progress().plan(p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + p.memoryLimitsMib().size() + p.pidsLimits().size());
+        if (have.contains(Controller.CPU) && have.contains(Controller.CPUACCT)) {
+            for (double cpus : p.quotaCpus()) for (int threads : p.quotaThreads()) quota(ctx, cpus, threads);
+        } else {
+            ctx.skip(NAME, "cpu quota", "no cpu/cpuacct controller");
+        }
+        if (have.contains(Controller.CPU) && have.contains(Controller.CPUSET)) {
+            for (int ratio : p.shareRatios()) fairness(ctx, ratio);
+        } else {
+            ctx.skip(NAME, "shares fairness", "needs the cpu and cpuset controllers");
+        }
+        if (have.contains(Controller.MEMORY)) for (int mib : p.memoryLimitsMib()) memory(ctx, mib);
+        if (have.contains(Controller.PIDS)) for (int limit : p.pidsLimits()) pids(ctx, limit);
+        ctx.skip(NAME, "io throttling", "not in this version");
+    }
+
+    private void quota(SuiteContext ctx, double cpus, int threads) {
+        ctx.progress().step(NAME, String.format("quota %.2f cpus x %d", cpus, threads));
+        double seconds = ctx.profile().quotaSeconds();
+        Container c = start(ctx, ContainerSpec.builder().limits(Limits.builder().cpus(cpus).build())
+                .command("/probe", "spin", Double.toString(seconds), Integer.toString(threads)));
+        String param = String.format("cpus=%s,threads=%d", trim(cpus), threads);
+        try {
+            List<double[]> series = new ArrayList<>();
+            CgroupStats first = c.stats();
+            long t0 = System.nanoTime();
+            long prevT = t0;
+            long prevUsage = first.cpuUsageNanos();
+            while (c.state().canKill()) {
+                sleep(WINDOW_MS);
+                CgroupStats s = c.stats();
+                long now = System.nanoTime();
+                if (!c.state().canKill()) break;
+                series.add(new double[] {(now - t0) / 1e6, (s.cpuUsageNanos() - prevUsage) / (double) (now - prevT)});
+                prevT = now;
+                prevUsage = s.cpuUsageNanos();
+            }
+            c.waitFor();
+            CgroupStats end = c.stats();
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double achieved = (end.cpuUsageNanos() - first.cpuUsageNanos()) / 1e9 / wall;
+            double expected = Math.min(cpus, threads);
+            double inside = probeCpus(ctx, c);
+            Rows.Key k = new Rows.Key(NAME, "cpu-quota", "engine", "", param);
+            ctx.write(k.row("achieved_cpus", "cpus", achieved, 1));
+            ctx.write(k.row("achieved_cpus_inside", "cpus", inside, 1));
+            ctx.write(k.row("error", "percent", (achieved - expected) / expected * 100, 1));
+            ctx.write(k.row("throttled_periods", "ratio", end.nrPeriods() > 0 ? end.nrThrottled() / (double) end.nrPeriods() : 0, end.nrPeriods()));
+            double[] windows = series.stream().mapToDouble(w -> w[1]).toArray();
+            if (windows.length > 0) Rows.summary(ctx, new Rows.Key(NAME, "cpu-quota-window", "engine", "", param), "cpus", windows);
+            for (double[] w : series) {
+                ctx.write(new Rows.Key(NAME, "cpu-quota-timeseries", "engine", "", param + String.format(",t_ms=%.0f", w[0])).row("cpus", "cpus", w[1], 1));
+            }
+        } finally {
+            c.delete();
+        }
+    }
+
+    private static double probeCpus(SuiteContext ctx, Container c) {
+        try {
+            String out = Files.readString(log(ctx, c));
+            double wall = 0;
+            double cpu = 0;
+            for (String line : out.split("\n")) {
+                if (line.startsWith("wall_s ")) wall = Double.parseDouble(line.substring(7));
+                if (line.startsWith("cpu_s ")) cpu = Double.parseDouble(line.substring(6));
+            }
+            return wall > 0 ? cpu / wall : Double.NaN;
+        } catch (java.io.IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Two busy containers on one CPU with shares 1024 and 1024*ratio: the CPU should split 1:ratio. */
+    private void fairness(SuiteContext ctx, int ratio) {
+        ctx.progress().step(NAME, "shares 1:" + ratio);
+        String seconds = Double.toString(ctx.profile().quotaSeconds());
+        Container a = start(ctx, ContainerSpec.builder().limits(Limits.builder().cpuShares(1024).cpusetCpus("0").build()).command("/probe", "spin", seconds));
+        Container b;
+        try {
+            b = start(ctx, ContainerSpec.builder().limits(Limits.builder().cpuShares(1024L * ratio).cpusetCpus("0").build()).command("/probe", "spin", seconds));
+        } catch (RuntimeException e) {
+            a.delete();
+            throw e;
+        }
+        try {
+            a.waitFor();
+            b.waitFor();
+            double got = b.stats().cpuUsageNanos() / (double) Math.max(1, a.stats().cpuUsageNanos());
+            Rows.Key k = new Rows.Key(NAME, "cpu-shares", "engine", "", "ratio=1:" + ratio);
+            ctx.write(k.row("achieved_ratio", "ratio", got, 2));
+            ctx.write(k.row("error", "percent", (got - ratio) / ratio * 100, 2));
+        } finally {
+            a.delete();
+            b.delete();
+        }
+    }
+
+    private void memory(SuiteContext ctx, int mib) {
+        ctx.progress().step(NAME, "memory " + mib + "m");
+        long limit = (long) mib << 20;
+        Container c = start(ctx, ContainerSpec.builder().limits(Limits.builder().memory(limit).build())
+                .command("/probe", "alloc", Integer.toString(mib * 4)));
+        try {
+            int code = c.waitFor();
+            CgroupStats s = c.stats();
+            Rows.Key k = new Rows.Key(NAME, "memory-oom", "engine", "", "limit_mib=" + mib);
+            ctx.write(k.row("oom_killed", "bool", c.oomKilled() && code == 137 ? 1 : 0, 1));
+            ctx.write(k.row("peak_vs_limit", "ratio", s.memoryPeak() / (double) limit, 1));
+            String out = Files.readString(log(ctx, c));
+            long allocated = out.lines().filter(l -> l.startsWith("allocated_mib ")).mapToLong(l -> Long.parseLong(l.substring(14))).max().orElse(0);
+            ctx.write(k.row("allocated_before_kill", "MiB", allocated, 1));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            c.delete();
+        }
+    }
+
+    private void pids(SuiteContext ctx, int limit) {
+        ctx.progress().step(NAME, "pids " + limit);
+        Container c = start(ctx, ContainerSpec.builder().limits(Limits.builder().pids(limit).build())
+                .command("/probe", "forks", Integer.toString(limit * 2)));
+        try {
+            c.waitFor();
+            String out = Files.readString(log(ctx, c));
+            long forks = out.lines().filter(l -> l.startsWith("forks_ok ")).mapToLong(l -> Long.parseLong(l.substring(9))).findFirst().orElse(-1);
+            Rows.Key k = new Rows.Key(NAME, "pids-limit", "engine", "", "limit=" + limit);
+            ctx.write(k.row("processes_reached", "count", forks + 1, 1));
+            ctx.write(k.row("error", "count", forks + 1 - limit, 1));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            c.delete();
+        }
+    }
+
+    private static Container start(SuiteContext ctx, ContainerSpec.Builder spec) {
+        Path scratch = ctx.workspace().scratch();
+        try {
+            Files.createDirectories(scratch);
+            Path log = Files.createTempFile(scratch, "cg", ".log");
+            Container c = ctx.engine().create(spec.stdio(Stdio.toFiles(log, log)).build());
+            Files.move(log, scratch.resolve(c.id() + ".log"));
+            c.start();
+            return c;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path log(SuiteContext ctx, Container c) {
+        return ctx.workspace().scratch().resolve(c.id() + ".log");
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

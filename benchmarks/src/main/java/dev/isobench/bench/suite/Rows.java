@@ -1,0 +1,65 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.report.ResultRow;
+import dev.isobench.report.Stats;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/** Turns samples into result rows (median with its 95% interval, tails, mean, ratio to the host) and hlogs. */
+final class Rows {
+    private static final long BOOTSTRAP_SEED = 20261129L;
+
+    private Rows() {}
+
+    /** What identifies a set of samples. */
+    record Key(String suite, String benchmark, String target, String variant, String param) {
+        ResultRow row(String metric, String unit, double value, long n) {
+            return ResultRow.of(suite, benchmark, target, variant, param, metric, unit, value, n);
+        }
+    }
+
+    static void summary(SuiteContext ctx, Key k, String unit, double[] samples) {
+        Stats.Summary s = Stats.summarize(samples);
+        ctx.write(k.row("median", unit, s.median(), s.n()).withCi(s.ciLow(), s.ciHigh()));
+        ctx.write(k.row("p99", unit, s.p99(), s.n()));
+        ctx.write(k.row("p99.9", unit, s.p999(), s.n()));
+        ctx.write(k.row("mean", unit, s.mean(), s.n()));
+    }
+
+    /** other/host as a ratio of medians with a bootstrap 95% interval. */
+    static void ratio(SuiteContext ctx, Key k, double[] host, double[] other) {
+        double[] r = Stats.ratioOfMedians(host, other, 2000, BOOTSTRAP_SEED);
+        ctx.write(k.row("ratio_vs_host", "ratio", r[0], other.length).withCi(r[1], r[2]));
+    }
+
+    /** Writes the samples (nanoseconds) as an HdrHistogram log next to the CSVs. */
+    static void hlog(SuiteContext ctx, Key k, double[] nanos) {
+        Histogram h = new Histogram(3);
+        for (double v : nanos) h.recordValue(Math.max(1, Math.round(v)));
+        String name = String.join("-", k.suite(), k.benchmark(), k.target(), k.variant(), k.param())
+                .replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("-+$", "") + ".hlog";
+        Path file = ctx.out().resolve("hlog").resolve(name);
+        try {
+            Files.createDirectories(file.getParent());
+            try (PrintStream ps = new PrintStream(Files.newOutputStream(file))) {
+                HistogramLogWriter w = new HistogramLogWriter(ps);
+                w.outputComment("isobench " + k);
+                w.outputLogFormatVersion();
+                w.outputLegend();
+                w.outputIntervalHistogram(h);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static double[] millis(double[] nanos) {
+        double[] ms = new double[nanos.length];
+        for (int i = 0; i < ms.length; i++) ms[i] = nanos[i] / 1e6;
+        return ms;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.isobench.bench.suite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.bench.host.HostFacts;
+import dev.isobench.bench.target.Targets;
+import dev.isobench.bench.target.Workspace;
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.report.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs suites into a results directory: manifest first, one CSV per suite written as it goes, manifest
+ * completed last. Ctrl-C stops cleanly: finished CSVs stay, the one in progress stays partial, the manifest
+ * says the run is incomplete, and every container this run made is removed.
+ */
+public final class Runner {
+    public static final Map<String, Suite> SUITES = new LinkedHashMap<>();
+
+    static {
+        for (Suite s : List.of(new StartupSuite(), new SyscallSuite(), new RootfsSuite(), new CgroupSuite())) SUITES.put(s.name(), s);
+    }
+
+    private final Engine engine;
+    private final Profile profile;
+    private final List<String> suites;
+    private final Set<String> targets;
+    private final Path out;
+    private final Optional<Path> cliJar;
+
+    public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar) {
+        for (String s : suites) {
+            if (!SUITES.containsKey(s)) throw new IllegalArgumentException("--suite: unknown suite '" + s + "' (suites: " + String.join(", ", SUITES.keySet()) + ")");
+        }
+        this.engine = engine;
+        this.profile = profile;
+        this.suites = List.copyOf(suites);
+        this.targets = Set.copyOf(targets);
+        this.out = out;
+        this.cliJar = cliJar;
+    }
+
+    public Path run(Progress progress) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + out + ": " + e.getMessage(), e);
+        }
+        Manifest manifest = Manifest.create();
+        List<String> warnings = HostFacts.record(manifest.host(), engine);
+        ObjectNode run = manifest.run();
+        run.put("started", Instant.now().toString());
+        run.put("isobench_version", Runner.class.getPackage().getImplementationVersion() == null ? "dev" : Runner.class.getPackage().getImplementationVersion());
+        run.put("git_commit", gitCommit());
+        run.set("profile", new ObjectMapper().valueToTree(profile));
+        run.put("suites", String.join(",", suites));
+        warnings.forEach(w -> {
+            manifest.warn(w);
+            progress.message("warning: " + w);
+        });
+        manifest.write(out);
+        Thread hook = new Thread(() -> interrupted(manifest, progress));
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {
+            ObjectNode t = manifest.targets();
+            found.versions().forEach((name, version) -> t.putObject(name).put("version", version));
+            found.skipped().forEach((name, why) -> {
+                t.putObject(name).put("skipped", why);
+                progress.message("target " + name + " skipped: " + why);
+            });
+            found.notes().forEach(manifest::warn);
+            manifest.write(out);
+            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), profile, out, manifest, progress, cliJar, targets);
+            for (String name : suites) {
+                ctx.open(name);
+                SUITES.get(name).run(ctx);
+                ctx.close();
+                manifest.write(out);
+            }
+        }
+        run.put("finished", Instant.now().toString());
+        manifest.root().put("complete", true);
+        manifest.write(out);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        progress.finish();
+        return out;
+    }
+
+    /** On Ctrl-C: remove this run's containers and leave a manifest that says the run is incomplete. */
+    private void interrupted(Manifest manifest, Progress progress) {
+        progress.message("interrupted: removing this run's containers; finished results stay in " + out);
+        long self = ProcessHandle.current().pid();
+        for (Container c : engine.list()) {
+            if (c.record().ownerPid() == self) {
+                try {
+                    c.delete();
+                } catch (RuntimeException e) {
+                    progress.message("could not remove " + c.id() + ": " + e.getMessage() + " (isobench ctr gc will)");
+                }
+            }
+        }
+        manifest.run().put("interrupted", Instant.now().toString());
+        manifest.write(out);
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 ? s : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.bench.target.EngineTarget;
+import dev.isobench.bench.target.Processes;
+import dev.isobench.bench.target.Target;
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.cgroup.NoopDriver;
+import dev.isobench.engine.runtime.Phase;
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.NetworkMode;
+import dev.isobench.engine.spec.RootfsMode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Container startup: create, start, exit and delete of {@code /probe true}, as a latency distribution per
+ * target; the engine's phases from its lifecycle timestamps; the CLI as a whole JVM process; and a start
+ * storm with N containers in flight.
+ */
+public final class StartupSuite implements Suite {
+    static final String NAME = "startup";
+    private static final List<String> TRUE = List.of("true");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void run(SuiteContext ctx) {
+        Profile p = ctx.profile();
+        List<Target> targets = new ArrayList<>(ctx.processTargets());
+        List<EngineTarget> engines = engineVariants(ctx);
+        targets.addAll(engines);
+        ctx.progress().plan(targets.size() + 2 + p.stormLevels().size() * 3);
+        double[] host = null;
+        for (Target t : targets) {
+            ctx.progress().step(NAME, "start-to-exit " + t.label());
+            Map<Phase, double[]> phases = new EnumMap<>(Phase.class);
+            double[] samples = new double[p.startupRuns()];
+            t.run(TRUE).requireSuccess(t.label()); // warm-up: first-run costs (image build, class loading) are not startup
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
+                if (t instanceof EngineTarget e) record(e.lastPhases(), i, samples.length, phases);
+            }
+            Rows.Key k = new Rows.Key(NAME, "start-to-exit", t.name(), t.variant(), "");
+            Rows.summary(ctx, k, "ms", Rows.millis(samples));
+            Rows.hlog(ctx, k, samples);
+            if (t.name().equals("host")) host = samples;
+            else if (host != null) Rows.ratio(ctx, k, host, samples);
+            phases.forEach((phase, v) -> Rows.summary(ctx, new Rows.Key(NAME, "phase", t.name(), t.variant(), "phase=" + phase.name().toLowerCase()), "ms", Rows.millis(v)));
+        }
+        cli(ctx, host);
+        for (Target t : stormTargets(ctx, engines)) storm(ctx, t);
+    }
+
+    /** Time spent in each phase, keyed by the phase that ends it. */
+    private static void record(Map<Phase, Long> ts, int i, int n, Map<Phase, double[]> phases) {
+        Phase previous = null;
+        for (Phase ph : Phase.values()) {
+            if (!ts.containsKey(ph)) continue;
+            if (previous != null) phases.computeIfAbsent(ph, x -> new double[n])[i] = ts.get(ph) - ts.get(previous);
+            previous = ph;
+        }
+    }
+
+    private static List<EngineTarget> engineVariants(SuiteContext ctx) {
+        List<EngineTarget> v = new ArrayList<>();
+        if (!ctx.wants("engine")) return v;
+        var scratch = ctx.workspace().scratch();
+        Engine e = ctx.engine();
+        v.add(new EngineTarget(e, "", b -> b, scratch));
+        v.add(new EngineTarget(e, "copy", b -> b.rootfs(RootfsMode.COPY), scratch));
+        v.add(new EngineTarget(e, "net-host", b -> b.network(NetworkMode.HOST), scratch));
+        v.add(new EngineTarget(e, "limits", b -> b.limits(Limits.builder().cpus(1).memory(256L << 20).pids(100).build()), scratch));
+        v.add(new EngineTarget(Engine.open(e.root(), new NoopDriver()), "no-cgroup", b -> b, scratch));
+        return v;
+    }
+
+    /** The CLI as a user runs it: a whole JVM per container. */
+    private static void cli(SuiteContext ctx, double[] host) {
+        ctx.progress().step(NAME, "start-to-exit engine-cli");
+        if (!ctx.wants("engine")) return;
+        if (ctx.cliJar().isEmpty()) {
+            ctx.skip(NAME, "engine-cli", "not running from the shaded jar, so there is no CLI to launch");
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", ctx.cliJar().get().toString(),
+                "ctr", "--root", ctx.engine().root().toString(), "run", "--rm", "--", "/probe", "true"));
+        double[] samples = new double[ctx.profile().cliRuns()];
+        Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
+        for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();
+        Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", "", "");
+        Rows.summary(ctx, k, "ms", Rows.millis(samples));
+        if (host != null) Rows.ratio(ctx, k, host, samples);
+    }
+
+    private static List<Target> stormTargets(SuiteContext ctx, List<EngineTarget> engines) {
+        List<Target> t = new ArrayList<>();
+        if (!engines.isEmpty()) t.add(engines.get(0));
+        for (Target p : ctx.processTargets()) if (p.name().equals("crun") || p.name().equals("runc")) t.add(p);
+        return t;
+    }
+
+    /** N workers each start containers back to back for a fixed time: throughput and latency at that load. */
+    private static void storm(SuiteContext ctx, Target t) {
+        for (int inFlight : ctx.profile().stormLevels()) {
+            ctx.progress().step(NAME, "storm " + t.label() + " x" + inFlight);
+            long deadline = System.nanoTime() + (long) (ctx.profile().stormSeconds() * 1e9);
+            ExecutorService pool = Executors.newFixedThreadPool(inFlight);
+            List<Future<List<Long>>> workers = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int w = 0; w < inFlight; w++) {
+                workers.add(pool.submit(() -> {
+                    List<Long> lat = new ArrayList<>();
+                    while (System.nanoTime() < deadline) lat.add(t.run(TRUE).requireSuccess(t.label()).nanos());
+                    return lat;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            try {
+                for (Future<List<Long>> f : workers) all.addAll(f.get());
+            } catch (Exception e) {
+                throw new IllegalStateException("storm on " + t.label() + ": " + e.getMessage(), e);
+            } finally {
+                pool.shutdownNow();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Rows.Key k = new Rows.Key(NAME, "storm", t.name(), t.variant(), "in_flight=" + inFlight);
+            ctx.write(k.row("throughput", "containers/s", all.size() / seconds, all.size()));
+            double[] lat = all.stream().mapToDouble(Long::doubleValue).toArray();
+            if (lat.length > 0) Rows.summary(ctx, k, "ms", Rows.millis(lat));
+        }
+    }
+
+}

@@ -1,0 +1,79 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.bench.target.Target;
+import dev.isobench.bench.target.Workspace;
+import dev.isobench.engine.Engine;
+import dev.isobench.report.Manifest;
+import dev.isobench.report.ResultRow;
+import dev.isobench.report.ResultsCsv;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** What a suite works with: the engine, the targets found, the profile, and where its rows go. */
+public final class SuiteContext {
+    private final Engine engine;
+    private final Workspace workspace;
+    private final List<Target> peers;
+    private final Profile profile;
+    private final Path out;
+    private final Manifest manifest;
+    private final Progress progress;
+    private final Optional<Path> cliJar;
+    private final java.util.Set<String> wantedTargets;
+    private ResultsCsv.Writer writer;
+
+    public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
+                        Progress progress, Optional<Path> cliJar, java.util.Set<String> wantedTargets) {
+        this.engine = engine;
+        this.workspace = workspace;
+        this.peers = List.copyOf(peers);
+        this.profile = profile;
+        this.out = out;
+        this.manifest = manifest;
+        this.progress = progress;
+        this.cliJar = cliJar;
+        this.wantedTargets = wantedTargets;
+    }
+
+    public Engine engine() { return engine; }
+    public Workspace workspace() { return workspace; }
+    public Profile profile() { return profile; }
+    public Path out() { return out; }
+    public Manifest manifest() { return manifest; }
+    public Progress progress() { return progress; }
+    public Optional<Path> cliJar() { return cliJar; }
+
+    /** Whether the user asked for this target (all by default). */
+    public boolean wants(String target) {
+        return wantedTargets.contains(target);
+    }
+
+    /** The whole-process targets: host first, then the peers found. */
+    public List<Target> processTargets() {
+        return peers;
+    }
+
+    public Optional<Target> host() {
+        return peers.stream().filter(t -> t.name().equals("host")).findFirst();
+    }
+
+    void open(String suite) {
+        writer = new ResultsCsv.Writer(out, suite);
+    }
+
+    void close() {
+        if (writer != null) writer.close();
+        writer = null;
+    }
+
+    public void write(ResultRow row) {
+        writer.write(row);
+    }
+
+    /** Records that something was not measured, and why, in the manifest. */
+    public void skip(String suite, String what, String why) {
+        manifest.warn(suite + ": " + what + " skipped: " + why);
+        progress.message(suite + ": " + what + " skipped: " + why);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.bench.target.EngineTarget;
+import dev.isobench.bench.target.Target;
+import dev.isobench.engine.spec.NetworkMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * System call latency with the static probe's native loop ({@code probe bench OP BATCHES ITERS}): the floor
+ * without JVM or FFI cost. Each sample is one batch's mean ns/op; the same binary runs on every target.
+ */
+public final class SyscallSuite implements Suite {
+    static final String NAME = "syscall";
+    /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
+    private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void run(SuiteContext ctx) {
+        Profile p = ctx.profile();
+        List<Target> targets = new ArrayList<>(ctx.processTargets());
+        if (ctx.wants("engine")) {
+            targets.add(new EngineTarget(ctx.engine(), "", b -> b, ctx.workspace().scratch()));
+            targets.add(new EngineTarget(ctx.engine(), "net-host", b -> b.network(NetworkMode.HOST), ctx.workspace().scratch()));
+            ctx.skip(NAME, "engine variants seccomp and userns", "the engine has no seccomp filter or user namespace support yet");
+        }
+        ctx.skip(NAME, "JMH (JVM + jnr-ffi) loop", "not in this version; the native probe loop is measured");
+        ctx.progress().plan(p.syscallOps().size() * targets.size());
+        for (String op : p.syscallOps()) {
+            int iters = Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
+            double[] host = null;
+            for (Target t : targets) {
+                ctx.progress().step(NAME, op + " on " + t.label());
+                List<String> args = List.of("bench", op, Integer.toString(p.syscallBatches()), Integer.toString(iters));
+                String out = t.run(args).requireSuccess("probe bench " + op + " on " + t.label()).stdout();
+                double[] ns = out.lines().filter(l -> l.startsWith("ns_per_op ")).mapToDouble(l -> Double.parseDouble(l.substring(10))).toArray();
+                if (ns.length == 0) throw new IllegalStateException("probe bench " + op + " printed no samples on " + t.label());
+                Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
+                Rows.summary(ctx, k, "ns", ns);
+                Rows.hlog(ctx, k, ns);
+                if (t.name().equals("host")) host = ns;
+                else if (host != null) Rows.ratio(ctx, k, host, ns);
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.isobench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * The charts of a results directory, one set per suite, each written as PNG and SVG under charts/. Each
+ * has a title, axis titles with units, a legend, and error bars where the rows carry intervals.
+ */
+public final class Charts {
+    private static final int W = 900;
+    private static final int H = 480;
+
+    /** One rendered chart: its file stem under charts/, title and suite. */
+    public record Rendered(String suite, String stem, String title) {}
+
+    private final Path dir;
+    private final List<Rendered> rendered = new ArrayList<>();
+
+    private Charts(Path dir) {
+        this.dir = dir;
+    }
+
+    public static List<Rendered> render(ResultsDir results) {
+        System.setProperty("java.awt.headless", "true");
+        Charts c = new Charts(results.path().resolve("charts"));
+        try {
+            Files.createDirectories(c.dir);
+        } catch (IOException e) {
+            throw new ReportException("cannot create " + c.dir + ": " + e.getMessage(), e);
+        }
+        Map<String, List<ResultRow>> s = results.suites();
+        if (s.containsKey("syscall")) c.syscall(s.get("syscall"));
+        if (s.containsKey("startup")) c.startup(s.get("startup"));
+        if (s.containsKey("rootfs")) c.rootfs(s.get("rootfs"));
+        if (s.containsKey("cgroup")) c.cgroup(s.get("cgroup"));
+        if (s.containsKey("network")) c.network(s.get("network"));
+        return c.rendered;
+    }
+
+    static String label(ResultRow r) {
+        return r.variant().isEmpty() ? r.target() : r.target() + "/" + r.variant();
+    }
+
+    private static List<ResultRow> select(List<ResultRow> rows, String benchmark, String metric) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.metric().equals(metric)).toList();
+    }
+
+    // ---- syscall
+
+    private void syscall(List<ResultRow> rows) {
+        List<ResultRow> medians = rows.stream().filter(r -> r.metric().equals("median")).toList();
+        grouped("syscall", "syscall-latency", "System call latency (median, 95% CI)", "operation", "ns per operation (log)",
+                medians, ResultRow::benchmark, true);
+        grouped("syscall", "syscall-ratio", "Overhead vs host (ratio of medians, 95% bootstrap CI)", "operation", "container / host",
+                rows.stream().filter(r -> r.metric().equals("ratio_vs_host")).toList(), ResultRow::benchmark, false);
+    }
+
+    // ---- startup
+
+    private void startup(List<ResultRow> rows) {
+        grouped("startup", "startup-start-to-exit", "Create, start, exit and delete of /probe true (median, 95% CI)", "target", "ms",
+                select(rows, "start-to-exit", "median"), r -> "start-to-exit", false);
+        List<ResultRow> phases = select(rows, "phase", "median");
+        if (!phases.isEmpty()) {
+            CategoryChart c = category("Engine start-up phases (median)", "engine variant", "ms");
+            c.getStyler().setStacked(true);
+            Set<String> variants = phases.stream().map(Charts::label).collect(Collectors.toCollection(LinkedHashSet::new));
+            for (String phase : phases.stream().map(ResultRow::param).collect(Collectors.toCollection(LinkedHashSet::new))) {
+                List<Double> y = new ArrayList<>();
+                for (String v : variants) {
+                    y.add(phases.stream().filter(r -> r.param().equals(phase) && label(r).equals(v)).mapToDouble(ResultRow::value).findFirst().orElse(0));
+                }
+                c.addSeries(phase.replace("phase=", ""), new ArrayList<>(variants), y);
+            }
+            save("startup", "startup-phases", c);
+        }
+        XYChart pct = xy("Start-up latency percentiles", "percentile", "ms (log)");
+        pct.getStyler().setYAxisLogarithmic(true);
+        Map<String, List<ResultRow>> byTarget = group(rows.stream().filter(r -> r.benchmark().equals("start-to-exit")).toList(), Charts::label);
+        byTarget.forEach((t, rs) -> {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (String[] m : new String[][] {{"median", "50"}, {"p99", "99"}, {"p99.9", "99.9"}}) {
+                rs.stream().filter(r -> r.metric().equals(m[0])).findFirst().ifPresent(r -> {
+                    x.add(Double.parseDouble(m[1]));
+                    y.add(r.value());
+                });
+            }
+            if (!x.isEmpty()) pct.addSeries(t, x, y);
+        });
+        if (!pct.getSeriesMap().isEmpty()) save("startup", "startup-percentiles", pct);
+        series("startup", "startup-storm", "Start storm: containers per second vs containers in flight", "containers in flight",
+                "containers/s", select(rows, "storm", "throughput"), Charts::label, "in_flight", false, false);
+    }
+
+    // ---- rootfs
+
+    private void rootfs(List<ResultRow> rows) {
+        series("rootfs", "rootfs-provision", "Provisioning time vs image size (median)", "image size (bytes, log)", "ms (log)",
+                select(rows, "provision", "median"), Charts::label, "size", true, true);
+        series("rootfs", "rootfs-bytes", "Bytes written to provision vs image size", "image size (bytes, log)", "bytes written",
+                select(rows, "provision", "bytes_written"), Charts::label, "size", true, false);
+        series("rootfs", "rootfs-copy-up", "First write to a lower-layer file vs its size (median)", "file size (bytes, log)", "ns (log)",
+                select(rows, "first-write", "median"), Charts::label, "size", true, true);
+        List<ResultRow> lookups = rows.stream().filter(r -> r.benchmark().startsWith("lookup-") && r.metric().equals("median")).toList();
+        series("rootfs", "rootfs-lookup", "stat() latency vs layer depth (median)", "layers", "ns per lookup",
+                lookups, ResultRow::benchmark, "layers", false, false);
+        grouped("rootfs", "rootfs-read", "Warm read throughput of a 64 MiB file (median)", "target", "bytes/s",
+                select(rows, "read-warm", "median"), r -> "read", false);
+    }
+
+    // ---- cgroup
+
+    private void cgroup(List<ResultRow> rows) {
+        List<ResultRow> achieved = select(rows, "cpu-quota", "achieved_cpus");
+        if (!achieved.isEmpty()) {
+            XYChart c = xy("CPU achieved vs requested quota", "requested CPUs", "achieved CPUs");
+            Map<String, List<ResultRow>> byThreads = group(achieved, r -> "threads=" + Params.parse(r.param()).get("threads"));
+            byThreads.forEach((t, rs) -> {
+                List<ResultRow> sorted = rs.stream().sorted(Comparator.comparingDouble(r -> Params.number(Params.parse(r.param()).get("cpus")))).toList();
+                c.addSeries(t, sorted.stream().map(r -> Params.number(Params.parse(r.param()).get("cpus"))).toList(),
+                        sorted.stream().map(ResultRow::value).toList()).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            });
+            double max = achieved.stream().mapToDouble(r -> Params.number(Params.parse(r.param()).get("cpus"))).max().orElse(1);
+            c.addSeries("y = x", List.of(0.0, max), List.of(0.0, max)).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            save("cgroup", "cgroup-quota", c);
+        }
+        grouped("cgroup", "cgroup-quota-error", "Quota error: achieved vs expected CPU", "quota", "error (%)",
+                select(rows, "cpu-quota", "error"), ResultRow::param, false);
+        List<ResultRow> ts = select(rows, "cpu-quota-timeseries", "cpus");
+        if (!ts.isEmpty()) {
+            XYChart c = xy("CPU usage under quota, 100 ms windows", "time (ms)", "CPUs");
+            group(ts, r -> r.param().replaceAll(",t_ms=.*", "")).forEach((p, rs) ->
+                    c.addSeries(p, rs.stream().map(r -> Params.number(Params.parse(r.param()).get("t_ms"))).toList(), rs.stream().map(ResultRow::value).toList()));
+            save("cgroup", "cgroup-timeseries", c);
+        }
+        grouped("cgroup", "cgroup-shares", "CPU shares fairness: achieved ratio", "requested ratio", "achieved ratio",
+                select(rows, "cpu-shares", "achieved_ratio"), ResultRow::param, false);
+        grouped("cgroup", "cgroup-memory", "Peak memory at the OOM kill vs the limit", "limit", "peak / limit",
+                select(rows, "memory-oom", "peak_vs_limit"), ResultRow::param, false);
+    }
+
+    // ---- network
+
+    private void network(List<ResultRow> rows) {
+        grouped("network", "network-latency", "TCP round trip (median)", "path", "us",
+                rows.stream().filter(r -> r.benchmark().contains("rtt") && r.metric().equals("median")).toList(), ResultRow::param, false);
+        grouped("network", "network-throughput", "TCP throughput", "path", "bytes/s",
+                rows.stream().filter(r -> r.benchmark().contains("stream") && r.metric().equals("median")).toList(), ResultRow::param, false);
+    }
+
+    // ---- chart helpers
+
+    /** Bars grouped by category, one series per target, with error bars from the interval where present. */
+    private void grouped(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
+                         java.util.function.Function<ResultRow, String> category, boolean logY) {
+        if (rows.isEmpty()) return;
+        CategoryChart c = category(title, xTitle, yTitle);
+        c.getStyler().setYAxisLogarithmic(logY);
+        List<String> cats = rows.stream().map(category).distinct().toList();
+        Map<String, List<ResultRow>> bySeries = group(rows, Charts::label);
+        boolean bars = rows.stream().anyMatch(ResultRow::hasCi);
+        c.getStyler().setErrorBarsColorSeriesColor(true);
+        bySeries.forEach((s, rs) -> {
+            List<Double> y = new ArrayList<>();
+            List<Double> err = new ArrayList<>();
+            for (String cat : cats) {
+                ResultRow r = rs.stream().filter(x -> category.apply(x).equals(cat)).findFirst().orElse(null);
+                y.add(r == null ? (logY ? Double.NaN : 0.0) : r.value());
+                err.add(r == null || !r.hasCi() ? 0.0 : Math.max(r.value() - r.ciLow(), r.ciHigh() - r.value()));
+            }
+            if (bars) c.addSeries(s, cats, y, err);
+            else c.addSeries(s, cats, y);
+        });
+        save(suite, stem, c);
+    }
+
+    /** Lines of value vs a numeric param, one series per key. */
+    private void series(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
+                        java.util.function.Function<ResultRow, String> key, String param, boolean logX, boolean logY) {
+        List<ResultRow> usable = rows.stream().filter(r -> Params.parse(r.param()).containsKey(param)).toList();
+        if (usable.isEmpty()) return;
+        XYChart c = xy(title, xTitle, yTitle);
+        c.getStyler().setXAxisLogarithmic(logX);
+        c.getStyler().setYAxisLogarithmic(logY);
+        group(usable, key).forEach((k, rs) -> {
+            List<ResultRow> sorted = rs.stream().sorted(Comparator.comparingDouble(r -> Params.number(Params.parse(r.param()).get(param)))).toList();
+            c.addSeries(k, sorted.stream().map(r -> Params.number(Params.parse(r.param()).get(param))).toList(), sorted.stream().map(ResultRow::value).toList());
+        });
+        save(suite, stem, c);
+    }
+
+    private static CategoryChart category(String title, String x, String y) {
+        CategoryChart c = new CategoryChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setXAxisLabelRotation(30);
+        return c;
+    }
+
+    private static XYChart xy(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        return c;
+    }
+
+    private static Map<String, List<ResultRow>> group(List<ResultRow> rows, java.util.function.Function<ResultRow, String> key) {
+        Map<String, List<ResultRow>> m = new LinkedHashMap<>();
+        for (ResultRow r : rows) m.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r);
+        return m;
+    }
+
+    private void save(String suite, String stem, Chart<?, ?> chart) {
+        try {
+            BitmapEncoder.saveBitmap(chart, dir.resolve(stem).toString(), BitmapEncoder.BitmapFormat.PNG);
+            VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(stem).toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            rendered.add(new Rendered(suite, stem, chart.getTitle()));
+        } catch (IOException | RuntimeException e) {
+            throw new ReportException("cannot render chart " + stem + ": " + e.getMessage(), e);
+        }
+    }
+
+}

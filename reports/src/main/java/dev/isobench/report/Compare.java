@@ -1,0 +1,184 @@
+package dev.isobench.report;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Lines up the same (suite, benchmark, target, variant, param, metric) across runs from several hosts or
+ * engines. Each value gets its ratio to the baseline run. The ratio's interval comes from the endpoints of
+ * the two 95% intervals (low/high and high/low, a conservative bound), and a difference is called
+ * significant when the two 95% intervals do not overlap. Rows missing in a run are listed, not dropped.
+ */
+public final class Compare {
+    public static final String TEST = "difference significant when the two 95% confidence intervals (order-statistic, of the median)"
+            + " do not overlap; ratio interval from interval endpoints (conservative)";
+
+    /** One aligned key: its value in each run (null where missing) and the comparisons to the baseline. */
+    public record Line(String key, String unit, List<ResultRow> perRun, List<double[]> ratios, List<Boolean> significant) {}
+
+    private Compare() {}
+
+    public static List<Line> lines(List<ResultsDir> runs, int baseline) {
+        Map<String, ResultRow[]> byKey = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size(); i++) {
+            for (ResultRow r : runs.get(i).allRows()) {
+                if (r.metric().equals("ratio_vs_host") || r.benchmark().endsWith("-timeseries")) continue;
+                byKey.computeIfAbsent(r.key(), k -> new ResultRow[runs.size()])[i] = r;
+            }
+        }
+        List<Line> lines = new ArrayList<>();
+        byKey.forEach((key, rows) -> {
+            ResultRow base = rows[baseline];
+            List<double[]> ratios = new ArrayList<>();
+            List<Boolean> sig = new ArrayList<>();
+            String unit = "";
+            for (ResultRow r : rows) {
+                if (r != null) unit = r.unit();
+                if (r == null || base == null || base.value() == 0) {
+                    ratios.add(null);
+                    sig.add(null);
+                    continue;
+                }
+                double ratio = r.value() / base.value();
+                boolean both = r.hasCi() && base.hasCi();
+                ratios.add(new double[] {ratio, both ? r.ciLow() / base.ciHigh() : Double.NaN, both ? r.ciHigh() / base.ciLow() : Double.NaN});
+                sig.add(both ? (r.ciLow() > base.ciHigh() || r.ciHigh() < base.ciLow()) : null);
+            }
+            lines.add(new Line(key, unit, java.util.Arrays.asList(rows), ratios, sig));
+        });
+        return lines;
+    }
+
+    /** Writes compare.csv, compare.html and side-by-side charts into out; returns the HTML's path. */
+    public static Path write(List<Path> dirs, int baseline, Path out) {
+        if (dirs.size() < 2) throw new ReportException("compare needs at least two results directories");
+        List<ResultsDir> runs = new ArrayList<>();
+        for (Path d : dirs) runs.add(ResultsDir.load(d));
+        List<Line> lines = lines(runs, baseline);
+        try {
+            Files.createDirectories(out.resolve("charts"));
+            csv(runs, lines, baseline, out.resolve("compare.csv"));
+            return html(runs, lines, baseline, out);
+        } catch (IOException e) {
+            throw new ReportException("cannot write the comparison into " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void csv(List<ResultsDir> runs, List<Line> lines, int baseline, Path file) throws IOException {
+        List<String> header = new ArrayList<>(List.of("suite", "benchmark", "target", "variant", "param", "metric", "unit"));
+        for (int i = 0; i < runs.size(); i++) {
+            String n = "run" + i;
+            header.addAll(List.of(n + "_value", n + "_ci_low", n + "_ci_high", n + "_ratio", n + "_ratio_low", n + "_ratio_high", n + "_significant"));
+        }
+        try (Writer w = Files.newBufferedWriter(file); CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
+            p.printComment("runs: " + labels(runs) + "; baseline run" + baseline + "; " + TEST);
+            p.printRecord(header);
+            for (Line l : lines) {
+                List<String> rec = new ArrayList<>(List.of(l.key().split("\\|", -1)));
+                rec.add(l.unit());
+                for (int i = 0; i < runs.size(); i++) {
+                    ResultRow r = l.perRun().get(i);
+                    double[] ratio = l.ratios().get(i);
+                    rec.add(r == null ? "missing" : ResultsCsv.number(r.value()));
+                    rec.add(r == null ? "" : ResultsCsv.number(r.ciLow()));
+                    rec.add(r == null ? "" : ResultsCsv.number(r.ciHigh()));
+                    rec.add(ratio == null ? "" : ResultsCsv.number(ratio[0]));
+                    rec.add(ratio == null ? "" : ResultsCsv.number(ratio[1]));
+                    rec.add(ratio == null ? "" : ResultsCsv.number(ratio[2]));
+                    rec.add(l.significant().get(i) == null ? "" : l.significant().get(i).toString());
+                }
+                p.printRecord(rec);
+            }
+        }
+    }
+
+    private static Path html(List<ResultsDir> runs, List<Line> lines, int baseline, Path out) throws IOException {
+        Html h = new Html();
+        h.open("isobench comparison of " + runs.size() + " runs");
+        h.raw("<p class=sub>").text("Baseline: run" + baseline + ". " + TEST + ".").raw("</p>\n<table><tr><th>run</th><th>host and start</th><th>directory</th></tr>");
+        for (int i = 0; i < runs.size(); i++) h.row("run" + i, runs.get(i).manifest().label(), runs.get(i).path().toString());
+        h.raw("</table>\n");
+        List<String> missing = new ArrayList<>();
+        for (Line l : lines) {
+            for (int i = 0; i < runs.size(); i++) if (l.perRun().get(i) == null) missing.add(l.key() + " (missing in run" + i + ")");
+        }
+        if (!missing.isEmpty()) {
+            h.raw("<h2>Rows missing on one side</h2><ul class=warn>");
+            missing.forEach(m -> h.raw("<li>").text(m).raw("</li>"));
+            h.raw("</ul>\n");
+        }
+        Set<String> suites = new LinkedHashSet<>();
+        lines.forEach(l -> suites.add(l.key().split("\\|")[0]));
+        for (String suite : suites) {
+            h.raw("<h2>").text("Suite: " + suite).raw("</h2>\n");
+            String stem = chart(runs, lines, suite, out);
+            if (stem != null) {
+                h.raw("<figure><img alt=\"" + suite + "\" src=\"data:image/png;base64,"
+                        + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("charts").resolve(stem + ".png"))) + "\"></figure>\n");
+            }
+            h.raw("<table class=sortable><thead><tr><th>key</th><th>unit</th>");
+            for (int i = 0; i < runs.size(); i++) h.raw("<th>run" + i + "</th><th>ratio</th><th>signif.</th>");
+            h.raw("</tr></thead><tbody>\n");
+            for (Line l : lines) {
+                if (!l.key().startsWith(suite + "|")) continue;
+                List<String> cells = new ArrayList<>(List.of(l.key().substring(suite.length() + 1).replace('|', ' '), l.unit()));
+                for (int i = 0; i < runs.size(); i++) {
+                    ResultRow r = l.perRun().get(i);
+                    double[] ratio = l.ratios().get(i);
+                    cells.add(r == null ? "missing" : ResultsCsv.number(r.value()));
+                    cells.add(ratio == null ? "" : String.format(java.util.Locale.ROOT, "%.3f", ratio[0])
+                            + (Double.isNaN(ratio[1]) ? "" : String.format(java.util.Locale.ROOT, " [%.3f, %.3f]", ratio[1], ratio[2])));
+                    cells.add(l.significant().get(i) == null ? "" : l.significant().get(i) ? "yes" : "no");
+                }
+                h.row(cells.toArray(String[]::new));
+            }
+            h.raw("</tbody></table>\n");
+        }
+        h.close();
+        Path file = out.resolve("compare.html");
+        Files.writeString(file, h.toString());
+        return file;
+    }
+
+    /** Medians of the suite side by side, one bar per run, for up to 24 keys. */
+    private static String chart(List<ResultsDir> runs, List<Line> lines, String suite, Path out) throws IOException {
+        List<Line> medians = lines.stream().filter(l -> l.key().startsWith(suite + "|") && l.key().endsWith("|median")).limit(24).toList();
+        if (medians.isEmpty()) return null;
+        CategoryChart c = new CategoryChartBuilder().width(1000).height(500).title(suite + ": medians, run by run")
+                .xAxisTitle("benchmark / target").yAxisTitle("ratio to baseline").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setXAxisLabelRotation(45);
+        List<String> cats = medians.stream().map(l -> {
+            String[] k = l.key().split("\\|", -1);
+            return k[1] + " " + k[2] + (k[3].isEmpty() ? "" : "/" + k[3]) + (k[4].isEmpty() ? "" : " " + k[4]);
+        }).toList();
+        for (int i = 0; i < runs.size(); i++) {
+            List<Double> y = new ArrayList<>();
+            for (Line l : medians) y.add(l.ratios().get(i) == null ? 0.0 : l.ratios().get(i)[0]);
+            c.addSeries("run" + i + " " + runs.get(i).manifest().label(), cats, y);
+        }
+        String stem = "compare-" + suite;
+        BitmapEncoder.saveBitmap(c, out.resolve("charts").resolve(stem).toString(), BitmapEncoder.BitmapFormat.PNG);
+        return stem;
+    }
+
+    private static String labels(List<ResultsDir> runs) {
+        List<String> l = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) l.add("run" + i + "=" + runs.get(i).path());
+        return String.join(", ", l);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.isobench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * report.html: one file that opens from disk with no network. Headline table first, then the host
+ * manifest, the warnings and gaps, and one section per suite with its charts (inlined PNG) and the rows
+ * behind them in a sortable table.
+ */
+public final class HtmlReport {
+    public static final String FILE = "report.html";
+
+    private HtmlReport() {}
+
+    /** Renders charts and report.html into the directory; returns the report's path. */
+    public static Path render(Path dir) {
+        ResultsDir results = ResultsDir.load(dir);
+        List<Charts.Rendered> charts = Charts.render(results);
+        Html h = new Html();
+        h.open("Isolation costs on " + results.manifest().host().path("hostname").asText("?"));
+        h.raw("<p class=sub>").text(results.manifest().host().path("kernel").asText("") + " · " + results.manifest().host().path("cpu_model").asText("")
+                + " · profile " + results.manifest().run().path("profile").path("name").asText("?") + " · started "
+                + results.manifest().run().path("started").asText("?")).raw("</p>\n");
+        h.raw("<h2>Summary</h2>\n<table class=summary><tr><th>suite</th><th>what</th><th>value</th><th>compared</th></tr>\n");
+        for (Headlines.Headline x : Headlines.of(results)) h.row(x.suite(), x.what(), x.value(), x.comparison());
+        h.raw("</table>\n");
+        List<String> notes = new java.util.ArrayList<>(results.gaps());
+        results.manifest().root().path("warnings").forEach(w -> notes.add(w.asText()));
+        if (!notes.isEmpty()) {
+            h.raw("<h2>Warnings and gaps</h2>\n<ul class=warn>");
+            notes.forEach(n -> h.raw("<li>").text(n).raw("</li>"));
+            h.raw("</ul>\n");
+        }
+        h.raw("<h2>Host</h2>\n<table>");
+        flatten(h, "", results.manifest().host());
+        h.raw("</table>\n<h2>Targets</h2>\n<table>");
+        flatten(h, "", results.manifest().targets());
+        h.raw("</table>\n");
+        for (Map.Entry<String, List<ResultRow>> suite : results.suites().entrySet()) {
+            h.raw("<h2 id=\"" + suite.getKey() + "\">").text("Suite: " + suite.getKey()).raw("</h2>\n");
+            for (Charts.Rendered c : charts) {
+                if (c.suite().equals(suite.getKey())) h.raw("<figure><img alt=\"").text(c.title()).raw("\" src=\"data:image/png;base64,"
+                        + png(results.path(), c.stem()) + "\"><figcaption><a href=\"charts/" + c.stem() + ".svg\">SVG</a></figcaption></figure>\n");
+            }
+            h.raw("<details><summary>").text(suite.getValue().size() + " rows").raw("</summary>\n<table class=sortable><thead><tr>");
+            for (String col : ResultRow.HEADER) h.raw("<th>").text(col).raw("</th>");
+            h.raw("</tr></thead><tbody>\n");
+            for (ResultRow r : suite.getValue()) {
+                h.row(r.suite(), r.benchmark(), r.target(), r.variant(), r.param(), r.metric(), r.unit(), ResultsCsv.number(r.value()),
+                        ResultsCsv.number(r.ciLow()), ResultsCsv.number(r.ciHigh()), Long.toString(r.samples()));
+            }
+            h.raw("</tbody></table></details>\n");
+        }
+        h.close();
+        Path file = results.path().resolve(FILE);
+        try {
+            Files.writeString(file, h.toString());
+        } catch (IOException e) {
+            throw new ReportException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    private static void flatten(Html h, String prefix, JsonNode node) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isObject()) flatten(h, key, e.getValue());
+            else h.row(key, e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+        }
+    }
+
+    private static String png(Path dir, String stem) {
+        try {
+            return Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("charts").resolve(stem + ".png")));
+        } catch (IOException e) {
+            throw new ReportException("chart " + stem + " is missing: " + e.getMessage(), e);
+        }
+    }
+}
