@@ -191,9 +191,12 @@ static int cmd_bench(int argc, char **argv) {
     if (argc < 5) { fputs("usage: probe bench OP BATCHES ITERS\n", stderr); return 2; }
     const char *op = argv[2];
     long batches = atol(argv[3]), iters = atol(argv[4]);
-    int zero = open("/dev/zero", O_RDONLY | O_CLOEXEC), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    int zero = !strcmp(op, "read") ? open("/dev/zero", O_RDONLY | O_CLOEXEC) : 0;
+    int null = !strcmp(op, "write") ? open("/dev/null", O_WRONLY | O_CLOEXEC) : 0;
     int pp[2], qq[2];
-    if (zero < 0 || null < 0 || pipe(pp) < 0 || pipe(qq) < 0) return fail("setup", op);
+    if (zero < 0) return fail("open", "/dev/zero");
+    if (null < 0) return fail("open", "/dev/null");
+    if (pipe(pp) < 0 || pipe(qq) < 0) return fail("pipe", op);
     pid_t echo = -1;
     if (!strcmp(op, "pipe-pingpong")) {
         echo = fork();

@@ -29,7 +29,7 @@ class ContainerIsolationTest {
     final TestEngine t = new TestEngine();
 
     @ParameterizedTest
-    @EnumSource(RootfsMode.class)
+    @EnumSource(value = RootfsMode.class, names = {"OVERLAY", "COPY"})
     void firstProcessIsPidOneAndProcShowsOnlyTheContainer(RootfsMode rootfs) {
         assertEquals(List.of("1"), t.run(ContainerSpec.builder().rootfs(rootfs).command("/probe", "pid")).lines());
         assertEquals(List.of("1"), t.run(ContainerSpec.builder().rootfs(rootfs).command("/probe", "ps")).lines());
@@ -83,7 +83,7 @@ class ContainerIsolationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RootfsMode.class)
+    @EnumSource(value = RootfsMode.class, names = {"OVERLAY", "COPY"})
     void writesInsideLeaveTheImageUnchanged(RootfsMode rootfs) throws Exception {
         Path layer = t.engine().images().builtins().probe().layers().get(0);
         byte[] probe = Files.readAllBytes(layer.resolve("probe"));
@@ -95,6 +95,18 @@ class ContainerIsolationTest {
         assertTrue(java.util.Arrays.equals(probe, Files.readAllBytes(layer.resolve("probe"))), "image binary changed");
         if (rootfs == RootfsMode.OVERLAY) {
             assertEquals("written inside", Files.readString(c.dir().path().resolve("upper/new-file")));
+        }
+    }
+
+    @Test
+    void reflinkWorksWhereTheFilesystemClonesExtentsAndIsRefusedElsewhere() {
+        ContainerSpec.Builder b = ContainerSpec.builder().rootfs(RootfsMode.REFLINK).command("/probe", "pid");
+        if (dev.isobench.engine.rootfs.CopyProvisioner.reflinkSupported(t.root())) {
+            assertEquals(List.of("1"), t.run(b).lines());
+        } else {
+            EngineException e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class, () -> t.engine().create(b.build()));
+            assertTrue(e.getMessage().contains("--rootfs reflink needs"), e.getMessage());
+            t.assertNoLeftovers();
         }
     }
 

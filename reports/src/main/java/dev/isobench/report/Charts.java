@@ -68,7 +68,7 @@ public final class Charts {
 
     private void syscall(List<ResultRow> rows) {
         List<ResultRow> medians = rows.stream().filter(r -> r.metric().equals("median")).toList();
-        grouped("syscall", "syscall-latency", "System call latency (median, 95% CI)", "operation", "ns per operation (log)",
+        grouped("syscall", "syscall-latency", "System call latency (median)", "operation", "ns per operation (log)",
                 medians, ResultRow::benchmark, true);
         grouped("syscall", "syscall-ratio", "Overhead vs host (ratio of medians, 95% bootstrap CI)", "operation", "container / host",
                 rows.stream().filter(r -> r.metric().equals("ratio_vs_host")).toList(), ResultRow::benchmark, false);
@@ -176,20 +176,30 @@ public final class Charts {
         if (rows.isEmpty()) return;
         CategoryChart c = category(title, xTitle, yTitle);
         c.getStyler().setYAxisLogarithmic(logY);
-        List<String> cats = rows.stream().map(category).distinct().toList();
+        // XChart's bars start at zero, which a log axis cannot show: log charts use markers instead
+        if (logY) c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
         Map<String, List<ResultRow>> bySeries = group(rows, Charts::label);
-        boolean bars = rows.stream().anyMatch(ResultRow::hasCi);
+        List<String> cats = rows.stream().map(category).distinct()
+                // XChart needs the same categories in every series: a category some target lacks stays in the table only
+                .filter(cat -> bySeries.values().stream().allMatch(rs -> rs.stream().anyMatch(r -> category.apply(r).equals(cat))))
+                .toList();
+        // XChart cannot draw error bars that reach zero on a log axis; log charts show the intervals in their table
+        boolean bars = !logY && rows.stream().anyMatch(ResultRow::hasCi);
         c.getStyler().setErrorBarsColorSeriesColor(true);
         bySeries.forEach((s, rs) -> {
+            List<String> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             List<Double> err = new ArrayList<>();
             for (String cat : cats) {
-                ResultRow r = rs.stream().filter(x -> category.apply(x).equals(cat)).findFirst().orElse(null);
-                y.add(r == null ? (logY ? Double.NaN : 0.0) : r.value());
-                err.add(r == null || !r.hasCi() ? 0.0 : Math.max(r.value() - r.ciLow(), r.ciHigh() - r.value()));
+                rs.stream().filter(r -> category.apply(r).equals(cat)).findFirst().ifPresent(r -> {
+                    x.add(cat);
+                    y.add(r.value());
+                    err.add(r.hasCi() ? Math.max(r.value() - r.ciLow(), r.ciHigh() - r.value()) : 0.0);
+                });
             }
-            if (bars) c.addSeries(s, cats, y, err);
-            else c.addSeries(s, cats, y);
+            if (x.isEmpty()) return;
+            if (bars) c.addSeries(s, x, y, err);
+            else c.addSeries(s, x, y);
         });
         save(suite, stem, c);
     }

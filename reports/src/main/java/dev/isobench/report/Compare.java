@@ -84,7 +84,7 @@ public final class Compare {
             String n = "run" + i;
             header.addAll(List.of(n + "_value", n + "_ci_low", n + "_ci_high", n + "_ratio", n + "_ratio_low", n + "_ratio_high", n + "_significant"));
         }
-        try (Writer w = Files.newBufferedWriter(file); CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
+        try (Writer w = Files.newBufferedWriter(file); CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').setCommentMarker('#').build())) {
             p.printComment("runs: " + labels(runs) + "; baseline run" + baseline + "; " + TEST);
             p.printRecord(header);
             for (Line l : lines) {

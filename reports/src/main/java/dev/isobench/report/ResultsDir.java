@@ -14,6 +14,9 @@ import java.util.stream.Stream;
  * (a partial CSV, an unreadable line, a manifest of another format), so a report can state them.
  */
 public record ResultsDir(Path path, Manifest manifest, Map<String, List<ResultRow>> suites, List<String> gaps) {
+    /** Suites in the order a reader meets them; unknown ones follow. */
+    static final List<String> ORDER = List.of("syscall", "startup", "rootfs", "cgroup", "network");
+
     public static ResultsDir load(Path dir) {
         if (!Files.isDirectory(dir)) throw new ReportException(dir + " is not a directory (give a results directory, e.g. results/<host>-<time>)");
         Manifest manifest = Manifest.read(dir);
@@ -38,7 +41,10 @@ public record ResultsDir(Path path, Manifest manifest, Map<String, List<ResultRo
             throw new ReportException("cannot list " + dir + ": " + e.getMessage(), e);
         }
         if (suites.isEmpty()) gaps.add("no suite CSV found");
-        return new ResultsDir(dir, manifest, suites, gaps);
+        Map<String, List<ResultRow>> ordered = new LinkedHashMap<>();
+        for (String s : ORDER) if (suites.containsKey(s)) ordered.put(s, suites.remove(s));
+        ordered.putAll(suites);
+        return new ResultsDir(dir, manifest, ordered, gaps);
     }
 
     public List<ResultRow> allRows() {

@@ -4,6 +4,7 @@ import dev.isobench.bench.target.EngineTarget;
 import dev.isobench.bench.target.Execution;
 import dev.isobench.bench.target.Processes;
 import dev.isobench.engine.image.Image;
+import dev.isobench.engine.rootfs.CopyProvisioner;
 import dev.isobench.engine.rootfs.Rootfs;
 import dev.isobench.engine.rootfs.RootfsProvisioner;
 import dev.isobench.engine.runtime.SafeDelete;
@@ -11,7 +12,9 @@ import dev.isobench.engine.spec.RootfsMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Copy-on-write vs full copy: provisioning time and bytes by image size (with cp -a as the reference),
@@ -34,50 +37,57 @@ public final class RootfsSuite implements Suite {
             return;
         }
         Profile p = ctx.profile();
-        ctx.progress().plan(p.rootfsSizes().size() * 3 + p.copyUpSizes().size() * 2 + p.layerDepths().size() + 3);
-        for (String size : p.rootfsSizes()) provisioning(ctx, size);
+        ctx.progress().plan(p.rootfsSizes().size() * 2 + p.copyUpSizes().size() * 2 + p.layerDepths().size() + 3);
+        List<RootfsMode> modes = modes(ctx);
+        for (String size : p.rootfsSizes()) provisioning(ctx, size, modes);
         for (String size : p.copyUpSizes()) {
-            for (RootfsMode mode : RootfsMode.values()) copyUp(ctx, size, mode);
+            for (RootfsMode mode : modes) copyUp(ctx, size, mode);
         }
         for (int depth : p.layerDepths()) lookups(ctx, depth);
-        readThroughput(ctx);
+        readThroughput(ctx, modes);
     }
 
-    private static void provisioning(SuiteContext ctx, String size) {
+    /** Overlay and copy always; reflink where the engine root's filesystem clones extents. */
+    private static List<RootfsMode> modes(SuiteContext ctx) {
+        if (CopyProvisioner.reflinkSupported(ctx.engine().root())) return List.of(RootfsMode.OVERLAY, RootfsMode.COPY, RootfsMode.REFLINK);
+        ctx.skip(NAME, "reflink", "the engine root " + ctx.engine().root() + " is not on a filesystem that clones extents (btrfs, xfs)");
+        return List.of(RootfsMode.OVERLAY, RootfsMode.COPY);
+    }
+
+    private static void provisioning(SuiteContext ctx, String size, List<RootfsMode> modes) {
         String ref = "synthetic:" + size;
         ctx.progress().step(NAME, "generate " + ref);
         Image image = ctx.engine().images().find(ref).orElseThrow();
         int runs = ctx.profile().rootfsRuns();
-        for (RootfsMode mode : RootfsMode.values()) {
-            ctx.progress().step(NAME, "provision " + mode.name().toLowerCase() + " " + size);
-            double[] ms = new double[runs];
-            long bytes = 0;
-            for (int i = 0; i < runs; i++) {
+        ctx.progress().step(NAME, "provision overlay, copy and cp -a, " + size + ", in turns");
+        Path layer = image.layers().get(0);
+        Map<String, double[]> ms = new LinkedHashMap<>();
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (int i = 0; i < runs; i++) { // they take turns, so a drift in disk speed spreads over all
+            for (RootfsMode mode : modes) {
                 Path dir = scratchDir(ctx);
                 try {
                     Rootfs r = RootfsProvisioner.of(mode).provision(image, dir);
-                    ms[i] = r.provisionNanos() / 1e6;
-                    bytes = r.bytesWritten();
+                    ms.computeIfAbsent(mode.name().toLowerCase(), m -> new double[runs])[i] = r.provisionNanos() / 1e6;
+                    bytes.put(mode.name().toLowerCase(), r.bytesWritten());
                 } finally {
                     SafeDelete.tree(dir);
                 }
             }
-            Rows.Key k = new Rows.Key(NAME, "provision", "engine", mode.name().toLowerCase(), "size=" + size);
-            Rows.summary(ctx, k, "ms", ms);
-            ctx.write(k.row("bytes_written", "bytes", bytes, runs));
-        }
-        double[] cp = new double[runs];
-        Path layer = image.layers().get(0);
-        for (int i = 0; i < runs; i++) {
             Path dir = scratchDir(ctx);
             try {
-                cp[i] = Processes.run(List.of("cp", "-a", "--no-target-directory", layer.toString(), dir.resolve("rootfs").toString()),
-                        ctx.workspace().scratch()).requireSuccess("cp -a").nanos() / 1e6;
+                ms.computeIfAbsent("cp-a", m -> new double[runs])[i] = Processes.run(List.of("cp", "-a", "--no-target-directory",
+                        layer.toString(), dir.resolve("rootfs").toString()), ctx.workspace().scratch()).requireSuccess("cp -a").nanos() / 1e6;
             } finally {
                 SafeDelete.tree(dir);
             }
         }
-        Rows.summary(ctx, new Rows.Key(NAME, "provision", "cp-a", "", "size=" + size), "ms", cp);
+        ms.forEach((variant, values) -> {
+            boolean reference = variant.equals("cp-a");
+            Rows.Key k = new Rows.Key(NAME, "provision", reference ? "cp-a" : "engine", reference ? "" : variant, "size=" + size);
+            Rows.summary(ctx, k, "ms", values);
+            if (!reference) ctx.write(k.row("bytes_written", "bytes", bytes.get(variant), runs));
+        });
     }
 
     private static void copyUp(SuiteContext ctx, String size, RootfsMode mode) {
@@ -102,7 +112,7 @@ public final class RootfsSuite implements Suite {
     }
 
     /** Warm-cache read of one 64 MiB file: host (the layer itself), overlay and copy. */
-    private static void readThroughput(SuiteContext ctx) {
+    private static void readThroughput(SuiteContext ctx, List<RootfsMode> modes) {
         String ref = "synthetic:64m:1";
         Path file = ctx.engine().images().find(ref).orElseThrow().layers().get(0).resolve(SINGLE_FILE.substring(1));
         ctx.progress().step(NAME, "read 64m host");
@@ -112,7 +122,7 @@ public final class RootfsSuite implements Suite {
                     ctx.workspace().scratch()), "bytes_per_s");
         }
         Rows.summary(ctx, new Rows.Key(NAME, "read-warm", "host", "", "size=64m"), "bytes/s", host);
-        for (RootfsMode mode : RootfsMode.values()) {
+        for (RootfsMode mode : modes) {
             ctx.progress().step(NAME, "read 64m " + mode.name().toLowerCase());
             EngineTarget t = new EngineTarget(ctx.engine(), mode.name().toLowerCase(), b -> b.image(ref).rootfs(mode), ctx.workspace().scratch());
             double[] bps = new double[host.length];

@@ -97,7 +97,7 @@ public final class Runner {
 
     /** On Ctrl-C: remove this run's containers and leave a manifest that says the run is incomplete. */
     private void interrupted(Manifest manifest, Progress progress) {
-        progress.message("interrupted: removing this run's containers; finished results stay in " + out);
+        progress.message("stopped before the end: removing this run's containers; finished results stay in " + out);
         long self = ProcessHandle.current().pid();
         for (Container c : engine.list()) {
             if (c.record().ownerPid() == self) {
@@ -113,6 +113,8 @@ public final class Runner {
     }
 
     private static String gitCommit() {
+        String fromScript = System.getenv("ISOBENCH_GIT_COMMIT");
+        if (fromScript != null && !fromScript.isEmpty()) return fromScript;
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             String s = new String(p.getInputStream().readAllBytes()).trim();

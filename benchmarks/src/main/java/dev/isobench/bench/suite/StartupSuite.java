@@ -43,7 +43,11 @@ public final class StartupSuite implements Suite {
             ctx.progress().step(NAME, "start-to-exit " + t.label());
             Map<Phase, double[]> phases = new EnumMap<>(Phase.class);
             double[] samples = new double[p.startupRuns()];
-            t.run(TRUE).requireSuccess(t.label()); // warm-up: first-run costs (image build, class loading) are not startup
+            var warm = t.run(TRUE); // warm-up: first-run costs (image build, class loading) are not startup
+            if (warm.exitCode() != 0) {
+                ctx.skip(NAME, "start-to-exit on " + t.label(), "it exited " + warm.exitCode() + ": " + warm.stderr().trim());
+                continue;
+            }
             for (int i = 0; i < samples.length; i++) {
                 samples[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
                 if (t instanceof EngineTarget e) record(e.lastPhases(), i, samples.length, phases);

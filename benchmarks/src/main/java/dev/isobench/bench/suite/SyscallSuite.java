@@ -5,6 +5,7 @@ import dev.isobench.bench.target.Target;
 import dev.isobench.engine.spec.NetworkMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Map;
 public final class SyscallSuite implements Suite {
     static final String NAME = "syscall";
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
+    private static final int ROUNDS = 3;
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
     @Override
@@ -31,16 +33,31 @@ public final class SyscallSuite implements Suite {
             ctx.skip(NAME, "engine variants seccomp and userns", "the engine has no seccomp filter or user namespace support yet");
         }
         ctx.skip(NAME, "JMH (JVM + jnr-ffi) loop", "not in this version; the native probe loop is measured");
-        ctx.progress().plan(p.syscallOps().size() * targets.size());
+        ctx.progress().plan(p.syscallOps().size());
         for (String op : p.syscallOps()) {
+            ctx.progress().step(NAME, op + " on " + targets.size() + " targets");
             int iters = Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
+            // Targets take turns, round by round, so a drift in the machine's speed spreads over all of them.
+            int perRound = Math.max(1, p.syscallBatches() / ROUNDS);
+            Map<Target, List<Double>> samples = new LinkedHashMap<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Target t : targets) {
+                    if (samples.containsKey(t) && samples.get(t) == null) continue;
+                    var run = t.run(List.of("bench", op, Integer.toString(perRound), Integer.toString(iters)));
+                    if (run.exitCode() != 0) {
+                        ctx.skip(NAME, op + " on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
+                        samples.put(t, null);
+                        continue;
+                    }
+                    List<Double> ns = samples.computeIfAbsent(t, x -> new ArrayList<>());
+                    run.stdout().lines().filter(l -> l.startsWith("ns_per_op ")).forEach(l -> ns.add(Double.parseDouble(l.substring(10))));
+                }
+            }
             double[] host = null;
-            for (Target t : targets) {
-                ctx.progress().step(NAME, op + " on " + t.label());
-                List<String> args = List.of("bench", op, Integer.toString(p.syscallBatches()), Integer.toString(iters));
-                String out = t.run(args).requireSuccess("probe bench " + op + " on " + t.label()).stdout();
-                double[] ns = out.lines().filter(l -> l.startsWith("ns_per_op ")).mapToDouble(l -> Double.parseDouble(l.substring(10))).toArray();
-                if (ns.length == 0) throw new IllegalStateException("probe bench " + op + " printed no samples on " + t.label());
+            for (Map.Entry<Target, List<Double>> e : samples.entrySet()) {
+                if (e.getValue() == null || e.getValue().isEmpty()) continue;
+                Target t = e.getKey();
+                double[] ns = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
                 Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
                 Rows.summary(ctx, k, "ns", ns);
                 Rows.hlog(ctx, k, ns);

@@ -42,7 +42,7 @@ final class ContainerOptions {
     String cgroupns;
 
     @Option(names = "--rootfs", paramLabel = "MODE", defaultValue = "overlay",
-            description = "Root filesystem: overlay (copy-on-write) or copy (full copy). Default: ${DEFAULT-VALUE}.")
+            description = "Root filesystem: overlay (copy-on-write), copy (full copy) or reflink (btrfs/xfs). Default: ${DEFAULT-VALUE}.")
     String rootfs;
 
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable (repeatable).")

@@ -24,26 +24,41 @@ import java.util.List;
  * times, hard links, symlinks, devices and xattrs); this class only applies the overlay rules around it.
  */
 public final class CopyProvisioner implements RootfsProvisioner {
+    /** Filesystems whose files can share extents (FICLONE). */
+    static final java.util.Set<String> REFLINK_FILESYSTEMS = java.util.Set.of("btrfs", "xfs", "bcachefs", "ocfs2");
+
+    private final boolean reflink;
+
+    /** @param reflink clone extents instead of copying bytes (cp --reflink=always); refused where unsupported */
+    public CopyProvisioner(boolean reflink) {
+        this.reflink = reflink;
+    }
+
     @Override
     public Rootfs provision(Image image, Path containerDir) {
         long start = System.nanoTime();
         Path root = containerDir.resolve("rootfs");
+        if (reflink) requireReflink(containerDir, image);
         try {
             Files.createDirectory(root);
             List<Path> bottomUp = new ArrayList<>(image.layers());
             Collections.reverse(bottomUp);
-            for (Path layer : bottomUp) merge(layer.toRealPath(), root);
+            long bytes = 0;
+            for (Path layer : bottomUp) bytes += merge(layer.toRealPath(), root, reflink);
+            return new Rootfs(root, List.of(Mounts.bind(root.toString(), root.toString())), System.nanoTime() - start, bytes);
         } catch (IOException e) {
             throw new EngineException("cannot copy image " + image.name() + " into " + root + ": " + e.getMessage(), e);
         }
-        long bytes = du(root);
-        return new Rootfs(root, List.of(Mounts.bind(root.toString(), root.toString())), System.nanoTime() - start, bytes);
     }
 
-    /** Copies one layer over the tree merged so far. */
-    static void merge(Path layer, Path target) throws IOException {
+    /**
+     * Copies one layer over the tree merged so far; returns the bytes of file content it copied. One walk
+     * of the layer finds the overlay marks and counts the bytes; {@code cp -a} copies.
+     */
+    static long merge(Path layer, Path target, boolean reflink) throws IOException {
         List<Path> whiteouts = new ArrayList<>();
         List<Path> opaque = new ArrayList<>();
+        long[] bytes = {0};
         Files.walkFileTree(layer, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -59,13 +74,16 @@ public final class CopyProvisioner implements RootfsProvisioner {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) bytes[0] += attrs.size();
                 Path t = target.resolve(layer.relativize(file).toString());
+                if (!attrs.isOther() && !Files.exists(t, LinkOption.NOFOLLOW_LINKS)) return FileVisitResult.CONTINUE;
                 if (isWhiteout(file, attrs)) whiteouts.add(t);
                 if (isWhiteout(file, attrs) || Files.isDirectory(t, LinkOption.NOFOLLOW_LINKS)) SafeDelete.tree(t);
                 return FileVisitResult.CONTINUE;
             }
         });
-        Process cp = new ProcessBuilder("cp", "-a", "--no-target-directory", layer.toString(), target.toString())
+        Process cp = new ProcessBuilder("cp", "-a", reflink ? "--reflink=always" : "--reflink=never", "--no-target-directory",
+                layer.toString(), target.toString())
                 .redirectErrorStream(true).start();
         String out = new String(cp.getInputStream().readAllBytes());
         try {
@@ -79,6 +97,30 @@ public final class CopyProvisioner implements RootfsProvisioner {
         for (Path o : opaque) {
             if (Native.getXattr(o.toString(), LayerExtractor.OPAQUE_XATTR) != null) Native.removeXattr(o.toString(), LayerExtractor.OPAQUE_XATTR);
         }
+        return bytes[0];
+    }
+
+    /** Whether containers under this directory can get reflink copies. */
+    public static boolean reflinkSupported(Path dir) {
+        try {
+            return REFLINK_FILESYSTEMS.contains(Files.getFileStore(dir).type());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void requireReflink(Path containerDir, Image image) {
+        try {
+            String fs = Files.getFileStore(containerDir).type();
+            String imageFs = Files.getFileStore(image.layers().get(0).toRealPath()).type();
+            if (!REFLINK_FILESYSTEMS.contains(fs) || !fs.equals(imageFs)) {
+                throw new EngineException("--rootfs reflink needs the engine root on a filesystem that clones extents ("
+                        + String.join(", ", new java.util.TreeSet<>(REFLINK_FILESYSTEMS)) + "), with image and containers on the same one;"
+                        + " here it is " + fs + ": use --rootfs copy or overlay, or --root on such a filesystem");
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot tell the filesystem of " + containerDir + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean isWhiteout(Path file, BasicFileAttributes attrs) throws IOException {
@@ -88,12 +130,4 @@ public final class CopyProvisioner implements RootfsProvisioner {
         return (mode & 0170000) == 0020000 && rdev == 0;
     }
 
-    /** Bytes of regular-file content the copy wrote (apparent size). */
-    static long du(Path root) {
-        try (var files = Files.walk(root)) {
-            return files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> f.toFile().length()).sum();
-        } catch (IOException e) {
-            throw new EngineException("cannot measure " + root + ": " + e.getMessage(), e);
-        }
-    }
 }

@@ -11,7 +11,8 @@ public interface RootfsProvisioner {
     static RootfsProvisioner of(RootfsMode mode) {
         return switch (mode) {
             case OVERLAY -> new OverlayProvisioner();
-            case COPY -> new CopyProvisioner();
+            case COPY -> new CopyProvisioner(false);
+            case REFLINK -> new CopyProvisioner(true);
         };
     }
 }

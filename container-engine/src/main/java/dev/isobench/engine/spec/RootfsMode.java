@@ -5,5 +5,7 @@ public enum RootfsMode {
     /** overlayfs: image layers as read-only lower dirs, a fresh upper dir per container. */
     OVERLAY,
     /** A full copy of the image, as {@code cp -a} would make it. */
-    COPY
+    COPY,
+    /** A copy whose file data shares extents with the image (btrfs, xfs): copy-on-write at block level. */
+    REFLINK
 }

@@ -58,7 +58,7 @@ class CliTest {
 
         Run noImage = cli("run", "--rm", "--image", "nope", "--", "/probe", "true");
         assertEquals(125, noImage.code());
-        assertEquals("isobench: error: no such image: 'nope' (built-in images: probe, host, synthetic:SIZE[:FILES];"
+        assertEquals("isobench: error: no such image: 'nope' (built-in images: probe, host, synthetic:SIZE[:FILES], layers:N;"
                 + " imported ones: isobench ctr images)\n", noImage.err());
 
         Run noCommand = cli("run", "--rm", "--", "/usr/bin/nosuch");

@@ -1,0 +1,64 @@
+package dev.isobench.bench.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isobench.engine.Privileges;
+import dev.isobench.engine.TestEngine;
+import dev.isobench.report.Manifest;
+import dev.isobench.report.ResultRow;
+import dev.isobench.report.ResultsCsv;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A real run of every suite with a tiny profile, on the host and the engine: the results contract holds. */
+class RunnerTest {
+    @RegisterExtension
+    final TestEngine t = new TestEngine();
+
+    static Profile tiny() {
+        return new Profile("tiny", 6, 1, 0.3, List.of(1, 2), 6, 200, List.of("getpid", "open-close"), List.of("1m"), 1,
+                List.of("4k"), List.of(1, 2), List.of(0.5), List.of(1), 0.6, List.of(2), List.of(16), List.of(10), 1, 1, 1, 100);
+    }
+
+    @Test
+    void everySuiteWritesRowsForEveryTargetAndTheManifestCompletes() throws Exception {
+        Privileges.assumeRoot();
+        Path out = t.root().resolve("results");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Runner(t.engine(), tiny(), List.copyOf(Runner.SUITES.keySet()), Set.of("host", "engine"), out, Optional.empty())
+                .run(new Progress(new PrintStream(log), false));
+        Manifest m = Manifest.read(out);
+        assertTrue(m.complete());
+        assertEquals("tiny", m.run().path("profile").path("name").asText());
+        assertFalse(m.host().path("kernel").asText().isEmpty());
+        for (String suite : Runner.SUITES.keySet()) {
+            ResultsCsv.Read read = ResultsCsv.read(out.resolve(suite + ".csv"));
+            assertEquals(List.of(), read.problems());
+            assertFalse(read.rows().isEmpty(), suite + " has rows");
+            assertTrue(read.rows().stream().allMatch(r -> r.suite().equals(suite)));
+        }
+        List<ResultRow> syscall = ResultsCsv.read(out.resolve("syscall.csv")).rows();
+        Set<String> targets = syscall.stream().map(ResultRow::target).collect(Collectors.toSet());
+        assertEquals(Set.of("host", "engine"), targets);
+        ResultRow ratio = syscall.stream().filter(r -> r.benchmark().equals("getpid") && r.metric().equals("ratio_vs_host")
+                && r.variant().isEmpty()).findFirst().orElseThrow();
+        assertTrue(ratio.hasCi() && ratio.ciLow() <= ratio.value() && ratio.value() <= ratio.ciHigh(), ratio.toString());
+        assertTrue(Files.list(out.resolve("hlog")).findAny().isPresent(), "HdrHistogram logs");
+        assertTrue(log.toString().contains("syscall:"), "plain progress lines when not on a terminal");
+        List<ResultRow> cgroup = ResultsCsv.read(out.resolve("cgroup.csv")).rows();
+        double achieved = cgroup.stream().filter(r -> r.benchmark().equals("cpu-quota") && r.metric().equals("achieved_cpus"))
+                .findFirst().orElseThrow().value();
+        assertEquals(0.5, achieved, 0.1, "a 0.5 CPU quota measured from outside");
+        t.assertNoLeftovers();
+    }
+}

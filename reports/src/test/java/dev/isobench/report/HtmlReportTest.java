@@ -1,0 +1,101 @@
+package dev.isobench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+    private static final List<String> CHARTS = List.of("syscall-latency", "syscall-ratio", "startup-start-to-exit", "startup-phases",
+            "startup-percentiles", "startup-storm", "rootfs-provision", "rootfs-bytes", "rootfs-copy-up", "rootfs-lookup", "rootfs-read",
+            "cgroup-quota", "cgroup-quota-error", "cgroup-timeseries", "cgroup-shares", "cgroup-memory");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRealRunRendersEveryChartAndOneSelfContainedPage() throws Exception {
+        Path dir = Fixtures.copy("run-a", tmp);
+        Path html = HtmlReport.render(dir);
+        for (String c : CHARTS) {
+            assertTrue(Files.size(dir.resolve("charts/" + c + ".png")) > 1000, c + ".png");
+            assertTrue(Files.readString(dir.resolve("charts/" + c + ".svg")).contains("<svg"), c + ".svg");
+        }
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>") && page.trim().endsWith("</html>"));
+        assertEquals(CHARTS.size(), count(page, "<img "), "one inlined image per chart");
+        assertFalse(Pattern.compile("(src|href)=\"https?:").matcher(page).find(), "the page must not need the network");
+        assertTrue(page.contains("<h2>Summary</h2>"));
+        assertTrue(page.contains("engine create-start-exit-delete of /probe true"));
+    }
+
+    @Test
+    void notAResultsDirectoryIsAClearError() {
+        ReportException e = assertThrows(ReportException.class, () -> HtmlReport.render(tmp));
+        assertTrue(e.getMessage().contains("is not a results directory"), e.getMessage());
+    }
+
+    @Test
+    void gapsAreStatedAndWhatRemainsIsRendered() throws Exception {
+        Path dir = Fixtures.copy("run-a", tmp);
+        Files.writeString(dir.resolve("cgroup.csv"), Files.readString(dir.resolve("cgroup.csv")).substring(0, 200));
+        Files.writeString(dir.resolve("empty.csv"), String.join(",", ResultRow.HEADER) + "\n");
+        String manifest = Files.readString(dir.resolve("manifest.json")).replace("\"format\" : 1", "\"format\" : 99");
+        Files.writeString(dir.resolve("manifest.json"), manifest);
+        String page = Files.readString(HtmlReport.render(dir));
+        assertTrue(page.contains("suite empty has no rows"), "empty suite stated");
+        assertTrue(page.contains("cgroup.csv"), "truncated CSV stated");
+        assertTrue(page.contains("manifest format 99 differs"), "other version stated");
+        assertTrue(page.contains("Suite: syscall"), "the rest still renders");
+    }
+
+    /** Opens the report in a real headless Chromium: no script errors, every image displayed; keeps a screenshot. */
+    @Test
+    void theReportLoadsInARealBrowserWithEveryImageShown() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assumeTrue(Files.isExecutable(chromium), "needs Debian's chromium (.ci/run installs it)");
+        Path dir = Fixtures.copy("run-a", tmp);
+        Path html = HtmlReport.render(dir);
+        List<String> flags = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + tmp.resolve("profile"),
+                "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0");
+        Path log = tmp.resolve("chromium.log");
+        String dom = browser(chromium, flags, List.of("--dump-dom", html.toUri().toString()), log);
+        Matcher images = Pattern.compile("data-images=\"(\\d+)/(\\d+)\"").matcher(dom);
+        assertTrue(images.find(), "the page's load handler ran");
+        assertEquals(images.group(2), images.group(1), "images displayed / images");
+        assertEquals(Integer.toString(CHARTS.size()), images.group(2));
+        Matcher errors = Pattern.compile("data-errors=\"([^\"]*)\"").matcher(dom);
+        assertFalse(errors.find(), () -> "script errors: " + errors.group(1));
+        assertFalse(Files.readString(log).contains("Uncaught"), "console errors in " + log);
+        Path shot = Path.of("target/report-screenshot.png").toAbsolutePath();
+        browser(chromium, flags, List.of("--window-size=1280,2400", "--screenshot=" + shot, html.toUri().toString()), log);
+        assertTrue(Files.size(shot) > 10_000, "screenshot saved as a test artifact: " + shot);
+    }
+
+    private static String browser(Path chromium, List<String> flags, List<String> args, Path log) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(chromium.toString()));
+        cmd.addAll(flags);
+        cmd.addAll(args);
+        Path out = log.resolveSibling("dom.html");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+        return Files.readString(out);
+    }
+
+    private static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) n++;
+        return n;
+    }
+}
