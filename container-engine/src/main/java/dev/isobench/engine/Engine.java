@@ -102,6 +102,11 @@ public final class Engine {
         return new GarbageCollector(host).collect(all);
     }
 
+    /** Builds images from Dockerfiles, running RUN steps in this engine's containers. */
+    public dev.isobench.engine.image.ImageBuilder builder() {
+        return new dev.isobench.engine.image.ImageBuilder(host.images().store(), host.images(), this::create, root);
+    }
+
     /** Ids of the images that containers (any state) are made from: their layers must stay. */
     public java.util.Set<String> imagesInUse() {
         java.util.Set<String> ids = new java.util.HashSet<>();

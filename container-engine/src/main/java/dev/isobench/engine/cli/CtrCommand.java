@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ctr", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run and manage containers with the isobench engine (needs root).",
         subcommands = {RunCommand.class, CreateCommand.class, StartCommand.class, ExecCommand.class, PsCommand.class,
-                KillCommand.class, RmCommand.class, UpdateCommand.class, StatsCommand.class, ImagesCommand.class, ImageCommand.class,
+                KillCommand.class, RmCommand.class, UpdateCommand.class, StatsCommand.class, ImagesCommand.class, ImageCommand.class, BuildCommand.class,
                 GcCommand.class, CommandLine.HelpCommand.class})
 public final class CtrCommand {
     @Option(names = "--root", scope = ScopeType.INHERIT, paramLabel = "DIR",

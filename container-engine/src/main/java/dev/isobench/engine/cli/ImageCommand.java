@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code ctr image ...}: import, inspect, remove and prune images. */
 @Command(name = "image", mixinStandardHelpOptions = true, description = "Manage images in the store.",
-        subcommands = {ImageCommand.Import.class, ImageCommand.Inspect.class, ImageCommand.Remove.class, ImageCommand.Prune.class})
+        subcommands = {ImageCommand.Import.class, ImageCommand.Save.class, ImageCommand.Inspect.class, ImageCommand.Remove.class,
+                ImageCommand.Prune.class})
 final class ImageCommand {
     @ParentCommand
     CtrCommand ctr;
@@ -42,6 +43,26 @@ final class ImageCommand {
             List<ImageRecord> imported = new ImageImporter(image.ctr.engine().images().store(), allowDevices)
                     .importFrom(file, Optional.ofNullable(name));
             for (ImageRecord r : imported) System.out.println(r.id());
+            return 0;
+        }
+    }
+
+    @Command(name = "save", mixinStandardHelpOptions = true, description = {
+            "Write an image as an OCI image layout tar, which podman load and skopeo read."})
+    static final class Save implements Callable<Integer> {
+        @ParentCommand
+        ImageCommand image;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The tar to write.")
+        Path file;
+
+        @Parameters(paramLabel = "IMAGE")
+        String ref;
+
+        @Override
+        public Integer call() {
+            new dev.isobench.engine.image.ImageExporter(image.ctr.engine().images().store()).save(ref, file);
+            System.out.println(file);
             return 0;
         }
     }

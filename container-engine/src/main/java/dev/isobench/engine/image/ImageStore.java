@@ -186,6 +186,14 @@ public final class ImageStore {
         });
     }
 
+    /** Deletes an untagged image record (a failed build's intermediate images); its layers go with prune. */
+    void removeRecord(String id) {
+        locked(() -> {
+            if (!readRefs().containsValue(id)) Files.deleteIfExists(records.resolve(hex(id) + ".json"));
+            return null;
+        });
+    }
+
     /** Deletes layers added by an import that then failed. */
     void discardLayers(List<String> diffIds) {
         for (String d : diffIds) {

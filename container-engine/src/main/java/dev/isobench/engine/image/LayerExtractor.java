@@ -96,6 +96,8 @@ public final class LayerExtractor {
         if (e.isSymbolicLink()) {
             Files.createSymbolicLink(target, Path.of(e.getLinkName()));
             Native.posix().lchown(path, (int) e.getLongUserId(), (int) e.getLongGroupId());
+            long seconds = e.getLastModifiedTime().toInstant().getEpochSecond();
+            Native.posix().lutimes(path, new long[] {seconds, 0}, new long[] {seconds, 0});
             return;
         }
         if (e.isLink()) {
