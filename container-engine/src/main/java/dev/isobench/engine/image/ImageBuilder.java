@@ -171,9 +171,7 @@ public final class ImageBuilder {
                         continue;
                     }
                     Files.createDirectories(target.getParent());
-                    Process cp = new ProcessBuilder("cp", "-a", "--no-target-directory", from.toString(), target.toString()).redirectErrorStream(true).start();
-                    String out = new String(cp.getInputStream().readAllBytes());
-                    if (cp.waitFor() != 0) throw new EngineException("Dockerfile line " + step.line() + ": copying " + src + " failed: " + out.trim());
+                    dev.isobench.engine.sys.CopyTree.copy(from, target, false);
                 }
                 return commit(layer, madeLayers);
             } finally {
@@ -181,9 +179,6 @@ public final class ImageBuilder {
             }
         } catch (IOException e) {
             throw new EngineException("Dockerfile line " + step.line() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException("interrupted", e);
         }
     }
 
@@ -205,15 +200,11 @@ public final class ImageBuilder {
         try {
             Path tmp = store.tempDir();
             SafeDelete.tree(tmp);
-            Process cp = new ProcessBuilder("cp", "-a", "--no-target-directory", builtinLayer.toString(), tmp.toString()).redirectErrorStream(true).start();
-            if (cp.waitFor() != 0) throw new EngineException("cannot copy " + builtinLayer + ": " + new String(cp.getInputStream().readAllBytes()));
+            dev.isobench.engine.sys.CopyTree.copy(builtinLayer, tmp, false);
             if (store.commitLayer(diffId, tmp)) madeLayers.add(diffId);
             return diffId;
         } catch (IOException e) {
             throw new EngineException("cannot adopt " + builtinLayer + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException("interrupted", e);
         }
     }
 

@@ -10,9 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,12 +159,8 @@ public final class ImageImporter {
         Path file = layout.resolve(blobPath(digest));
         if (!Files.exists(file)) throw new EngineException("the layout lacks blob " + digest);
         byte[] bytes = Files.readAllBytes(file);
-        try {
-            String actual = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            if (!actual.equals(digest)) throw new EngineException("digest mismatch: blob " + digest + " has content " + actual);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String actual = ImageStore.digest(bytes);
+        if (!actual.equals(digest)) throw new EngineException("digest mismatch: blob " + digest + " has content " + actual);
         return JSON.readTree(bytes);
     }
 

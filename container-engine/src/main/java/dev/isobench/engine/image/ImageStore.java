@@ -265,8 +265,13 @@ public final class ImageStore {
     }
 
     static String sha256(String text) {
+        return hex(digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** "sha256:HEX" of some bytes, the form every digest in an image takes. */
+    static String digest(byte[] data) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -82,17 +82,7 @@ public final class CopyProvisioner implements RootfsProvisioner {
                 return FileVisitResult.CONTINUE;
             }
         });
-        Process cp = new ProcessBuilder("cp", "-a", reflink ? "--reflink=always" : "--reflink=never", "--no-target-directory",
-                layer.toString(), target.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(cp.getInputStream().readAllBytes());
-        try {
-            if (cp.waitFor() != 0) throw new IOException("cp -a " + layer + " failed: " + out.trim());
-        } catch (InterruptedException e) {
-            cp.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while copying " + layer);
-        }
+        dev.isobench.engine.sys.CopyTree.copy(layer, target, reflink);
         for (Path w : whiteouts) Files.deleteIfExists(w);
         for (Path o : opaque) {
             if (Native.getXattr(o.toString(), LayerExtractor.OPAQUE_XATTR) != null) Native.removeXattr(o.toString(), LayerExtractor.OPAQUE_XATTR);
