@@ -32,8 +32,8 @@ public final class SyscallSuite implements Suite {
             targets.add(new EngineTarget(ctx.engine(), "net-host", b -> b.network(NetworkMode.HOST), ctx.workspace().scratch()));
             ctx.skip(NAME, "engine variants seccomp and userns", "the engine has no seccomp filter or user namespace support yet");
         }
-        ctx.skip(NAME, "JMH (JVM + jnr-ffi) loop", "not in this version; the native probe loop is measured");
-        ctx.progress().plan(p.syscallOps().size());
+        ctx.progress().plan(p.syscallOps().size() + 2);
+        double[] nativeHostGetpid = null;
         for (String op : p.syscallOps()) {
             ctx.progress().step(NAME, op + " on " + targets.size() + " targets");
             int iters = Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
@@ -61,9 +61,11 @@ public final class SyscallSuite implements Suite {
                 Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
                 Rows.summary(ctx, k, "ns", ns);
                 Rows.hlog(ctx, k, ns);
+                if (t.name().equals("host") && op.equals("getpid")) nativeHostGetpid = ns;
                 if (t.name().equals("host")) host = ns;
                 else if (host != null) Rows.ratio(ctx, k, host, ns);
             }
         }
+        JmhSyscalls.run(ctx, java.util.Optional.ofNullable(nativeHostGetpid));
     }
 }
