@@ -1,0 +1,69 @@
+package dev.isobench.bench.cli;
+
+import dev.isobench.report.ResultRow;
+import dev.isobench.report.ResultsDir;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code isobench spread}: how much the headline medians move between repeated runs. */
+@Command(name = "spread", mixinStandardHelpOptions = true, description = {
+        "Print the run-to-run spread ((max - min) / median) of the headline figures across results directories,",
+        "e.g. three quick runs on one host (scripts/spread makes them)."})
+public final class SpreadCommand implements Callable<Integer> {
+    /** A headline figure and how to find it in a run. */
+    record Headline(String name, Predicate<ResultRow> row) {}
+
+    static final List<Headline> HEADLINES = List.of(
+            new Headline("getpid host (native, median ns)", r -> is(r, "syscall", "getpid", "host", "", "median")),
+            new Headline("getpid container (native, median ns)", r -> is(r, "syscall", "getpid", "engine", "", "median")),
+            new Headline("startup p50 engine (ms)", r -> is(r, "startup", "start-to-exit", "engine", "", "median")),
+            new Headline("overlay provision, largest size (ms)", r -> is(r, "rootfs", "provision", "engine", "overlay", "median")),
+            new Headline("quota achieved at 0.5 CPU, 1 thread (cpus)", r -> is(r, "cgroup", "cpu-quota", "engine", "", "achieved_cpus")
+                    && r.param().equals("cpus=0.5,threads=1")));
+
+    @Parameters(paramLabel = "RESULTS_DIR", arity = "2..*")
+    List<Path> dirs;
+
+    @Override
+    public Integer call() {
+        List<ResultsDir> runs = dirs.stream().map(ResultsDir::load).toList();
+        System.out.printf(Locale.ROOT, "%-45s %s  %s%n", "headline", "values per run", "spread");
+        for (Headline h : HEADLINES) {
+            List<Double> values = new ArrayList<>();
+            for (ResultsDir r : runs) {
+                // the largest size for provisioning; otherwise the one matching row
+                Optional<ResultRow> row = r.allRows().stream().filter(h.row())
+                        .max(java.util.Comparator.comparingDouble(x -> size(x.param())));
+                row.ifPresent(x -> values.add(x.value()));
+            }
+            if (values.size() < runs.size()) {
+                System.out.printf(Locale.ROOT, "%-45s missing in %d run(s)%n", h.name(), runs.size() - values.size());
+                continue;
+            }
+            double median = dev.isobench.report.Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+            double spread = (values.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                    - values.stream().mapToDouble(Double::doubleValue).min().orElse(0)) / median * 100;
+            StringBuilder v = new StringBuilder();
+            values.forEach(x -> v.append(String.format(Locale.ROOT, "%.4g ", x)));
+            System.out.printf(Locale.ROOT, "%-45s %s %5.1f%%%s%n", h.name(), v, spread, spread > 5 ? "  (over 5%)" : "");
+        }
+        return 0;
+    }
+
+    private static boolean is(ResultRow r, String suite, String bench, String target, String variant, String metric) {
+        return r.suite().equals(suite) && r.benchmark().equals(bench) && r.target().equals(target) && r.variant().equals(variant)
+                && r.metric().equals(metric);
+    }
+
+    private static double size(String param) {
+        String s = dev.isobench.report.Params.parse(param).get("size");
+        return s == null ? 0 : dev.isobench.report.Params.number(s);
+    }
+}
