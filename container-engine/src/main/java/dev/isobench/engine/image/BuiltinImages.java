@@ -4,7 +4,6 @@ import dev.isobench.engine.EngineException;
 import dev.isobench.engine.runtime.NativeBinaries;
 import dev.isobench.engine.spec.MountSpec;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -145,8 +144,9 @@ public final class BuiltinImages {
             filler.fill(tmp);
             try {
                 Files.move(tmp, layer, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                dev.isobench.engine.runtime.SafeDelete.tree(tmp); // another engine built it first
+            } catch (IOException e) {
+                if (!Files.isDirectory(layer)) throw e;
+                dev.isobench.engine.runtime.SafeDelete.tree(tmp); // another thread or engine built it first
             }
         } catch (IOException e) {
             throw new EngineException("cannot build image " + layer.getFileName() + ": " + e.getMessage(), e);

@@ -78,7 +78,13 @@ public final class ImageStore {
             SafeDelete.tree(extracted);
             return false;
         }
-        Files.move(extracted, target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(extracted, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (!Files.isDirectory(target)) throw e;
+            SafeDelete.tree(extracted); // a concurrent import stored the same layer first
+            return false;
+        }
         Path link = shortLink(diffId);
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, Path.of("..", "layers", hex(diffId)));

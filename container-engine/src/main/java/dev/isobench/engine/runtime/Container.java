@@ -183,7 +183,7 @@ public final class Container {
             for (int i = 0; i < 2000 && monitor.isAlive(); i++) sleep(1);
         }
         host.cgroups().destroy(id());
-        host.store().remove(dir);
+        host.store().remove(dir, record.name());
         deleted = true;
         phases.put(Phase.DELETED, System.nanoTime());
     }

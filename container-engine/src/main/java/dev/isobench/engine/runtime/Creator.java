@@ -66,16 +66,16 @@ public final class Creator {
             host.store().write(dir, record);
             return new Container(host, dir, record, stage, phases);
         } catch (RuntimeException e) {
-            undo(dir, stage, cgroupMade, e);
+            undo(dir, spec.name().orElse(id), stage, cgroupMade, e);
             throw e;
         }
     }
 
-    private void undo(ContainerDir dir, InitStage stage, boolean cgroupMade, RuntimeException cause) {
+    private void undo(ContainerDir dir, String name, InitStage stage, boolean cgroupMade, RuntimeException cause) {
         try {
             if (stage != null) stage.kill();
             if (cgroupMade) host.cgroups().destroy(dir.id());
-            host.store().remove(dir);
+            host.store().remove(dir, name);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

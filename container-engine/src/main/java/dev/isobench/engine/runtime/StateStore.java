@@ -119,7 +119,20 @@ public final class StateStore {
         return dirs;
     }
 
-    /** Removes the directory and every name that points at it. */
+    /** Removes the directory and its name (one link, looked up directly: no scan, no race with other removals). */
+    public void remove(ContainerDir dir, String name) {
+        SafeDelete.tree(dir.path());
+        Path link = names.resolve(name);
+        try {
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(dir.id())) Files.deleteIfExists(link);
+        } catch (NoSuchFileException e) {
+            // removed meanwhile
+        } catch (IOException e) {
+            throw new EngineException("cannot release name " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a directory whose state is unknown (a create that died early), and any name pointing at it. */
     public void remove(ContainerDir dir) {
         SafeDelete.tree(dir.path());
         releaseNames(dir.id());
@@ -130,8 +143,12 @@ public final class StateStore {
         if (!Files.isDirectory(names)) return;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(names)) {
             for (Path link : s) {
-                String target = Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).toString() : "";
-                if (target.equals(id) || (id == null && !Files.isDirectory(containers.resolve(target)))) Files.deleteIfExists(link);
+                try {
+                    String target = Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).toString() : "";
+                    if (target.equals(id) || (id == null && !Files.isDirectory(containers.resolve(target)))) Files.deleteIfExists(link);
+                } catch (NoSuchFileException e) {
+                    // another removal took it meanwhile
+                }
             }
         } catch (IOException e) {
             throw new EngineException("cannot release names of " + id + ": " + e.getMessage(), e);
