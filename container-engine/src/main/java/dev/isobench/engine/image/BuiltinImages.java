@@ -68,7 +68,7 @@ public final class BuiltinImages {
             SyntheticTree.generate(tmp, bytes, files);
         });
         return new Image("synthetic:" + parts[1] + (parts.length == 3 ? ":" + files : ""), layer.getFileName().toString(),
-                List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
+                List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "", "");
     }
 
     public Image probe() {
@@ -77,7 +77,7 @@ public final class BuiltinImages {
             for (String d : MOUNT_POINTS) Files.createDirectory(tmp.resolve(d));
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
-        return new Image("probe", layer.getFileName().toString(), List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
+        return new Image("probe", layer.getFileName().toString(), List.of(layer), List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "", "");
     }
 
     /**
@@ -105,7 +105,7 @@ public final class BuiltinImages {
         });
         List<Path> layers = new ArrayList<>();
         for (int i = depth - 1; i >= 0; i--) layers.add(stack.resolve("l" + i));
-        return new Image(name, stack.getFileName().toString(), layers, List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "");
+        return new Image(name, stack.getFileName().toString(), layers, List.of(), List.of(PATH_ENV), List.of("/probe", "true"), "", "");
     }
 
     /** Host dirs that are symlinks (merged /usr) stay symlinks; real dirs are bound read-only. */
@@ -129,7 +129,7 @@ public final class BuiltinImages {
             for (String l : links) Files.createSymbolicLink(tmp.resolve(l), Files.readSymbolicLink(hostRoot.resolve(l)));
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
-        return new Image("host", layer.getFileName().toString(), List.of(layer), binds, List.of(PATH_ENV), List.of("/bin/sh"), "");
+        return new Image("host", layer.getFileName().toString(), List.of(layer), binds, List.of(PATH_ENV), List.of("/bin/sh"), "", "");
     }
 
     private interface Filler {

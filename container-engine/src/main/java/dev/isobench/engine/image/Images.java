@@ -35,6 +35,6 @@ public final class Images {
         for (int i = r.layers().size() - 1; i >= 0; i--) layers.add(store.shortLink(r.layers().get(i)));
         ImageConfig c = r.config();
         List<String> env = c.env().isEmpty() ? List.of(BuiltinImages.PATH_ENV) : c.env();
-        return new Image(ref, r.id(), layers, List.of(), env, c.command(), c.workdir());
+        return new Image(ref, r.id(), layers, List.of(), env, c.command(), c.workdir(), c.user());
     }
 }

@@ -60,7 +60,7 @@ public final class PlanCompiler {
         READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
         if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
         String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
-        process(p, workdir, spec.user(), environment(image.env(), spec.env(), hostname), command(spec, image));
+        process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image));
         return p.build();
     }
 
@@ -163,6 +163,17 @@ public final class PlanCompiler {
             for (String e : source) env.put(e.substring(0, e.indexOf('=')), e);
         }
         return List.copyOf(env.values());
+    }
+
+    /** The image's USER applies unless the spec names one; it must be numeric (no passwd lookup in the rootfs). */
+    static User user(ContainerSpec spec, Image image) {
+        if (!spec.user().equals(User.ROOT) || image.user().isEmpty() || image.user().equals("root")) return spec.user();
+        try {
+            return User.parse(image.user());
+        } catch (IllegalArgumentException e) {
+            throw new dev.isobench.engine.EngineException("image " + image.name() + " has USER " + image.user()
+                    + ", which isobench cannot resolve (only numeric UID[:GID]); pass --user UID:GID");
+        }
     }
 
     private static List<String> command(ContainerSpec spec, Image image) {

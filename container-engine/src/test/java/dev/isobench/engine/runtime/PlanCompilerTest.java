@@ -22,7 +22,7 @@ class PlanCompilerTest {
     private final Rootfs rootfs = new Rootfs(Path.of("/state/containers/abc/rootfs"),
             List.of(Mounts.mount("overlay", "/state/containers/abc/rootfs", "overlay", 0, "lowerdir=/l,upperdir=/u,workdir=/w")), 0, 0);
     private final Image image = new Image("img", "id", List.of(Path.of("/l")), List.of(new MountSpec(Path.of("/usr"), "/usr", true)),
-            List.of("PATH=/bin"), List.of("/probe", "true"), "");
+            List.of("PATH=/bin"), List.of("/probe", "true"), "", "");
 
     private Plan plan(ContainerSpec.Builder b) {
         return PlanCompiler.create(b.build(), "box", image, rootfs, dir, List.of(Path.of("/cg/isobench/abc/cgroup.procs")));
@@ -100,6 +100,13 @@ class PlanCompilerTest {
         Plan p = plan(ContainerSpec.builder().user(new User(1000, 100, List.of(5))));
         assertEquals(List.of("1000", "100", "5"), p.steps().get(indexOf(p, Op.SET_USER, "1000")).args());
         assertEquals(-1, indexOf(p, Op.CAPSET, null));
+    }
+
+    @Test
+    void theImagesNumericUserAppliesUnlessTheSpecNamesOne() {
+        Image withUser = new Image("img", "id", List.of(Path.of("/l")), List.of(), List.of(), List.of("/probe"), "", "1000:1000");
+        assertEquals(new User(1000, 1000, List.of()), PlanCompiler.user(ContainerSpec.builder().build(), withUser));
+        assertEquals(new User(5, 5, List.of()), PlanCompiler.user(ContainerSpec.builder().user(new User(5, 5, List.of())).build(), withUser));
     }
 
     @Test
