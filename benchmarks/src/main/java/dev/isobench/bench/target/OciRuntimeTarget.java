@@ -1,0 +1,85 @@
+package dev.isobench.bench.target;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * runc or crun on a prepared OCI bundle of the probe rootfs. The bundle's config.json comes from the
+ * runtime's own {@code spec} command; only args, terminal, root and cgroupsPath change. The config is
+ * written before the timed region; the runtime's whole {@code run} (create, start, wait, delete) is timed.
+ * Its cgroups go under isobench/, so they carry the engine's names and gc can find them.
+ */
+public final class OciRuntimeTarget implements Target {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final String runtime;
+    private final List<String> launcher;
+    private final Path bundle;
+    private final Path scratch;
+    private final ObjectNode template;
+
+    /**
+     * @param launcher what runs the runtime, e.g. nsenter into a mount namespace without the hybrid v2
+     *                 mount for crun 1.8; empty for none
+     */
+    public OciRuntimeTarget(String runtime, List<String> launcher, Path bundle, Path rootfs, Path scratch) {
+        this.runtime = runtime;
+        this.launcher = List.copyOf(launcher);
+        this.bundle = bundle;
+        this.scratch = scratch;
+        try {
+            Files.createDirectories(bundle);
+            Files.deleteIfExists(bundle.resolve("config.json"));
+            Processes.run(List.of(runtime, "spec", "--bundle", bundle.toString()), scratch).requireSuccess(runtime + " spec");
+            template = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
+            template.with("process").put("terminal", false);
+            template.with("root").put("path", rootfs.toString()).put("readonly", false);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot prepare a " + runtime + " bundle in " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return runtime;
+    }
+
+    @Override
+    public String variant() {
+        return "";
+    }
+
+    @Override
+    public Execution run(List<String> probeArgs) {
+        String id = "isb-" + runtime + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+        ObjectNode config = template.deepCopy();
+        ArrayNode args = config.with("process").putArray("args").add("/probe");
+        probeArgs.forEach(args::add);
+        config.with("linux").put("cgroupsPath", "/isobench/" + id);
+        Path own = bundle.resolve(id); // one bundle per run: concurrent runs (the storm) must not share a config
+        try {
+            Files.createDirectories(own);
+            JSON.writeValue(own.resolve("config.json").toFile(), config);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + own.resolve("config.json") + ": " + e.getMessage(), e);
+        }
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(runtime, "run", "--bundle", own.toString(), id));
+        try {
+            return Processes.run(cmd, scratch);
+        } finally {
+            List<String> delete = new ArrayList<>(launcher);
+            delete.addAll(List.of(runtime, "delete", "--force", id));
+            Processes.run(delete, scratch); // a no-op when run already removed it
+            dev.isobench.engine.runtime.SafeDelete.tree(own);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.isobench.bench.target;
+
+import java.util.List;
+
+/**
+ * "Run this workload in this environment": the host, an engine variant, or a peer engine. The workload is
+ * always the static probe with its arguments, from the same probe rootfs, so every target runs the same
+ * binary.
+ */
+public interface Target {
+    /** host, engine, runc, crun, bwrap, unshare, podman. */
+    String name();
+
+    /** How the target is set up ("" for its default). */
+    String variant();
+
+    /** Runs {@code /probe ARGS...} to completion. */
+    Execution run(List<String> probeArgs);
+
+    default String label() {
+        return variant().isEmpty() ? name() : name() + "/" + variant();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.isobench.bench.target;
+
+import dev.isobench.engine.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the whole-process targets this host has: the bare host and each peer engine, or the reason it is
+ * skipped. Everything found runs the probe from the same rootfs copy.
+ */
+public final class Targets implements AutoCloseable {
+    public static final List<String> PEERS = List.of("unshare", "bwrap", "runc", "crun", "podman");
+
+    private final List<Target> found = new ArrayList<>();
+    private final Map<String, String> skipped = new LinkedHashMap<>();
+    private final Map<String, String> versions = new LinkedHashMap<>();
+    private Process crunNamespace;
+
+    private Targets() {}
+
+    public static Targets discover(Engine engine, Workspace ws, Set<String> wanted) {
+        Targets t = new Targets();
+        Path scratch = ws.scratch();
+        Path rootfs = ws.probeRootfs();
+        if (wanted.contains("host")) t.found.add(new HostTarget(rootfs.resolve("probe"), scratch));
+        if (wanted.contains("unshare")) {
+            t.add("unshare", Processes.firstLine(scratch, "unshare", "--version"), () -> new CommandTarget("unshare", "",
+                    () -> List.of("unshare", "-fpmuin", "--mount-proc=" + rootfs.resolve("proc"), "chroot", rootfs.toString()), () -> { }, scratch));
+        }
+        if (wanted.contains("bwrap")) {
+            t.add("bwrap", Processes.firstLine(scratch, "bwrap", "--version"), () -> new CommandTarget("bwrap", "",
+                    () -> List.of("bwrap", "--unshare-all", "--die-with-parent", "--bind", rootfs.toString(), "/", "--proc", "/proc", "--dev", "/dev"),
+                    () -> { }, scratch));
+        }
+        if (wanted.contains("runc")) {
+            t.add("runc", Processes.firstLine(scratch, "runc", "--version"),
+                    () -> new OciRuntimeTarget("runc", List.of(), ws.dir().resolve("bundle-runc"), rootfs, scratch));
+        }
+        if (wanted.contains("crun")) {
+            Optional<String> version = Processes.firstLine(scratch, "crun", "--version");
+            t.add("crun", version, () -> new OciRuntimeTarget("crun", t.crunLauncher(scratch), ws.dir().resolve("bundle-crun"), rootfs, scratch));
+        }
+        if (wanted.contains("podman")) {
+            Optional<String> version = Processes.firstLine(scratch, "podman", "--version");
+            if (version.isEmpty()) t.skipped.put("podman", "not installed (apt-get install podman)");
+            else t.skipped.put("podman", "installed (" + version.get() + ") but this isobench version does not drive podman yet");
+        }
+        return t;
+    }
+
+    private interface Maker {
+        Target make();
+    }
+
+    private void add(String name, Optional<String> version, Maker maker) {
+        if (version.isEmpty()) {
+            skipped.put(name, "not installed (apt-get install " + (name.equals("bwrap") ? "bubblewrap" : name.equals("unshare") ? "util-linux" : name) + ")");
+            return;
+        }
+        try {
+            found.add(maker.make());
+            versions.put(name, version.get());
+        } catch (RuntimeException e) {
+            skipped.put(name, "installed but unusable here: " + e.getMessage());
+        }
+    }
+
+    /**
+     * crun 1.8 refuses hybrid hosts whose cgroup2 mount carries a controller. It then runs inside a private
+     * mount namespace where that mount is detached (the host is unchanged), entered with nsenter.
+     */
+    private List<String> crunLauncher(Path scratch) {
+        Path unified = Path.of("/sys/fs/cgroup/unified");
+        try {
+            if (!Files.isDirectory(unified) || Files.readString(unified.resolve("cgroup.controllers")).isBlank()) return List.of();
+            crunNamespace = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c",
+                    "umount -l " + unified + " && echo ready && exec sleep 86400").redirectErrorStream(true).start();
+            String ready = new String(crunNamespace.getInputStream().readNBytes(6));
+            if (!ready.startsWith("ready")) throw new IllegalStateException("could not prepare a mount namespace for crun: " + ready);
+            notes.add("crun runs via nsenter in a private mount namespace without the hybrid cgroup2 mount (crun 1.8 refuses hybrid"
+                    + " hosts); nsenter adds one exec to its time");
+            return List.of("nsenter", "--mount=/proc/" + crunNamespace.pid() + "/ns/mnt", "--");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot prepare crun's mount namespace: " + e.getMessage(), e);
+        }
+    }
+
+    private final List<String> notes = new ArrayList<>();
+
+    public List<Target> found() {
+        return found;
+    }
+
+    public Map<String, String> skipped() {
+        return skipped;
+    }
+
+    public Map<String, String> versions() {
+        return versions;
+    }
+
+    public List<String> notes() {
+        return notes;
+    }
+
+    @Override
+    public void close() {
+        if (crunNamespace != null) crunNamespace.destroyForcibly();
+    }
+}

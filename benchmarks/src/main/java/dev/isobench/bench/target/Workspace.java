@@ -1,0 +1,46 @@
+package dev.isobench.bench.target;
+
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.runtime.SafeDelete;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Scratch space for one benchmark run under the engine root: a real (not symlinked: runc refuses that)
+ * copy of the probe rootfs that every peer runs, bundles, and output files. Removed on close.
+ */
+public final class Workspace implements AutoCloseable {
+    private final Path dir;
+    private final Path probeRootfs;
+
+    public Workspace(Engine engine) {
+        try {
+            this.dir = Files.createTempDirectory(Files.createDirectories(engine.root().resolve("bench")), "run-");
+            this.probeRootfs = dir.resolve("probe-rootfs");
+            Path layer = engine.images().builtins().probe().layers().get(0);
+            Processes.run(List.of("cp", "-a", "--no-target-directory", layer.toString(), probeRootfs.toString()), dir)
+                    .requireSuccess("cp -a of the probe rootfs");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a benchmark workspace under " + engine.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path probeRootfs() {
+        return probeRootfs;
+    }
+
+    public Path scratch() {
+        return dir.resolve("scratch");
+    }
+
+    @Override
+    public void close() {
+        SafeDelete.tree(dir);
+    }
+}
