@@ -67,11 +67,14 @@ public final class Charts {
     // ---- syscall
 
     private void syscall(List<ResultRow> rows) {
-        List<ResultRow> medians = rows.stream().filter(r -> r.metric().equals("median")).toList();
-        grouped("syscall", "syscall-latency", "System call latency (median)", "operation", "ns per operation (log)",
+        List<ResultRow> nativeLoop = rows.stream().filter(r -> !r.variant().startsWith("jmh")).toList();
+        List<ResultRow> medians = nativeLoop.stream().filter(r -> r.metric().equals("median")).toList();
+        grouped("syscall", "syscall-latency", "System call latency, native probe loop (median)", "operation", "ns per operation (log)",
                 medians, ResultRow::benchmark, true);
-        grouped("syscall", "syscall-ratio", "Overhead vs host (ratio of medians, 95% bootstrap CI)", "operation", "container / host",
-                rows.stream().filter(r -> r.metric().equals("ratio_vs_host")).toList(), ResultRow::benchmark, false);
+        grouped("syscall", "syscall-ratio", "Overhead vs host, native loop (ratio of medians, 95% bootstrap CI)", "operation", "container / host",
+                nativeLoop.stream().filter(r -> r.metric().equals("ratio_vs_host")).toList(), ResultRow::benchmark, false);
+        grouped("syscall", "syscall-jmh", "System call latency from a JVM, JMH + jnr-ffi (mean, 95% CI)", "operation", "ns per operation",
+                rows.stream().filter(r -> r.variant().equals("jmh") && r.metric().equals("mean")).toList(), ResultRow::benchmark, false);
     }
 
     // ---- startup
@@ -183,6 +186,7 @@ public final class Charts {
                 // XChart needs the same categories in every series: a category some target lacks stays in the table only
                 .filter(cat -> bySeries.values().stream().allMatch(rs -> rs.stream().anyMatch(r -> category.apply(r).equals(cat))))
                 .toList();
+        if (cats.isEmpty()) return;
         // XChart cannot draw error bars that reach zero on a log axis; log charts show the intervals in their table
         boolean bars = !logY && rows.stream().anyMatch(ResultRow::hasCi);
         c.getStyler().setErrorBarsColorSeriesColor(true);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportTest {
-    private static final List<String> CHARTS = List.of("syscall-latency", "syscall-ratio", "startup-start-to-exit", "startup-phases",
+    private static final List<String> CHARTS = List.of("syscall-latency", "syscall-ratio", "syscall-jmh", "startup-start-to-exit", "startup-phases",
             "startup-percentiles", "startup-storm", "rootfs-provision", "rootfs-bytes", "rootfs-copy-up", "rootfs-lookup", "rootfs-read",
             "cgroup-quota", "cgroup-quota-error", "cgroup-timeseries", "cgroup-shares", "cgroup-memory");
 
