@@ -38,6 +38,8 @@
 #include <grp.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "protocol.h"
 
@@ -84,6 +86,7 @@ static const char *op_name(uint32_t op) {
     case OP_ENV: return "env";
     case OP_IFUP: return "ifup";
     case OP_EXEC: return "exec";
+    case OP_SECCOMP: return "seccomp";
     default: return "unknown";
     }
 }
@@ -221,6 +224,22 @@ static int do_ifup(const char *name) {
     return r;
 }
 
+/* Installs a classic BPF filter given as "code,jt,jf,k;...": compiled by the Java side, loaded as is. */
+static int do_seccomp(const char *text) {
+    static struct sock_filter insns[1024];
+    unsigned short n = 0;
+    for (const char *p = text; *p && n < 1024; n++) {
+        char *end;
+        insns[n].code = (unsigned short)strtoul(p, &end, 10);
+        insns[n].jt = (unsigned char)strtoul(end + 1, &end, 10);
+        insns[n].jf = (unsigned char)strtoul(end + 1, &end, 10);
+        insns[n].k = (unsigned int)strtoul(end + 1, &end, 10);
+        p = *end == ';' ? end + 1 : end;
+    }
+    struct sock_fprog prog = {.len = n, .filter = insns};
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+
 /* Finds the command the way execvp would, but before the start barrier, so a missing command fails create. */
 static int resolve(const char *cmd, char *out, size_t n) {
     if (strchr(cmd, '/')) {
@@ -300,6 +319,7 @@ static _Noreturn void run_container(int syncfd) {
         case OP_BARRIER: r = barrier_fd = open(s->argv[0], O_RDWR | O_CLOEXEC); break;
         case OP_ENV: if (nenv < MAX_ARGS) env[nenv++] = s->argv[0]; break;
         case OP_IFUP: r = do_ifup(s->argv[0]); break;
+        case OP_SECCOMP: r = do_seccomp(s->argv[0]); break;
         case OP_EXEC: exec_command(i);
         default: errno = EINVAL; r = -1;
         }

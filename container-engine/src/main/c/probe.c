@@ -260,6 +260,22 @@ static int cmd_read_file(const char *path) {
     return 0;
 }
 
+/* Tries one privileged call and prints "ok" or the errno: what seccomp and capabilities let through. */
+static int cmd_try(const char *what) {
+    long r;
+    if (!strcmp(what, "unshare-user")) r = syscall(SYS_unshare, 0x10000000);
+    else if (!strcmp(what, "keyctl")) r = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+    else if (!strcmp(what, "clone-newuts")) {
+        r = syscall(SYS_clone, 0x04000000 | SIGCHLD, 0, 0, 0, 0);
+        if (r == 0) _exit(0);
+        if (r > 0) waitpid(r, NULL, 0);
+    } else if (!strcmp(what, "getpid")) r = syscall(SYS_getpid);
+    else { fprintf(stderr, "probe: try: unknown call %s\n", what); return 2; }
+    if (r < 0) { printf("errno %d %s\n", errno, strerror(errno)); return 1; }
+    printf("ok\n");
+    return 0;
+}
+
 static const char *usage =
     "usage: probe COMMAND [ARGS]\n"
     "  true | false | exit N | sleep SECONDS | spin SECONDS | kill-self SIGNAL\n"
@@ -267,7 +283,7 @@ static const char *usage =
     "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | symlink TARGET LINK | mount-tmpfs PATH | chroot DIR\n"
     "  alloc MIB | forks N | syscalls N | echo ARGS...\n"
     "  bench OP BATCHES ITERS (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
-    "  first-write FILE | lookup PATH N | read-file FILE\n";
+    "  first-write FILE | lookup PATH N | read-file FILE | try unshare-user|keyctl|clone-newuts|getpid\n";
 
 int main(int argc, char **argv) {
     if (argc < 2) { fputs(usage, stderr); return 2; }
@@ -304,6 +320,7 @@ int main(int argc, char **argv) {
     if (a && !strcmp(c, "first-write")) return cmd_first_write(a);
     if (a && !strcmp(c, "lookup")) return cmd_lookup(a, argc > 3 ? atol(b) : 1000);
     if (a && !strcmp(c, "read-file")) return cmd_read_file(a);
+    if (a && !strcmp(c, "try")) return cmd_try(a);
     fputs(usage, stderr);
     return 2;
 }

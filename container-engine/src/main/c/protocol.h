@@ -35,6 +35,7 @@
 #define OP_ENV 24
 #define OP_IFUP 25
 #define OP_EXEC 26
+#define OP_SECCOMP 27
 #define OP_END 99
 /* Status frames, written back to Java. */
 #define ST_PID 100

@@ -140,6 +140,17 @@ class ContainerIsolationTest {
     }
 
     @Test
+    void theDefaultSeccompProfileDeniesWhatDockersDoesAndUnconfinedDoesNot() {
+        for (String call : List.of("unshare-user", "keyctl")) {
+            Result denied = t.run(ContainerSpec.builder().command("/probe", "try", call));
+            assertEquals(List.of("errno 1 Operation not permitted"), denied.lines(), call);
+            Result allowed = t.run(ContainerSpec.builder().seccomp(dev.isobench.engine.spec.Seccomp.UNCONFINED).command("/probe", "try", call));
+            assertEquals(List.of("ok"), allowed.lines(), call + " unconfined");
+        }
+        assertEquals(0, t.run(ContainerSpec.builder().image("host").command("/bin/sh", "-c", "true")).exitCode(), "a shell still forks");
+    }
+
+    @Test
     void noEngineFileDescriptorReachesTheContainer() {
         List<String> fds = t.run("/probe", "fds").lines().stream().map(l -> l.split(" ")[0]).toList();
         assertEquals(List.of("0", "1", "2"), fds);

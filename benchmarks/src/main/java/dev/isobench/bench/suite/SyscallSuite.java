@@ -3,6 +3,7 @@ package dev.isobench.bench.suite;
 import dev.isobench.bench.target.EngineTarget;
 import dev.isobench.bench.target.Target;
 import dev.isobench.engine.spec.NetworkMode;
+import dev.isobench.engine.spec.Seccomp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -16,6 +17,8 @@ public final class SyscallSuite implements Suite {
     static final String NAME = "syscall";
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final int ROUNDS = 3;
+    /** A known, injected per-syscall cost: this many filter rules that never match. */
+    static final int NOOP_RULES = 200;
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
     @Override
@@ -30,7 +33,11 @@ public final class SyscallSuite implements Suite {
         if (ctx.wants("engine")) {
             targets.add(new EngineTarget(ctx.engine(), "", b -> b, ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "net-host", b -> b.network(NetworkMode.HOST), ctx.workspace().scratch()));
-            ctx.skip(NAME, "engine variants seccomp and userns", "the engine has no seccomp filter or user namespace support yet");
+            // the default engine runs Docker's seccomp profile; these two isolate the filter's cost
+            targets.add(new EngineTarget(ctx.engine(), "seccomp-unconfined", b -> b.seccomp(Seccomp.UNCONFINED), ctx.workspace().scratch()));
+            targets.add(new EngineTarget(ctx.engine(), "seccomp+" + NOOP_RULES + "-noop", b -> b.seccomp(Seccomp.withNoopRules(NOOP_RULES)),
+                    ctx.workspace().scratch()));
+            ctx.skip(NAME, "engine variant userns", "the engine has no user namespace support yet");
         }
         ctx.progress().plan(p.syscallOps().size() + 2);
         double[] nativeHostGetpid = null;

@@ -57,6 +57,9 @@ final class ContainerOptions {
     @Option(names = {"-v", "--volume"}, paramLabel = "HOST:CTR[:ro]", description = "Bind a host path, or make an anonymous volume at CTR (repeatable).")
     List<String> volumes = new ArrayList<>();
 
+    @Option(names = "--security-opt", paramLabel = "seccomp=PROFILE", description = "seccomp=unconfined|default|noop:N (default: default).")
+    List<String> securityOpts = new ArrayList<>();
+
     @picocli.CommandLine.Mixin
     LimitOptions limits;
 
@@ -69,6 +72,10 @@ final class ContainerOptions {
         if (user != null) b.user(User.parse(user));
         b.limits(limits.toLimits());
         volumes.forEach(v -> b.volume(dev.isobench.engine.spec.Volume.parse(v)));
+        for (String o : securityOpts) {
+            if (!o.startsWith("seccomp=")) throw new IllegalArgumentException("--security-opt supports seccomp=... only, got '" + o + "'");
+            b.seccomp(dev.isobench.engine.spec.Seccomp.parse(o.substring("seccomp=".length())));
+        }
         env.forEach(b::env);
         shareIfHost(b, "--pid", pid, Namespace.PID);
         shareIfHost(b, "--ipc", ipc, Namespace.IPC);

@@ -60,7 +60,7 @@ public final class PlanCompiler {
         READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
         if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
         String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
-        process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image));
+        process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image), spec.seccomp());
         return p.build();
     }
 
@@ -76,7 +76,7 @@ public final class PlanCompiler {
         p.add(Op.CLONE, "0");
         List<String> env = new ArrayList<>(spec.env());
         env.addAll(exec.env());
-        process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command());
+        process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command(), spec.seccomp());
         return p.build();
     }
 
@@ -136,7 +136,8 @@ public final class PlanCompiler {
     }
 
     /** The tail every process shares: working dir, privileges, environment, exec. */
-    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv) {
+    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv,
+                                dev.isobench.engine.spec.Seccomp seccomp) {
         StringBuilder path = new StringBuilder();
         for (String part : workdir.split("/")) {
             if (part.isEmpty()) continue;
@@ -153,6 +154,8 @@ public final class PlanCompiler {
         if (user.uid() == 0) p.add(Op.CAPSET, Long.toString(caps));
         p.add(Op.NO_NEW_PRIVS);
         env.forEach(e -> p.add(Op.ENV, e));
+        // Last before exec, after no_new_privs (which an unprivileged filter needs): the stage's own calls stay unfiltered.
+        if (!seccomp.equals(dev.isobench.engine.spec.Seccomp.UNCONFINED)) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp));
         p.add(Op.EXEC, argv.toArray(String[]::new));
     }
 

@@ -18,11 +18,12 @@ import java.util.Set;
  * @param detached   whether the container outlives the caller (its monitor starts a new session)
  * @param limits     cgroup limits, applied before the container's first instruction
  * @param volumes    host paths and anonymous directories bound into the container
+ * @param seccomp    the syscall filter (Docker's default profile unless told otherwise)
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
                             RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
-                            List<Volume> volumes) {
+                            List<Volume> volumes, Seccomp seccomp) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -61,6 +62,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.detached = detached;
         b.limits = limits;
         b.volumes = new ArrayList<>(volumes);
+        b.seccomp = seccomp;
         return b;
     }
 
@@ -85,6 +87,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private boolean detached;
         private Limits limits = Limits.NONE;
         private List<Volume> volumes = new ArrayList<>();
+        private Seccomp seccomp = Seccomp.DEFAULT;
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -99,6 +102,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder detached(boolean detached) { this.detached = detached; return this; }
         public Builder limits(Limits limits) { this.limits = limits; return this; }
         public Builder volume(Volume volume) { this.volumes.add(volume); return this; }
+        public Builder seccomp(Seccomp seccomp) { this.seccomp = seccomp; return this; }
 
         public Builder network(NetworkMode mode) {
             return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
@@ -108,7 +112,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder withoutNamespace(Namespace ns) { namespaces.remove(ns); return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes);
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp);
         }
     }
 }

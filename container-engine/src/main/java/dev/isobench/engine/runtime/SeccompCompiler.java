@@ -1,0 +1,85 @@
+package dev.isobench.engine.runtime;
+
+import dev.isobench.engine.spec.Seccomp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a {@link Seccomp} policy to classic BPF for x86_64 (seccomp(2), filter(2)). The program checks
+ * the architecture, refuses the x32 ABI, then each denied number, then clone's namespace flags.
+ */
+public final class SeccompCompiler {
+    static final int AUDIT_ARCH_X86_64 = 0xc000003e;
+    static final int RET_ALLOW = 0x7fff0000;
+    static final int RET_KILL_PROCESS = 0x80000000;
+    static final int RET_EPERM = 0x00050000 | 1;
+    /** clone3 answers ENOSYS, as under Docker: its flags live in memory a filter cannot read, and libc falls back to clone. */
+    static final int RET_ENOSYS = 0x00050000 | 38;
+    static final int LD_ABS = 0x20;
+    static final int JEQ = 0x15;
+    static final int JGE = 0x35;
+    static final int JSET = 0x45;
+    static final int RET = 0x06;
+    /** CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME. */
+    static final int NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x00000080;
+    /** x86_64 syscall numbers of the calls a policy may name. */
+    static final Map<String, Integer> X86_64 = Map.ofEntries(Map.entry("acct", 163), Map.entry("add_key", 248), Map.entry("bpf", 321),
+            Map.entry("clock_adjtime", 305), Map.entry("clock_settime", 227), Map.entry("create_module", 174), Map.entry("delete_module", 176),
+            Map.entry("finit_module", 313), Map.entry("get_kernel_syms", 177), Map.entry("get_mempolicy", 239), Map.entry("init_module", 175),
+            Map.entry("ioperm", 173), Map.entry("iopl", 172), Map.entry("kcmp", 312), Map.entry("kexec_file_load", 320),
+            Map.entry("kexec_load", 246), Map.entry("keyctl", 250), Map.entry("lookup_dcookie", 212), Map.entry("mbind", 237),
+            Map.entry("mount", 165), Map.entry("move_pages", 279), Map.entry("name_to_handle_at", 303), Map.entry("nfsservctl", 180),
+            Map.entry("open_by_handle_at", 304), Map.entry("perf_event_open", 298), Map.entry("pivot_root", 155),
+            Map.entry("process_vm_readv", 310), Map.entry("process_vm_writev", 311), Map.entry("ptrace", 101), Map.entry("query_module", 178),
+            Map.entry("quotactl", 179), Map.entry("reboot", 169), Map.entry("request_key", 249), Map.entry("set_mempolicy", 238),
+            Map.entry("setns", 308), Map.entry("settimeofday", 164), Map.entry("swapon", 167), Map.entry("swapoff", 168),
+            Map.entry("sysfs", 139), Map.entry("_sysctl", 156), Map.entry("umount2", 166), Map.entry("unshare", 272),
+            Map.entry("uselib", 134), Map.entry("userfaultfd", 323), Map.entry("ustat", 136), Map.entry("open_tree", 428),
+            Map.entry("move_mount", 429), Map.entry("fsopen", 430), Map.entry("fsconfig", 431), Map.entry("fsmount", 432),
+            Map.entry("fspick", 433), Map.entry("clone", 56));
+    private static final int FIRST_UNUSED = 1000;
+
+    private SeccompCompiler() {}
+
+    /** The program as "code,jt,jf,k" instructions joined by ';', the form the C stage parses. */
+    public static String compile(Seccomp policy) {
+        List<int[]> p = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        for (String name : policy.denied()) {
+            Integer nr = X86_64.get(name);
+            if (nr == null) throw new IllegalArgumentException("seccomp: unknown syscall " + name);
+            numbers.add(nr);
+        }
+        for (int i = 0; i < policy.noopRules(); i++) numbers.add(FIRST_UNUSED + i);
+        // Layout: [checks ...] [clone check] ALLOW EPERM; each jump counts instructions to skip.
+        int cloneBlock = policy.denyNamespaceClone() ? 4 : 0; // clone3 check + clone's three
+        p.add(new int[] {LD_ABS, 0, 0, 4});
+        p.add(new int[] {JEQ, 1, 0, AUDIT_ARCH_X86_64});
+        p.add(new int[] {RET, 0, 0, RET_KILL_PROCESS});
+        p.add(new int[] {LD_ABS, 0, 0, 0});
+        int rest = numbers.size() + cloneBlock;
+        p.add(new int[] {JGE, jump(rest + 1), 0, 0x40000000}); // the x32 ABI: refused like any denied call
+        for (int i = 0; i < numbers.size(); i++) {
+            int left = numbers.size() - i - 1 + cloneBlock;
+            p.add(new int[] {JEQ, jump(left + 1), 0, numbers.get(i)});
+        }
+        if (policy.denyNamespaceClone()) {
+            p.add(new int[] {JEQ, 5, 0, 435}); // clone3: skip clone's checks, ALLOW and EPERM
+            p.add(new int[] {JEQ, 0, 2, X86_64.get("clone")});
+            p.add(new int[] {LD_ABS, 0, 0, 16}); // args[0], the flags (low 32 bits)
+            p.add(new int[] {JSET, 1, 0, NAMESPACE_FLAGS});
+        }
+        p.add(new int[] {RET, 0, 0, RET_ALLOW});
+        p.add(new int[] {RET, 0, 0, RET_EPERM});
+        if (policy.denyNamespaceClone()) p.add(new int[] {RET, 0, 0, RET_ENOSYS});
+        StringBuilder b = new StringBuilder();
+        for (int[] i : p) b.append(b.length() == 0 ? "" : ";").append(i[0]).append(',').append(i[1]).append(',').append(i[2]).append(',').append(Integer.toUnsignedString(i[3]));
+        return b.toString();
+    }
+
+    private static int jump(int n) {
+        if (n > 255) throw new IllegalArgumentException("seccomp filter too long for classic BPF jumps");
+        return n;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.isobench.engine.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.isobench.engine.spec.Seccomp;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+
+/** The compiled filter, run by a small interpreter of the BPF subset it uses, decides as the policy says. */
+class SeccompCompilerTest {
+    private static final int CLONE_NEWUSER = 0x10000000;
+
+    /** Runs the program on a seccomp_data {nr, arch, ip, args[0]} and returns the action. */
+    static int run(String program, int nr, int arch, long arg0) {
+        ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        data.putInt(0, nr).putInt(4, arch).putLong(16, arg0);
+        String[] insns = program.split(";");
+        int acc = 0;
+        for (int pc = 0; pc < insns.length; pc++) {
+            String[] f = insns[pc].split(",");
+            int code = Integer.parseInt(f[0]);
+            int jt = Integer.parseInt(f[1]);
+            int jf = Integer.parseInt(f[2]);
+            int k = Integer.parseUnsignedInt(f[3]);
+            switch (code) {
+                case SeccompCompiler.LD_ABS -> acc = data.getInt(k);
+                case SeccompCompiler.JEQ -> pc += acc == k ? jt : jf;
+                case SeccompCompiler.JGE -> pc += Integer.compareUnsigned(acc, k) >= 0 ? jt : jf;
+                case SeccompCompiler.JSET -> pc += (acc & k) != 0 ? jt : jf;
+                case SeccompCompiler.RET -> {
+                    return k;
+                }
+                default -> throw new AssertionError("unexpected opcode " + code);
+            }
+        }
+        throw new AssertionError("the program fell off its end");
+    }
+
+    private static final int X86 = SeccompCompiler.AUDIT_ARCH_X86_64;
+
+    @Test
+    void theDefaultProfileDeniesWhatItListsAndAllowsTheRest() {
+        String p = SeccompCompiler.compile(Seccomp.DEFAULT);
+        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 39, X86, 0), "getpid");
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 250, X86, 0), "keyctl");
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 272, X86, 0), "unshare");
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 165, X86, 0), "mount");
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 433, X86, 0), "fspick, the last listed");
+        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 56, X86, 0x11), "clone of a plain thread/process");
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 56, X86, CLONE_NEWUSER | 0x11), "clone into a new user namespace");
+        assertEquals(SeccompCompiler.RET_ENOSYS, run(p, 435, X86, 0), "clone3 falls back to clone");
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 0x40000000 + 39, X86, 0), "the x32 ABI");
+        assertEquals(SeccompCompiler.RET_KILL_PROCESS, run(p, 39, 0x40000003, 0), "another architecture");
+    }
+
+    @Test
+    void noopRulesNeverMatchButEachIsEvaluated() {
+        String p = SeccompCompiler.compile(Seccomp.withNoopRules(150));
+        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 39, X86, 0));
+        assertEquals(SeccompCompiler.RET_EPERM, run(p, 250, X86, 0));
+        assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 150, p.split(";").length);
+    }
+}
