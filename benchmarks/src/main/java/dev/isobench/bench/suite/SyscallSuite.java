@@ -18,7 +18,7 @@ public final class SyscallSuite implements Suite {
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final int ROUNDS = 3;
     /** A known, injected per-syscall cost: this many filter rules that never match. */
-    static final int NOOP_RULES = 200;
+    static final int NOOP_RULES = 150;
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
     @Override

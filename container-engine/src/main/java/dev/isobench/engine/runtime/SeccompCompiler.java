@@ -38,43 +38,49 @@ public final class SeccompCompiler {
             Map.entry("uselib", 134), Map.entry("userfaultfd", 323), Map.entry("ustat", 136), Map.entry("open_tree", 428),
             Map.entry("move_mount", 429), Map.entry("fsopen", 430), Map.entry("fsconfig", 431), Map.entry("fsmount", 432),
             Map.entry("fspick", 433), Map.entry("clone", 56));
-    private static final int FIRST_UNUSED = 1000;
+    /** Argument values the no-op rules compare against: no real call passes them. */
+    private static final int NOOP_BASE = 0x5eccbad0;
 
     private SeccompCompiler() {}
 
     /** The program as "code,jt,jf,k" instructions joined by ';', the form the C stage parses. */
     public static String compile(Seccomp policy) {
+        // Jumps are written as targets (EPERM, ENOSYS) first and turned into relative offsets at the end.
         List<int[]> p = new ArrayList<>();
-        List<Integer> numbers = new ArrayList<>();
-        for (String name : policy.denied()) {
-            Integer nr = X86_64.get(name);
-            if (nr == null) throw new IllegalArgumentException("seccomp: unknown syscall " + name);
-            numbers.add(nr);
-        }
-        for (int i = 0; i < policy.noopRules(); i++) numbers.add(FIRST_UNUSED + i);
-        // Layout: [checks ...] [clone check] ALLOW EPERM; each jump counts instructions to skip.
-        int cloneBlock = policy.denyNamespaceClone() ? 4 : 0; // clone3 check + clone's three
+        final int toEperm = -1;
+        final int toEnosys = -2;
         p.add(new int[] {LD_ABS, 0, 0, 4});
         p.add(new int[] {JEQ, 1, 0, AUDIT_ARCH_X86_64});
         p.add(new int[] {RET, 0, 0, RET_KILL_PROCESS});
+        if (policy.noopRules() > 0) {
+            // Rules on an argument: the kernel cannot cache the verdict per syscall, so every call runs them all.
+            p.add(new int[] {LD_ABS, 0, 0, 16});
+            for (int i = 0; i < policy.noopRules(); i++) p.add(new int[] {JEQ, toEperm, 0, NOOP_BASE + i});
+        }
         p.add(new int[] {LD_ABS, 0, 0, 0});
-        int rest = numbers.size() + cloneBlock;
-        p.add(new int[] {JGE, jump(rest + 1), 0, 0x40000000}); // the x32 ABI: refused like any denied call
-        for (int i = 0; i < numbers.size(); i++) {
-            int left = numbers.size() - i - 1 + cloneBlock;
-            p.add(new int[] {JEQ, jump(left + 1), 0, numbers.get(i)});
+        p.add(new int[] {JGE, toEperm, 0, 0x40000000}); // the x32 ABI: refused like any denied call
+        for (String name : policy.denied()) {
+            Integer nr = X86_64.get(name);
+            if (nr == null) throw new IllegalArgumentException("seccomp: unknown syscall " + name);
+            p.add(new int[] {JEQ, toEperm, 0, nr});
         }
         if (policy.denyNamespaceClone()) {
-            p.add(new int[] {JEQ, 5, 0, 435}); // clone3: skip clone's checks, ALLOW and EPERM
+            p.add(new int[] {JEQ, toEnosys, 0, 435}); // clone3
             p.add(new int[] {JEQ, 0, 2, X86_64.get("clone")});
             p.add(new int[] {LD_ABS, 0, 0, 16}); // args[0], the flags (low 32 bits)
-            p.add(new int[] {JSET, 1, 0, NAMESPACE_FLAGS});
+            p.add(new int[] {JSET, toEperm, 0, NAMESPACE_FLAGS});
         }
         p.add(new int[] {RET, 0, 0, RET_ALLOW});
+        int eperm = p.size();
         p.add(new int[] {RET, 0, 0, RET_EPERM});
-        if (policy.denyNamespaceClone()) p.add(new int[] {RET, 0, 0, RET_ENOSYS});
+        int enosys = p.size();
+        p.add(new int[] {RET, 0, 0, RET_ENOSYS});
         StringBuilder b = new StringBuilder();
-        for (int[] i : p) b.append(b.length() == 0 ? "" : ";").append(i[0]).append(',').append(i[1]).append(',').append(i[2]).append(',').append(Integer.toUnsignedString(i[3]));
+        for (int i = 0; i < p.size(); i++) {
+            int[] in = p.get(i);
+            int jt = in[1] == toEperm ? jump(eperm - i - 1) : in[1] == toEnosys ? jump(enosys - i - 1) : in[1];
+            b.append(i == 0 ? "" : ";").append(in[0]).append(',').append(jt).append(',').append(in[2]).append(',').append(Integer.toUnsignedString(in[3]));
+        }
         return b.toString();
     }
 

@@ -24,7 +24,7 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
 
     public Seccomp {
         denied = List.copyOf(denied);
-        if (noopRules < 0 || noopRules > 200) throw new IllegalArgumentException("a seccomp filter takes 0 to 200 no-op rules, got " + noopRules);
+        if (noopRules < 0 || noopRules > 150) throw new IllegalArgumentException("a seccomp filter takes 0 to 150 no-op rules (classic BPF jumps reach 255), got " + noopRules);
     }
 
     /** The default profile plus N rules that never match: a known, injected per-syscall cost. */

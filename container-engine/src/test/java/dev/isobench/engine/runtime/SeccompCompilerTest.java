@@ -59,6 +59,7 @@ class SeccompCompilerTest {
         String p = SeccompCompiler.compile(Seccomp.withNoopRules(150));
         assertEquals(SeccompCompiler.RET_ALLOW, run(p, 39, X86, 0));
         assertEquals(SeccompCompiler.RET_EPERM, run(p, 250, X86, 0));
-        assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 150, p.split(";").length);
+        assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 151, p.split(";").length, "one load and 150 rules");
+        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 56, X86, 0x11), "clone still checks its own flags after the rules");
     }
 }
