@@ -109,8 +109,20 @@ public final class Targets implements AutoCloseable {
         return notes;
     }
 
+    /**
+     * runc and crun make {@code isobench/} in every hierarchy they touch (also freezer, devices, name=systemd
+     * and the v2 mount); once empty, those parents go, so the host is left as it was.
+     */
     @Override
     public void close() {
         if (crunNamespace != null) crunNamespace.destroyForcibly();
+        for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+            if (!m.fsType().equals("cgroup") && !m.fsType().equals("cgroup2")) continue;
+            try {
+                Files.deleteIfExists(m.mountPoint().resolve("isobench"));
+            } catch (java.io.IOException e) {
+                // not empty (a container of the engine lives there) or already gone: leave it
+            }
+        }
     }
 }
