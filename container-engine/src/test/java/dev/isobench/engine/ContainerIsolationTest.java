@@ -132,6 +132,26 @@ class ContainerIsolationTest {
     }
 
     @Test
+    void capAddAndDropChangeTheDefaultSet() {
+        String status = t.run(ContainerSpec.builder().capDrop("CHOWN").capAdd("cap_net_admin").command("/probe", "status")).stdout();
+        long expected = (0xa80425fbL & ~1L) | (1L << 12);
+        assertTrue(status.contains(String.format("CapEff:\t%016x", expected)), status);
+        assertTrue(t.run(ContainerSpec.builder().capDrop("ALL").command("/probe", "status")).stdout().contains("CapEff:\t0000000000000000"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder().capAdd("NOPE").build());
+    }
+
+    @Test
+    void aReadOnlyRootRefusesWritesButDevShmAndVolumesStayWritable() throws Exception {
+        Result root = t.run(ContainerSpec.builder().readOnly(true).command("/probe", "write", "/x", "y"));
+        assertEquals(1, root.exitCode());
+        assertTrue(root.stderr().contains("Read-only file system"), root.stderr());
+        assertEquals(0, t.run(ContainerSpec.builder().readOnly(true).command("/probe", "write", "/dev/shm/x", "y")).exitCode());
+        java.nio.file.Path vol = java.nio.file.Files.createDirectory(t.root().resolve("rw"));
+        assertEquals(0, t.run(ContainerSpec.builder().readOnly(true).volume(dev.isobench.engine.spec.Volume.parse(vol + ":/data"))
+                .command("/probe", "write", "/data/x", "y")).exitCode());
+    }
+
+    @Test
     void aNonRootUserHasNoCapabilities() {
         String status = t.run(ContainerSpec.builder().user(new dev.isobench.engine.spec.User(1000, 1000, List.of()))
                 .command("/probe", "status")).stdout();

@@ -60,6 +60,15 @@ final class ContainerOptions {
     @Option(names = "--security-opt", paramLabel = "seccomp=PROFILE", description = "seccomp=unconfined|default|noop:N (default: default).")
     List<String> securityOpts = new ArrayList<>();
 
+    @Option(names = "--cap-add", paramLabel = "CAP", description = "Add a capability to Docker's default set (repeatable; ALL for all).")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "CAP", description = "Drop a capability (repeatable; ALL for all).")
+    List<String> capDrop = new ArrayList<>();
+
+    @Option(names = "--read-only", description = "Mount the container's root filesystem read-only.")
+    boolean readOnly;
+
     @picocli.CommandLine.Mixin
     LimitOptions limits;
 
@@ -72,6 +81,9 @@ final class ContainerOptions {
         if (user != null) b.user(User.parse(user));
         b.limits(limits.toLimits());
         volumes.forEach(v -> b.volume(dev.isobench.engine.spec.Volume.parse(v)));
+        capAdd.forEach(b::capAdd);
+        capDrop.forEach(b::capDrop);
+        b.readOnly(readOnly);
         for (String o : securityOpts) {
             if (!o.startsWith("seccomp=")) throw new IllegalArgumentException("--security-opt supports seccomp=... only, got '" + o + "'");
             b.seccomp(dev.isobench.engine.spec.Seccomp.parse(o.substring("seccomp=".length())));

@@ -24,6 +24,15 @@ public final class Capabilities {
 
     private Capabilities() {}
 
+    /** Docker's rule: start from the default set, add, then drop; "ALL" stands for every capability. */
+    public static long effective(List<String> add, List<String> drop) {
+        long all = mask(List.copyOf(NUMBERS.keySet()));
+        long m = mask(DOCKER_DEFAULT);
+        m |= add.contains("ALL") ? all : mask(add);
+        m &= ~(drop.contains("ALL") ? all : mask(drop));
+        return m;
+    }
+
     public static long mask(List<String> names) {
         long mask = 0;
         for (String n : names) {

@@ -42,7 +42,7 @@ public final class Creator {
             ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
-                    spec.detached(), spec.seccomp(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
+                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs()).provision(image, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());

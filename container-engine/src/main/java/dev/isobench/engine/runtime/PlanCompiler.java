@@ -60,7 +60,8 @@ public final class PlanCompiler {
         READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
         if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
         String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
-        process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image), spec.seccomp());
+        if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY, "")));
+        process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image), spec);
         return p.build();
     }
 
@@ -76,7 +77,7 @@ public final class PlanCompiler {
         p.add(Op.CLONE, "0");
         List<String> env = new ArrayList<>(spec.env());
         env.addAll(exec.env());
-        process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command(), spec.seccomp());
+        process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command(), spec);
         return p.build();
     }
 
@@ -136,16 +137,16 @@ public final class PlanCompiler {
     }
 
     /** The tail every process shares: working dir, privileges, environment, exec. */
-    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv,
-                                dev.isobench.engine.spec.Seccomp seccomp) {
+    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv, ContainerSpec spec) {
+        dev.isobench.engine.spec.Seccomp seccomp = spec.seccomp();
         StringBuilder path = new StringBuilder();
         for (String part : workdir.split("/")) {
-            if (part.isEmpty()) continue;
+            if (part.isEmpty() || spec.readOnly()) continue; // a read-only root cannot grow a working directory
             path.append('/').append(part);
             p.add(Op.MKDIR, path.toString(), "493");
         }
         p.add(Op.CHDIR, workdir);
-        long caps = Capabilities.mask(Capabilities.DOCKER_DEFAULT);
+        long caps = Capabilities.effective(spec.capAdd(), spec.capDrop());
         p.add(Op.DROP_BOUNDING, Long.toString(caps));
         List<String> ids = new ArrayList<>(List.of(Integer.toString(user.uid()), Integer.toString(user.gid())));
         user.groups().forEach(g -> ids.add(Integer.toString(g)));

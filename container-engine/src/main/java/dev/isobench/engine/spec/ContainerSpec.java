@@ -19,15 +19,21 @@ import java.util.Set;
  * @param limits     cgroup limits, applied before the container's first instruction
  * @param volumes    host paths and anonymous directories bound into the container
  * @param seccomp    the syscall filter (Docker's default profile unless told otherwise)
+ * @param capAdd     capabilities added to Docker's default set ("ALL" for every one)
+ * @param capDrop    capabilities removed from it ("ALL" for every one)
+ * @param readOnly   whether the root filesystem is mounted read-only
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
                             RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
-                            List<Volume> volumes, Seccomp seccomp) {
+                            List<Volume> volumes, Seccomp seccomp,
+                            List<String> capAdd, List<String> capDrop, boolean readOnly) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
         volumes = List.copyOf(volumes);
+        capAdd = capAdd.stream().map(ContainerSpec::capName).toList();
+        capDrop = capDrop.stream().map(ContainerSpec::capName).toList();
         namespaces = Set.copyOf(namespaces);
         if (!namespaces.contains(Namespace.MOUNT)) {
             throw new IllegalArgumentException("a container always has its own mount namespace (pivot_root needs it)");
@@ -63,7 +69,19 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.limits = limits;
         b.volumes = new ArrayList<>(volumes);
         b.seccomp = seccomp;
+        b.capAdd = new ArrayList<>(capAdd);
+        b.capDrop = new ArrayList<>(capDrop);
+        b.readOnly = readOnly;
         return b;
+    }
+
+    /** Docker accepts "CAP_CHOWN" and "chown" alike. */
+    private static String capName(String cap) {
+        String n = cap.toUpperCase(java.util.Locale.ROOT).replaceFirst("^CAP_", "");
+        if (!n.equals("ALL") && !dev.isobench.engine.runtime.Capabilities.NUMBERS.containsKey(n)) {
+            throw new IllegalArgumentException("unknown capability '" + cap + "' (e.g. NET_ADMIN, SYS_PTRACE, or ALL)");
+        }
+        return n;
     }
 
     private static void checkName(String name) {
@@ -88,6 +106,9 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private Limits limits = Limits.NONE;
         private List<Volume> volumes = new ArrayList<>();
         private Seccomp seccomp = Seccomp.DEFAULT;
+        private List<String> capAdd = new ArrayList<>();
+        private List<String> capDrop = new ArrayList<>();
+        private boolean readOnly;
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -103,6 +124,9 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder limits(Limits limits) { this.limits = limits; return this; }
         public Builder volume(Volume volume) { this.volumes.add(volume); return this; }
         public Builder seccomp(Seccomp seccomp) { this.seccomp = seccomp; return this; }
+        public Builder capAdd(String cap) { this.capAdd.add(cap); return this; }
+        public Builder capDrop(String cap) { this.capDrop.add(cap); return this; }
+        public Builder readOnly(boolean readOnly) { this.readOnly = readOnly; return this; }
 
         public Builder network(NetworkMode mode) {
             return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
@@ -112,7 +136,8 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder withoutNamespace(Namespace ns) { namespaces.remove(ns); return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp);
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp,
+                    capAdd, capDrop, readOnly);
         }
     }
 }
