@@ -117,12 +117,13 @@ final class CgroupFiles {
     }
 
     /**
-     * Removes a group directory: kills what is still inside (a process can be between exit and release),
-     * then rmdir, retrying while the kernel still counts it busy.
+     * Removes a group directory: rmdir, and while the kernel refuses (a process is still inside, or between
+     * exit and release), kill what is inside and retry.
      */
     static void remove(Path dir, Runnable killAll) {
         for (int attempt = 0; Files.exists(dir); attempt++) {
-            killAll.run();
+            // rmdir first: after a normal exit the group is empty, and reading every cgroup.procs costs time
+            if (attempt > 0) killAll.run();
             try {
                 Files.delete(dir);
                 return;
