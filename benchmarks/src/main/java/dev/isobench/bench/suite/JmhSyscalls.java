@@ -77,7 +77,7 @@ final class JmhSyscalls {
         Profile p = ctx.profile();
         return List.of("org.openjdk.jmh.Main", SyscallBenchmarks.class.getName(), "-f", Integer.toString(p.jmhForks()),
                 "-wi", Integer.toString(p.jmhWarmups()), "-w", p.jmhMillis() + "ms", "-i", Integer.toString(p.jmhIterations()),
-                "-r", p.jmhMillis() + "ms", "-rf", "json", "-rff", result);
+                "-r", p.jmhMillis() + "ms", "-jvmArgsAppend", "-Xmx256m", "-rf", "json", "-rff", result);
     }
 
     /** Writes the mean (95% t-interval over iterations) per operation; returns the iteration means by op. */

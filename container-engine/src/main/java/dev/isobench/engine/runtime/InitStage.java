@@ -50,6 +50,10 @@ public final class InitStage implements AutoCloseable {
         int pid;
         try {
             pid = Native.spawn(initBinary.toString(), List.of(NativeBinaries.INIT), actions);
+        } catch (RuntimeException e) {
+            Native.close(planPipe[1]);
+            Native.close(statusPipe[0]);
+            throw e;
         } finally {
             Native.close(planPipe[0]);
             Native.close(statusPipe[1]);
