@@ -2,10 +2,10 @@ package dev.isobench.bench.target;
 
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.runtime.SafeDelete;
+import dev.isobench.engine.sys.CopyTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Scratch space for one benchmark run under the engine root: a real (not symlinked: runc refuses that)
@@ -20,8 +20,7 @@ public final class Workspace implements AutoCloseable {
             this.dir = Files.createTempDirectory(Files.createDirectories(engine.root().resolve("bench")), "run-");
             this.probeRootfs = dir.resolve("probe-rootfs");
             Path layer = engine.images().builtins().probe().layers().get(0);
-            Processes.run(List.of("cp", "-a", "--no-target-directory", layer.toString(), probeRootfs.toString()), dir)
-                    .requireSuccess("cp -a of the probe rootfs");
+            CopyTree.copy(layer, probeRootfs, false);
         } catch (IOException e) {
             throw new IllegalStateException("cannot make a benchmark workspace under " + engine.root() + ": " + e.getMessage(), e);
         }

@@ -86,7 +86,8 @@ public final class Container {
 
     /** Whether the kernel's OOM killer struck inside this container, as docker's OOMKilled. */
     public boolean oomKilled() {
-        return host.cgroups().list().contains(id()) && host.cgroups().stats(id()).oomKills() > 0;
+        // a missing group reads as UNKNOWN (-1): no listing of every hierarchy needed on each state() call
+        return host.cgroups().stats(id()).oomKills() > 0;
     }
 
     /** The container's cgroup counters now (CPU, memory, pids, I/O). */

@@ -55,10 +55,6 @@ public final class Frames {
             return new Step(op, split(payload));
         }
 
-        public boolean isEmpty() {
-            return buf.position() == 0;
-        }
-
         private static List<String> split(byte[] payload) {
             List<String> args = new ArrayList<>();
             int start = 0;
