@@ -69,6 +69,7 @@ static const char *op_name(uint32_t op) {
     case OP_SETNS: return "setns";
     case OP_EXIT_FILE: return "exit-file";
     case OP_SETSID: return "setsid";
+    case OP_USERNS_MAP: return "userns-map";
     case OP_UNSHARE: return "unshare";
     case OP_MOUNT: return "mount";
     case OP_MKDIR: return "mkdir";
@@ -297,7 +298,7 @@ static _Noreturn void run_container(int syncfd) {
         struct step *s = &steps[i];
         int r = 0;
         switch (s->op) {
-        case OP_CLONE: case OP_CGROUP: case OP_SETNS: case OP_EXIT_FILE: case OP_SETSID: continue;
+        case OP_CLONE: case OP_CGROUP: case OP_SETNS: case OP_EXIT_FILE: case OP_SETSID: case OP_USERNS_MAP: continue;
         case OP_UNSHARE: r = unshare(num(s->argv[0])); break;
         case OP_MOUNT: {
             r = mount(*s->argv[0] ? s->argv[0] : NULL, s->argv[1], *s->argv[2] ? s->argv[2] : NULL,
@@ -333,6 +334,23 @@ static void forward_signal(int sig) {
     if (container_pid > 0) kill(container_pid, sig);
 }
 
+/* Writes /proc/PID/{uid,gid}_map of a child cloned into a new user namespace, before it is released. */
+static int write_id_maps(pid_t pid, const char *uid_map, const char *gid_map) {
+    const char *names[] = {"uid_map", "gid_map"};
+    const char *maps[] = {uid_map, gid_map};
+    for (int i = 0; i < 2; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/%s", pid, names[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return -1;
+        ssize_t n = write(fd, maps[i], strlen(maps[i]));
+        int saved = errno;
+        close(fd);
+        if (n != (ssize_t)strlen(maps[i])) { errno = n < 0 ? saved : EIO; return -1; }
+    }
+    return 0;
+}
+
 /* The exit file is written next to the state, so a CLI that did not start the container can read it.
  * No fsync: it would cost milliseconds on every exit, and a crashed host has no container to report on. */
 static void write_exit_file(int dirfd, int code, int sig) {
@@ -351,7 +369,7 @@ int main(void) {
     close(PLAN_FD);
 
     unsigned long flags = 0;
-    int cgroup_fds[MAX_FDS], ncg = 0, ns_fds[MAX_FDS], nns = 0, exit_dir = -1;
+    int cgroup_fds[MAX_FDS], ncg = 0, ns_fds[MAX_FDS], nns = 0, exit_dir = -1, userns_step = -1;
     /* Everything is opened before any setns: after joining a mount namespace, host paths are gone. */
     for (int i = 0; i < nsteps; i++) {
         struct step *s = &steps[i];
@@ -361,6 +379,7 @@ int main(void) {
         else if (s->op == OP_CGROUP && ncg < MAX_FDS) fd = cgroup_fds[ncg++] = open(s->argv[0], O_WRONLY | O_CLOEXEC);
         else if (s->op == OP_SETNS && nns < MAX_FDS) fd = ns_fds[nns++] = open(s->argv[0], O_RDONLY | O_CLOEXEC);
         else if (s->op == OP_EXIT_FILE) fd = exit_dir = open(s->argv[0], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        else if (s->op == OP_USERNS_MAP) userns_step = i;
         if (fd < 0) fail_step(i, errno);
     }
     for (int i = 0, k = 0; i < nsteps; i++)
@@ -384,6 +403,12 @@ int main(void) {
             _exit(EXIT_SETUP_FAILED);
         }
         close(cgroup_fds[i]);
+    }
+    if (userns_step >= 0 && write_id_maps(pid, steps[userns_step].argv[0], steps[userns_step].argv[1]) < 0) {
+        send_error("monitor: writing the user namespace map of pid %d: %s", pid, strerror(errno));
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        _exit(EXIT_SETUP_FAILED);
     }
     send_number(ST_PID, pid, 0, 1);
     struct sigaction sa = {.sa_handler = forward_signal};

@@ -17,6 +17,7 @@
 #define OP_SETNS 3
 #define OP_EXIT_FILE 4
 #define OP_SETSID 5
+#define OP_USERNS_MAP 6 /* uid_map text, gid_map text: written by the monitor for the cloned child */
 /* Plan frames, run in order by the container's first process. */
 #define OP_UNSHARE 10
 #define OP_MOUNT 11

@@ -43,7 +43,7 @@ public final class Engine {
     public static Engine open(Path root, CgroupDriver cgroups) {
         Path abs = root.toAbsolutePath().normalize();
         NativeBinaries binaries = NativeBinaries.unpack(abs);
-        Images images = new Images(new BuiltinImages(abs, binaries), new ImageStore(abs));
+        Images images = new Images(new BuiltinImages(abs, binaries), new ImageStore(abs), new dev.isobench.engine.image.ShiftedLayers(abs));
         return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, images));
     }
 

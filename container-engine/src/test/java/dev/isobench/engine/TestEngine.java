@@ -31,6 +31,8 @@ public final class TestEngine implements BeforeEachCallback, AfterEachCallback {
     public void beforeEach(ExtensionContext context) throws IOException {
         Privileges.assumeOverlay();
         root = Files.createTempDirectory("isobench-test-");
+        // Like /var/lib/isobench: searchable by others, as root of a user namespace must reach its rootfs.
+        Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         engine = Engine.open(root);
     }
 

@@ -97,6 +97,7 @@ public final class StartupSuite implements Suite {
         v.add(new EngineTarget(e, "", b -> b, scratch));
         v.add(new EngineTarget(e, "copy", b -> b.rootfs(RootfsMode.COPY), scratch));
         v.add(new EngineTarget(e, "net-host", b -> b.network(NetworkMode.HOST), scratch));
+        v.add(new EngineTarget(e, "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), scratch));
         v.add(new EngineTarget(e, "limits", b -> b.limits(Limits.builder().cpus(1).memory(256L << 20).pids(100).build()), scratch));
         v.add(new EngineTarget(Engine.open(e.root(), new NoopDriver()), "no-cgroup", b -> b, scratch));
         return v;

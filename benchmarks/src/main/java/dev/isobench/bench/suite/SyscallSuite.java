@@ -37,7 +37,7 @@ public final class SyscallSuite implements Suite {
             targets.add(new EngineTarget(ctx.engine(), "seccomp-unconfined", b -> b.seccomp(Seccomp.UNCONFINED), ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "seccomp+" + NOOP_RULES + "-noop", b -> b.seccomp(Seccomp.withNoopRules(NOOP_RULES)),
                     ctx.workspace().scratch()));
-            ctx.skip(NAME, "engine variant userns", "the engine has no user namespace support yet");
+            targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), ctx.workspace().scratch()));
         }
         ctx.progress().plan(p.syscallOps().size() + 2);
         double[] nativeHostGetpid = null;

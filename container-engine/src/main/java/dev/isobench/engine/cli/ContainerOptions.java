@@ -69,6 +69,13 @@ final class ContainerOptions {
     @Option(names = "--read-only", description = "Mount the container's root filesystem read-only.")
     boolean readOnly;
 
+    @Option(names = "--userns", description = "Own user namespace: root inside is host uid 100000 (see --userns-map).")
+    boolean userns;
+
+    @Option(names = "--userns-map", paramLabel = "HOSTBASE[:SIZE]",
+            description = "Map container ids 0..SIZE-1 to host ids from HOSTBASE (default 100000:65536); implies --userns.")
+    String usernsMap;
+
     @picocli.CommandLine.Mixin
     LimitOptions limits;
 
@@ -84,6 +91,8 @@ final class ContainerOptions {
         capAdd.forEach(b::capAdd);
         capDrop.forEach(b::capDrop);
         b.readOnly(readOnly);
+        if (usernsMap != null) b.userns(dev.isobench.engine.spec.IdMap.parse(usernsMap));
+        else if (userns) b.userns(dev.isobench.engine.spec.IdMap.DEFAULT);
         for (String o : securityOpts) {
             if (!o.startsWith("seccomp=")) throw new IllegalArgumentException("--security-opt supports seccomp=... only, got '" + o + "'");
             b.seccomp(dev.isobench.engine.spec.Seccomp.parse(o.substring("seccomp=".length())));

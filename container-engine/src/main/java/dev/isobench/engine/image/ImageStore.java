@@ -188,8 +188,26 @@ public final class ImageStore {
                     }
                 }
             }
+            pruneShiftedCopies(keptLayers);
             return removed;
         });
+    }
+
+    /** User-namespace copies of store layers go with their layer (built-in ones are named otherwise). */
+    private void pruneShiftedCopies(java.util.Set<String> keptLayers) throws IOException {
+        Path shifted = layers.getParent().resolve("images").resolve("shifted");
+        if (!Files.isDirectory(shifted)) return;
+        try (var maps = Files.list(shifted)) {
+            for (Path map : maps.toList()) {
+                try (var s = Files.list(map)) {
+                    for (Path copy : s.toList()) {
+                        String name = copy.getFileName().toString();
+                        boolean storeLayer = name.matches("[0-9a-f]{64}");
+                        if (name.startsWith(".tmp-") || storeLayer && !keptLayers.contains("sha256:" + name)) SafeDelete.tree(copy);
+                    }
+                }
+            }
+        }
     }
 
     /** Deletes an untagged image record (a failed build's intermediate images); its layers go with prune. */

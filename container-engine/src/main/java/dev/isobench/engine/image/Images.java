@@ -9,10 +9,17 @@ import java.util.Optional;
 public final class Images {
     private final BuiltinImages builtins;
     private final ImageStore store;
+    private final ShiftedLayers shifted;
 
-    public Images(BuiltinImages builtins, ImageStore store) {
+    public Images(BuiltinImages builtins, ImageStore store, ShiftedLayers shifted) {
         this.builtins = builtins;
         this.store = store;
+        this.shifted = shifted;
+    }
+
+    /** The image as a user namespace with this map sees it: its files owned by the mapped ids. */
+    public Image forUserNamespace(Image image, dev.isobench.engine.spec.IdMap map) {
+        return shifted.shift(image, map);
     }
 
     public BuiltinImages builtins() {

@@ -20,6 +20,17 @@ public final class OverlayProvisioner implements RootfsProvisioner {
     /** The kernel copies mount options into one page; keep clear of its end. */
     static final int MAX_OPTIONS = 4000;
 
+    private final boolean userxattr;
+
+    public OverlayProvisioner() {
+        this(false);
+    }
+
+    /** @param userxattr mounted inside a user namespace, where trusted.* xattrs are out of reach */
+    public OverlayProvisioner(boolean userxattr) {
+        this.userxattr = userxattr;
+    }
+
     @Override
     public Rootfs provision(Image image, Path containerDir) {
         long start = System.nanoTime();
@@ -33,7 +44,7 @@ public final class OverlayProvisioner implements RootfsProvisioner {
         } catch (IOException e) {
             throw new EngineException("cannot prepare overlay dirs in " + containerDir + ": " + e.getMessage(), e);
         }
-        return new Rootfs(root, mountSteps(image.layers(), upper, work, root), System.nanoTime() - start, 0);
+        return new Rootfs(root, mountSteps(image.layers(), upper, work, root, userxattr), System.nanoTime() - start, 0);
     }
 
     /**
@@ -41,7 +52,11 @@ public final class OverlayProvisioner implements RootfsProvisioner {
      * store's short links), the stage changes into that parent and names them relatively, as docker does.
      */
     static List<Step> mountSteps(List<Path> layers, Path upper, Path work, Path root) {
-        String tail = ",upperdir=" + upper + ",workdir=" + work;
+        return mountSteps(layers, upper, work, root, false);
+    }
+
+    static List<Step> mountSteps(List<Path> layers, Path upper, Path work, Path root, boolean userxattr) {
+        String tail = ",upperdir=" + upper + ",workdir=" + work + (userxattr ? ",userxattr" : "");
         String absolute = "lowerdir=" + layers.stream().map(Path::toString).collect(Collectors.joining(":")) + tail;
         if (absolute.length() <= MAX_OPTIONS) return List.of(Mounts.mount("overlay", root.toString(), "overlay", 0, absolute));
         Path parent = layers.get(0).getParent();

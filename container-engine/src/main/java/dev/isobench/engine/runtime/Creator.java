@@ -42,9 +42,10 @@ public final class Creator {
             ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
-                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
+                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);
-            Rootfs rootfs = RootfsProvisioner.of(spec.rootfs()).provision(image, dir.path());
+            Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
+            Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent()).provision(seen, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
             cgroupMade = true;
             host.cgroups().create(id);
@@ -52,7 +53,8 @@ public final class Creator {
             phases.put(Phase.CGROUP_READY, System.nanoTime());
             prepareVolumes(spec, image, dir);
             makeFifo(dir);
-            Plan plan = PlanCompiler.create(spec, hostname, image, rootfs, dir, host.cgroups().procsFiles(id));
+            spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
+            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().procsFiles(id));
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             stage = InitStage.spawn(host.binaries().init(), plan, stdio);
             phases.put(Phase.SPAWNED, System.nanoTime());
@@ -108,6 +110,28 @@ public final class Creator {
                 }
             }
         }
+    }
+
+    /** What root of the user namespace must write: the rootfs top, overlay's upper and work dirs, the fifo, volumes. */
+    private static void handToUserNamespace(ContainerSpec spec, ContainerDir dir, Rootfs rootfs, dev.isobench.engine.spec.IdMap map) {
+        for (java.nio.file.Path p = dir.path().getParent(); p != null; p = p.getParent()) {
+            try {
+                if (!java.nio.file.Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw new EngineException("--userns: " + p + " is not searchable by others, so root of the user namespace (host uid "
+                            + map.hostBase() + ") cannot reach its rootfs; chmod o+x " + p + " or use another --root");
+                }
+            } catch (java.io.IOException e) {
+                throw new EngineException("cannot read the permissions of " + p + ": " + e.getMessage(), e);
+            }
+        }
+        List<java.nio.file.Path> paths = new ArrayList<>(List.of(rootfs.root(), dir.startFifo()));
+        for (String d : List.of("upper", "work")) {
+            if (java.nio.file.Files.isDirectory(dir.path().resolve(d))) paths.add(dir.path().resolve(d));
+        }
+        for (int i = 0; i < spec.volumes().size(); i++) {
+            if (spec.volumes().get(i).hostPath().isEmpty()) paths.add(PlanCompiler.anonymousVolume(dir, i));
+        }
+        paths.forEach(p -> dev.isobench.engine.image.ShiftedLayers.chownToRoot(p, map));
     }
 
     private static void makeFifo(ContainerDir dir) {

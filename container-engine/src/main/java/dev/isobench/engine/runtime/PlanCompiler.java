@@ -25,6 +25,7 @@ public final class PlanCompiler {
     /** Paths Docker makes read-only. */
     static final List<String> READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
     static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+    static final long CLONE_NEWUSER = 0x10000000L;
 
     private PlanCompiler() {}
 
@@ -36,6 +37,10 @@ public final class PlanCompiler {
         if (spec.detached()) p.add(Op.SETSID);
         cgroupProcs.forEach(f -> p.add(Op.CGROUP, f.toString()));
         p.add(Op.EXIT_FILE, dir.path().toString());
+        spec.userns().ifPresent(map -> {
+            p.add(Op.USERNS_MAP, map.procLine(), map.procLine());
+            p.add(Op.SET_USER, "0", "0"); // the mapped root: every later step runs as root of the user namespace
+        });
         if (spec.namespaces().contains(Namespace.CGROUP)) p.add(Op.UNSHARE, Integer.toString(Namespace.CGROUP.cloneFlag()));
         // Nothing mounted from here on propagates back to the host.
         p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REC | Mounts.PRIVATE, "")));
@@ -69,7 +74,9 @@ public final class PlanCompiler {
     public static Plan exec(int containerPid, ContainerSpec spec, Image image, ExecSpec exec, String hostname,
                             List<Path> cgroupProcs) {
         Plan.Builder p = new Plan.Builder();
-        // The mount namespace last: after joining it, /proc/PID paths of the host are no longer reachable.
+        // The user namespace first (the others belong to it); the mount namespace last: after joining it,
+        // /proc/PID paths of the host are no longer reachable.
+        if (spec.userns().isPresent()) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/user");
         for (Namespace ns : List.of(Namespace.IPC, Namespace.UTS, Namespace.NET, Namespace.PID, Namespace.CGROUP, Namespace.MOUNT)) {
             if (spec.namespaces().contains(ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
         }
@@ -105,7 +112,7 @@ public final class PlanCompiler {
     }
 
     static long cloneFlags(ContainerSpec spec) {
-        long flags = 0;
+        long flags = spec.userns().isPresent() ? CLONE_NEWUSER : 0;
         for (Namespace ns : spec.namespaces()) {
             if (ns != Namespace.CGROUP) flags |= ns.cloneFlag(); // cgroupns comes after the cgroup attach
         }

@@ -22,12 +22,13 @@ import java.util.Set;
  * @param capAdd     capabilities added to Docker's default set ("ALL" for every one)
  * @param capDrop    capabilities removed from it ("ALL" for every one)
  * @param readOnly   whether the root filesystem is mounted read-only
+ * @param userns     a user namespace with this id map, or none (root inside is root outside)
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
                             RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
                             List<Volume> volumes, Seccomp seccomp,
-                            List<String> capAdd, List<String> capDrop, boolean readOnly) {
+                            List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -72,6 +73,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.capAdd = new ArrayList<>(capAdd);
         b.capDrop = new ArrayList<>(capDrop);
         b.readOnly = readOnly;
+        b.userns = userns;
         return b;
     }
 
@@ -109,6 +111,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private List<String> capAdd = new ArrayList<>();
         private List<String> capDrop = new ArrayList<>();
         private boolean readOnly;
+        private Optional<IdMap> userns = Optional.empty();
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -127,6 +130,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder capAdd(String cap) { this.capAdd.add(cap); return this; }
         public Builder capDrop(String cap) { this.capDrop.add(cap); return this; }
         public Builder readOnly(boolean readOnly) { this.readOnly = readOnly; return this; }
+        public Builder userns(IdMap map) { this.userns = Optional.ofNullable(map); return this; }
 
         public Builder network(NetworkMode mode) {
             return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
@@ -137,7 +141,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
 
         public ContainerSpec build() {
             return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp,
-                    capAdd, capDrop, readOnly);
+                    capAdd, capDrop, readOnly, userns);
         }
     }
 }
