@@ -289,10 +289,23 @@ static _Noreturn void exec_command(int i) {
     _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
 }
 
+/* chdir that refuses to land outside the root (a workdir of /proc/self/fd/N naming a host directory: the
+ * runc fd-leak class): the kernel reports such a cwd as "(unreachable)...". */
+static int do_chdir(const char *dir) {
+    char cwd[4096];
+    if (chdir(dir) < 0) return -1;
+    long n = syscall(SYS_getcwd, cwd, sizeof cwd);
+    if (n < 0) return -1;
+    if (cwd[0] != '/') { errno = EXDEV; return -1; }
+    return 0;
+}
+
 static _Noreturn void run_container(int syncfd) {
     char c;
     if (read_full(syncfd, &c, 1) < 0) _exit(EXIT_SETUP_FAILED); /* the monitor failed before releasing us */
-    close(syncfd);
+    /* Only the status pipe survives: the monitor's cgroup, namespace and exit-dir fds name host objects. */
+    syscall(SYS_close_range, PLAN_FD, PLAN_FD, 0);
+    syscall(SYS_close_range, STATUS_FD + 1, ~0U, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a killed monitor takes its container along */
     for (int i = 0; i < nsteps; i++) {
         struct step *s = &steps[i];
@@ -312,7 +325,7 @@ static _Noreturn void run_container(int syncfd) {
         case OP_SETHOSTNAME: r = sethostname(s->argv[0], strlen(s->argv[0])); break;
         case OP_PIVOT_ROOT: r = do_pivot_root(s->argv[0]); break;
         case OP_MASK: r = do_mask(s->argv[0]); break;
-        case OP_CHDIR: r = chdir(s->argv[0]); break;
+        case OP_CHDIR: r = do_chdir(s->argv[0]); break;
         case OP_DROP_BOUNDING: r = do_drop_bounding(strtoull(s->argv[0], NULL, 10)); break;
         case OP_SET_USER: r = do_set_user(s); break;
         case OP_CAPSET: r = do_capset(strtoull(s->argv[0], NULL, 10)); break;
@@ -364,6 +377,9 @@ static void write_exit_file(int dirfd, int code, int sig) {
 
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
+    /* Not dumpable until the workload's execve: no process in the container can open /proc/PID/exe (this
+     * host binary) or ptrace the stage while it sets up (the runc /proc/self/exe class). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     syscall(SYS_close_range, STATUS_FD + 1, ~0U, 0);
     read_plan();
     close(PLAN_FD);

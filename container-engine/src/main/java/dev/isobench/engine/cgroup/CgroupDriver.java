@@ -23,8 +23,11 @@ public interface CgroupDriver {
     /** The group's counters now. */
     CgroupStats stats(String id);
 
-    /** Creates the group; fails if the host cannot hold it. */
+    /** Creates the group, with Docker's device allow-list where a devices controller exists; fails if the host cannot hold it. */
     void create(String id);
+
+    /** Lifts the device allow-list ({@code --privileged}). */
+    default void allowAllDevices(String id) {}
 
     /** The cgroup.procs files that a process must be written into to join the group (one per hierarchy). */
     List<Path> procsFiles(String id);

@@ -14,8 +14,8 @@ import java.util.Set;
  * controllers together (cpu,cpuacct) are used once.
  */
 public final class V1Driver implements CgroupDriver {
-    /** The controllers the engine manages; others (devices, freezer, name=systemd) are left alone. */
-    public static final List<String> CONTROLLERS = List.of("cpu", "cpuacct", "memory", "pids", "cpuset", "blkio");
+    /** The controllers the engine manages; others (freezer, name=systemd) are left alone. */
+    public static final List<String> CONTROLLERS = List.of("cpu", "cpuacct", "memory", "pids", "cpuset", "blkio", "devices");
 
     private final Map<String, Path> mounts;
     private final List<Path> hierarchies;
@@ -91,7 +91,13 @@ public final class V1Driver implements CgroupDriver {
                 CgroupFiles.mkdir(group);
             }
             if (cpuset) inheritCpuset(parent, group);
+            if (h.equals(mounts.get("devices"))) DeviceRules.restrict(group);
         }
+    }
+
+    @Override
+    public void allowAllDevices(String id) {
+        if (mounts.containsKey("devices")) DeviceRules.allowAll(group(mounts.get("devices"), id));
     }
 
     /** A new v1 cpuset group starts with no CPUs and no memory nodes; a task cannot join it until both are set. */

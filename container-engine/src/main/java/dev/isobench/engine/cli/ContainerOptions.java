@@ -69,6 +69,9 @@ final class ContainerOptions {
     @Option(names = "--read-only", description = "Mount the container's root filesystem read-only.")
     boolean readOnly;
 
+    @Option(names = "--privileged", description = "Every capability, no seccomp, no masked paths, every device: for comparison only.")
+    boolean privileged;
+
     @Option(names = "--userns", description = "Own user namespace: root inside is host uid 100000 (see --userns-map).")
     boolean userns;
 
@@ -90,7 +93,7 @@ final class ContainerOptions {
         volumes.forEach(v -> b.volume(dev.isobench.engine.spec.Volume.parse(v)));
         capAdd.forEach(b::capAdd);
         capDrop.forEach(b::capDrop);
-        b.readOnly(readOnly);
+        b.readOnly(readOnly).privileged(privileged);
         if (usernsMap != null) b.userns(dev.isobench.engine.spec.IdMap.parse(usernsMap));
         else if (userns) b.userns(dev.isobench.engine.spec.IdMap.DEFAULT);
         for (String o : securityOpts) {

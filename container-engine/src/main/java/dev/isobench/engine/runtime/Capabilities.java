@@ -42,4 +42,16 @@ public final class Capabilities {
         }
         return mask;
     }
+
+    /** Every capability the engine itself may hand on (its bounding set): what {@code --privileged} gives. */
+    public static long hostBounding() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapBnd:")) return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("/proc/self/status has no CapBnd line");
+    }
 }

@@ -42,7 +42,7 @@ public final class Creator {
             ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
-                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
+                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);
             Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent()).provision(seen, dir.path());
@@ -50,6 +50,7 @@ public final class Creator {
             cgroupMade = true;
             host.cgroups().create(id);
             host.cgroups().apply(id, spec.limits());
+            if (spec.privileged()) host.cgroups().allowAllDevices(id);
             phases.put(Phase.CGROUP_READY, System.nanoTime());
             prepareVolumes(spec, image, dir);
             makeFifo(dir);

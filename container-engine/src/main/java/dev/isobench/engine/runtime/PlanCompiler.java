@@ -46,8 +46,11 @@ public final class PlanCompiler {
         p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REC | Mounts.PRIVATE, "")));
         p.addAll(rootfs.mountSteps());
         String r = rootfs.root().toString();
+        // A device node made or shipped inside cannot be opened: /dev's nodes are bound in as their own mounts.
+        long nodev = spec.privileged() ? 0 : Mounts.NODEV;
+        if (nodev != 0) p.addAll(List.of(Mounts.mount("", r, "", Mounts.REMOUNT | Mounts.BIND | nodev, "")));
         p.addAll(List.of(Mounts.mount("proc", r + "/proc", "proc", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "")));
-        dev(p, r, spec.namespaces().contains(Namespace.IPC));
+        dev(p, r, spec.namespaces().contains(Namespace.IPC), nodev);
         if (spec.namespaces().contains(Namespace.NET)) {
             p.addAll(List.of(Mounts.mount("sysfs", r + "/sys", "sysfs", Mounts.RDONLY | Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "")));
         } else {
@@ -61,11 +64,13 @@ public final class PlanCompiler {
         if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
         p.add(Op.BARRIER, dir.startFifo().toString());
         p.add(Op.PIVOT_ROOT, r);
-        MASKED.forEach(m -> p.add(Op.MASK, m));
-        READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
+        if (!spec.privileged()) {
+            MASKED.forEach(m -> p.add(Op.MASK, m));
+            READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
+        }
         if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
         String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
-        if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY, "")));
+        if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY | nodev, "")));
         process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image), spec);
         return p.build();
     }
@@ -119,9 +124,9 @@ public final class PlanCompiler {
         return flags;
     }
 
-    private static void dev(Plan.Builder p, String r, boolean ownIpc) {
+    private static void dev(Plan.Builder p, String r, boolean ownIpc, long nodev) {
         String d = r + "/dev";
-        p.addAll(List.of(Mounts.mount("tmpfs", d, "tmpfs", Mounts.NOSUID | Mounts.STRICTATIME, "mode=755,size=65536k")));
+        p.addAll(List.of(Mounts.mount("tmpfs", d, "tmpfs", Mounts.NOSUID | Mounts.STRICTATIME | nodev, "mode=755,size=65536k")));
         for (String dev : DEVICES) {
             p.add(Op.TOUCH, d + "/" + dev);
             p.addAll(List.of(Mounts.bind("/dev/" + dev, d + "/" + dev)));
@@ -153,7 +158,7 @@ public final class PlanCompiler {
             p.add(Op.MKDIR, path.toString(), "493");
         }
         p.add(Op.CHDIR, workdir);
-        long caps = Capabilities.effective(spec.capAdd(), spec.capDrop());
+        long caps = spec.privileged() ? Capabilities.effective(List.of("ALL"), List.of()) & Capabilities.hostBounding() : Capabilities.effective(spec.capAdd(), spec.capDrop());
         p.add(Op.DROP_BOUNDING, Long.toString(caps));
         List<String> ids = new ArrayList<>(List.of(Integer.toString(user.uid()), Integer.toString(user.gid())));
         user.groups().forEach(g -> ids.add(Integer.toString(g)));
@@ -163,7 +168,7 @@ public final class PlanCompiler {
         p.add(Op.NO_NEW_PRIVS);
         env.forEach(e -> p.add(Op.ENV, e));
         // Last before exec, after no_new_privs (which an unprivileged filter needs): the stage's own calls stay unfiltered.
-        if (!seccomp.equals(dev.isobench.engine.spec.Seccomp.UNCONFINED)) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp));
+        if (!seccomp.equals(dev.isobench.engine.spec.Seccomp.UNCONFINED) && !spec.privileged()) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp));
         p.add(Op.EXEC, argv.toArray(String[]::new));
     }
 

@@ -23,12 +23,13 @@ import java.util.Set;
  * @param capDrop    capabilities removed from it ("ALL" for every one)
  * @param readOnly   whether the root filesystem is mounted read-only
  * @param userns     a user namespace with this id map, or none (root inside is root outside)
+ * @param privileged every capability, no seccomp, no masked paths, every device: for comparison only
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
                             RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
                             List<Volume> volumes, Seccomp seccomp,
-                            List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns) {
+                            List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns, boolean privileged) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -74,6 +75,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.capDrop = new ArrayList<>(capDrop);
         b.readOnly = readOnly;
         b.userns = userns;
+        b.privileged = privileged;
         return b;
     }
 
@@ -112,6 +114,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private List<String> capDrop = new ArrayList<>();
         private boolean readOnly;
         private Optional<IdMap> userns = Optional.empty();
+        private boolean privileged;
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -131,6 +134,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder capDrop(String cap) { this.capDrop.add(cap); return this; }
         public Builder readOnly(boolean readOnly) { this.readOnly = readOnly; return this; }
         public Builder userns(IdMap map) { this.userns = Optional.ofNullable(map); return this; }
+        public Builder privileged(boolean privileged) { this.privileged = privileged; return this; }
 
         public Builder network(NetworkMode mode) {
             return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
@@ -141,7 +145,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
 
         public ContainerSpec build() {
             return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp,
-                    capAdd, capDrop, readOnly, userns);
+                    capAdd, capDrop, readOnly, userns, privileged);
         }
     }
 }

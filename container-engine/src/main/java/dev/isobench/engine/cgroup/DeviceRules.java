@@ -1,0 +1,31 @@
+package dev.isobench.engine.cgroup;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The device allow-list of a v1 devices cgroup, Docker's default: mknod of any node (useless without the
+ * right to open it), and read/write only of the nodes a container's /dev holds. On v2 the same needs a BPF
+ * device program, which the engine does not load; there every container mount but /dev's bound nodes is
+ * nodev instead, so a node made inside cannot be opened either.
+ */
+public final class DeviceRules {
+    static final List<String> DEFAULT_ALLOW = List.of(
+            "c *:* m", "b *:* m",
+            "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", // null zero full random urandom
+            "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", // tty console ptmx
+            "c 136:* rwm"); // the container's own ptys
+
+    private DeviceRules() {}
+
+    /** Denies every device, then allows the default list. */
+    static void restrict(Path group) {
+        CgroupFiles.write(group.resolve("devices.deny"), "a");
+        for (String rule : DEFAULT_ALLOW) CgroupFiles.write(group.resolve("devices.allow"), rule);
+    }
+
+    /** {@code --privileged}: every device, as the host. */
+    static void allowAll(Path group) {
+        CgroupFiles.write(group.resolve("devices.allow"), "a");
+    }
+}
