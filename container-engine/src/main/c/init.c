@@ -321,7 +321,11 @@ static _Noreturn void run_container(int syncfd) {
         }
         case OP_MKDIR: r = mkdir(s->argv[0], num(s->argv[1])); if (r < 0 && errno == EEXIST) r = 0; break;
         case OP_SYMLINK: r = symlink(s->argv[0], s->argv[1]); if (r < 0 && errno == EEXIST) r = 0; break;
-        case OP_TOUCH: r = open(s->argv[0], O_CREAT | O_WRONLY | O_CLOEXEC, 0644); if (r >= 0) r = close(r); break;
+        case OP_TOUCH: /* a mount point for a file: an existing one will do, also on a read-only mount */
+            if (access(s->argv[0], F_OK) == 0) break;
+            r = open(s->argv[0], O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+            if (r >= 0) r = close(r);
+            break;
         case OP_SETHOSTNAME: r = sethostname(s->argv[0], strlen(s->argv[0])); break;
         case OP_PIVOT_ROOT: r = do_pivot_root(s->argv[0]); break;
         case OP_MASK: r = do_mask(s->argv[0]); break;

@@ -44,7 +44,8 @@ public final class Engine {
         Path abs = root.toAbsolutePath().normalize();
         NativeBinaries binaries = NativeBinaries.unpack(abs);
         Images images = new Images(new BuiltinImages(abs, binaries), new ImageStore(abs), new dev.isobench.engine.image.ShiftedLayers(abs));
-        return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, images));
+        return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, images,
+                new dev.isobench.engine.net.BridgeNetwork(abs, binaries.proxy())));
     }
 
     public Path root() {

@@ -93,6 +93,12 @@ public final class TestEngine implements BeforeEachCallback, AfterEachCallback {
         for (Mountinfo.Entry m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
             assertTrue(!m.mountPoint().startsWith(root), "mount left: " + m.mountPoint());
         }
+        var leases = new dev.isobench.engine.net.Leases().all().values();
+        assertEquals(List.of(), leases.stream().filter(l -> l.root().equals(root.toString())).map(l -> l.id()).toList(), "leases left");
+        for (String id : seenIds) {
+            assertTrue(!Files.exists(Path.of("/sys/class/net", dev.isobench.engine.net.Bridge.hostEnd(id))), "veth of " + id + " left");
+        }
+        if (leases.isEmpty()) assertTrue(!dev.isobench.engine.net.Bridge.exists(), "bridge left with no container on it");
     }
 
     private static List<String> children(Path dir) {

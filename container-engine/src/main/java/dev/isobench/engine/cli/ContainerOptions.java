@@ -2,7 +2,6 @@ package dev.isobench.engine.cli;
 
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Namespace;
-import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.User;
 import java.util.ArrayList;
@@ -25,9 +24,16 @@ final class ContainerOptions {
     @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "Container host name (default: the id).")
     String hostname;
 
-    @Option(names = "--net", paramLabel = "MODE", defaultValue = "none",
-            description = "Network: none (own namespace, lo only) or host. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--net", "--network"}, paramLabel = "MODE", defaultValue = "bridge",
+            description = "Network: bridge (veth on isobench0, 10.88.0.0/16, no route out), none (lo only), host, or container:ID."
+                    + " Default: ${DEFAULT-VALUE}.")
     String net;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "HOSTPORT:CTRPORT", description = "Publish a container TCP port on 127.0.0.1 (repeatable).")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--add-host", paramLabel = "NAME:IP", description = "Add a line to the container's /etc/hosts (repeatable).")
+    List<String> addHosts = new ArrayList<>();
 
     @Option(names = "--pid", paramLabel = "MODE", description = "PID namespace: 'host' shares the host's.")
     String pid;
@@ -87,7 +93,9 @@ final class ContainerOptions {
 
     ContainerSpec.Builder toSpec() {
         ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).hostname(hostname).command(command)
-                .workdir(workdir).network(choice("--net", net, NetworkMode.class)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
+                .workdir(workdir).network(dev.isobench.engine.spec.Networking.parse(net)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
+        publish.forEach(port -> b.publish(dev.isobench.engine.spec.PortMapping.parse(port)));
+        addHosts.forEach(h -> b.addHost(dev.isobench.engine.spec.HostEntry.parse(h)));
         if (user != null) b.user(User.parse(user));
         b.limits(limits.toLimits());
         volumes.forEach(v -> b.volume(dev.isobench.engine.spec.Volume.parse(v)));

@@ -22,6 +22,7 @@ final class GcCommand implements Callable<Integer> {
         GarbageCollector.Report r = ctr.engine().gc(all);
         r.containers().forEach(id -> System.out.println("removed container " + id));
         r.cgroups().forEach(id -> System.out.println("removed cgroup isobench/" + id));
+        r.network().forEach(n -> System.out.println("removed " + n));
         System.out.println("gc: " + r.containers().size() + " container(s), " + r.cgroups().size() + " stray cgroup(s) removed");
         return 0;
     }

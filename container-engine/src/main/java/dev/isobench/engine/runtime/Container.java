@@ -184,6 +184,7 @@ public final class Container {
             for (int i = 0; i < 2000 && monitor.isAlive(); i++) sleep(1);
         }
         host.cgroups().destroy(id());
+        if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
         host.store().remove(dir, record.name());
         deleted = true;
         phases.put(Phase.DELETED, System.nanoTime());

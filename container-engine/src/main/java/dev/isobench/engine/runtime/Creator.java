@@ -38,11 +38,15 @@ public final class Creator {
         String hostname = spec.hostname().orElse(id);
         InitStage stage = null;
         boolean cgroupMade = false;
+        boolean leased = false;
+        List<String> proxies = new ArrayList<>();
         try {
             ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
-                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
+                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), spec.net().toString(),
+                    spec.net().ports().stream().map(m -> m.hostPort() + ":" + m.containerPort()).toList(),
+                    spec.net().extraHosts().stream().map(h -> h.name() + ":" + h.address()).toList(), "", List.of(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);
             Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent()).provision(seen, dir.path());
@@ -53,9 +57,19 @@ public final class Creator {
             if (spec.privileged()) host.cgroups().allowAllDevices(id);
             phases.put(Phase.CGROUP_READY, System.nanoTime());
             prepareVolumes(spec, image, dir);
+            String address = "";
+            int joinedPid = joinedNetwork(spec, dir);
+            String name = spec.name().orElse(id);
+            if (spec.network() == dev.isobench.engine.spec.NetworkMode.BRIDGE) {
+                leased = true;
+                address = host.network().reserve(id, name, hostname, dir.path(), spec.net().extraHosts());
+            } else if (spec.network() == dev.isobench.engine.spec.NetworkMode.NONE && !spec.net().extraHosts().isEmpty()) {
+                dev.isobench.engine.net.BridgeNetwork.writeHosts(dir.path(), hostname, name, spec.net().extraHosts());
+            }
             makeFifo(dir);
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
-            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().procsFiles(id));
+            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().procsFiles(id), joinedPid,
+                    etcFilesToBind(seen, dir));
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             stage = InitStage.spawn(host.binaries().init(), plan, stdio);
             phases.put(Phase.SPAWNED, System.nanoTime());
@@ -63,24 +77,36 @@ public final class Creator {
             phases.put(Phase.CLONED, System.nanoTime());
             stage.awaitReady();
             phases.put(Phase.READY, System.nanoTime());
+            if (leased) {
+                proxies = host.network().attach(id, pid, stage.monitorPid(), address, spec.net().ports());
+                phases.put(Phase.NETWORK_READY, System.nanoTime());
+            }
             ProcessInfo monitor = ProcessInfo.of(stage.monitorPid()).orElseThrow(() -> new EngineException("monitor vanished"));
             ProcessInfo process = ProcessInfo.of(pid).orElseThrow(() -> new EngineException("container process vanished"));
-            record = record.withProcesses(monitor.pid(), monitor.startTime(), process.pid(), process.startTime()).withStatus("created");
+            record = record.withProcesses(monitor.pid(), monitor.startTime(), process.pid(), process.startTime())
+                    .withNetwork(address, proxies).withStatus("created");
             host.store().write(dir, record);
             return new Container(host, dir, record, stage, phases);
         } catch (RuntimeException e) {
-            undo(dir, spec.name().orElse(id), stage, cgroupMade, e);
+            undo(dir, spec.name().orElse(id), stage, cgroupMade, leased, proxies, e);
             throw e;
         }
     }
 
-    private void undo(ContainerDir dir, String name, InitStage stage, boolean cgroupMade, RuntimeException cause) {
-        try {
-            if (stage != null) stage.kill();
-            if (cgroupMade) host.cgroups().destroy(dir.id());
-            host.store().remove(dir, name);
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
+    /** Each undo step runs even when an earlier one failed; failures ride along on the cause. */
+    private void undo(ContainerDir dir, String name, InitStage stage, boolean cgroupMade, boolean leased, List<String> proxies,
+                      RuntimeException cause) {
+        List<Runnable> steps = new ArrayList<>();
+        if (stage != null) steps.add(stage::kill);
+        if (leased) steps.add(() -> host.network().detach(dir.id(), proxies));
+        if (cgroupMade) steps.add(() -> host.cgroups().destroy(dir.id()));
+        steps.add(() -> host.store().remove(dir, name));
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
@@ -133,6 +159,52 @@ public final class Creator {
             if (spec.volumes().get(i).hostPath().isEmpty()) paths.add(PlanCompiler.anonymousVolume(dir, i));
         }
         paths.forEach(p -> dev.isobench.engine.image.ShiftedLayers.chownToRoot(p, map));
+    }
+
+    /** For {@code --net container:ID}: the pid whose network namespace to join (0: none); it must be running. */
+    private int joinedNetwork(ContainerSpec spec, ContainerDir dir) {
+        if (spec.network() != dev.isobench.engine.spec.NetworkMode.CONTAINER) return 0;
+        String ref = spec.net().joined().orElseThrow();
+        ContainerDir other = host.store().find(ref).orElseThrow(() -> new EngineException("--net container:" + ref + ": no such container"));
+        StateRecord r = host.store().read(other).orElseThrow(() -> new EngineException("--net container:" + ref + ": its state is unreadable"));
+        if (!Container.load(host, other, r).state().canExec()) {
+            throw new EngineException("--net container:" + ref + ": the container is not running; start it first");
+        }
+        try {
+            if (java.nio.file.Files.exists(other.path().resolve(dev.isobench.engine.net.BridgeNetwork.HOSTS))) {
+                java.nio.file.Files.copy(other.path().resolve(dev.isobench.engine.net.BridgeNetwork.HOSTS),
+                        dir.path().resolve(dev.isobench.engine.net.BridgeNetwork.HOSTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (java.io.IOException e) {
+            throw new EngineException("cannot copy the hosts file of " + ref + ": " + e.getMessage(), e);
+        }
+        return r.pid();
+    }
+
+    /**
+     * The engine's /etc files (hosts, resolv.conf) that exist for this container, keyed by their path inside;
+     * skipped where the image has a symlink on the way, which would let the bind land outside the rootfs.
+     */
+    private static java.util.Map<String, java.nio.file.Path> etcFilesToBind(Image image, ContainerDir dir) {
+        java.util.Map<String, java.nio.file.Path> files = new java.util.LinkedHashMap<>();
+        for (String f : List.of(dev.isobench.engine.net.BridgeNetwork.HOSTS, dev.isobench.engine.net.BridgeNetwork.RESOLV)) {
+            java.nio.file.Path source = dir.path().resolve(f);
+            if (java.nio.file.Files.exists(source) && !symlinkOnTheWay(image, "/etc/" + f)) files.put("/etc/" + f, source);
+        }
+        return files;
+    }
+
+    private static boolean symlinkOnTheWay(Image image, String target) {
+        StringBuilder prefix = new StringBuilder();
+        for (String part : target.substring(1).split("/")) {
+            prefix.append('/').append(part);
+            for (java.nio.file.Path layer : image.layers()) {
+                java.nio.file.Path p = layer.resolve(prefix.substring(1));
+                if (java.nio.file.Files.isSymbolicLink(p)) return true;
+                if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) break;
+            }
+        }
+        return false;
     }
 
     private static void makeFifo(ContainerDir dir) {

@@ -9,14 +9,15 @@ import java.util.Set;
 /**
  * Finds and removes what crashed runs left: containers whose owner is gone (an attached container whose
  * CLI was killed, a create that died half-way), cgroups under isobench/ without a container, dangling
- * names. A detached container, running or stopped, is kept for {@code rm}, unless {@code all}.
+ * names, and leases, veths and the bridge of containers that are gone. A detached container, running or stopped, is kept for {@code rm}, unless {@code all}.
  */
 public final class GarbageCollector {
     /** What one collection removed. */
-    public record Report(List<String> containers, List<String> cgroups) {
+    public record Report(List<String> containers, List<String> cgroups, List<String> network) {
         public Report {
             containers = List.copyOf(containers);
             cgroups = List.copyOf(cgroups);
+            network = List.copyOf(network);
         }
     }
 
@@ -52,7 +53,8 @@ public final class GarbageCollector {
         }
         host.cgroups().prune();
         host.store().releaseNames(null);
-        return new Report(removed, cgroups);
+        List<String> network = host.network().collect(kept);
+        return new Report(removed, cgroups, network);
     }
 
     private static boolean isLeftover(StateRecord r) {

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 public final class NativeBinaries {
     public static final String INIT = "isobench-init";
     public static final String PROBE = "probe";
+    public static final String PROXY = "isobench-proxy";
 
     private final Path dir;
 
@@ -26,13 +27,15 @@ public final class NativeBinaries {
         this.dir = dir;
     }
 
-    /** Unpacks both binaries (once per content) under {@code root/bin}. */
+    /** Unpacks the binaries (once per content) under {@code root/bin}. */
     public static NativeBinaries unpack(Path root) {
         byte[] init = resource(INIT);
         byte[] probe = resource(PROBE);
-        Path dir = root.resolve("bin").resolve(digest(init, probe));
+        byte[] proxy = resource(PROXY);
+        Path dir = root.resolve("bin").resolve(digest(init, probe, proxy));
         install(dir, INIT, init);
         install(dir, PROBE, probe);
+        install(dir, PROXY, proxy);
         return new NativeBinaries(dir);
     }
 
@@ -42,6 +45,10 @@ public final class NativeBinaries {
 
     public Path probe() {
         return dir.resolve(PROBE);
+    }
+
+    public Path proxy() {
+        return dir.resolve(PROXY);
     }
 
     /** The content hash that names this build's directory; images built from the probe reuse it. */

@@ -32,7 +32,17 @@ public final class PlanCompiler {
     /** The plan for a container's first process, which waits at the start fifo before its exec. */
     public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
                               List<Path> cgroupProcs) {
+        return create(spec, hostname, image, rootfs, dir, cgroupProcs, 0, Map.of());
+    }
+
+    /**
+     * @param joinedNetPid a process whose network namespace the container joins ({@code --net container:}), or 0
+     * @param etcFiles     engine-written files (hosts, resolv.conf) to bind at their path inside
+     */
+    public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
+                              List<Path> cgroupProcs, int joinedNetPid, Map<String, Path> etcFiles) {
         Plan.Builder p = new Plan.Builder();
+        if (joinedNetPid > 0) p.add(Op.SETNS, "/proc/" + joinedNetPid + "/ns/net");
         p.add(Op.CLONE, Long.toString(cloneFlags(spec)));
         if (spec.detached()) p.add(Op.SETSID);
         cgroupProcs.forEach(f -> p.add(Op.CGROUP, f.toString()));
@@ -61,6 +71,11 @@ public final class PlanCompiler {
                     : List.of(Mounts.bind(b.source().toString(), r + b.target())));
         }
         volumes(p, r, spec, dir);
+        if (!etcFiles.isEmpty()) p.add(Op.MKDIR, r + "/etc", "493");
+        etcFiles.forEach((inside, source) -> {
+            p.add(Op.TOUCH, r + inside);
+            p.addAll(List.of(Mounts.bind(source.toString(), r + inside)));
+        });
         if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
         p.add(Op.BARRIER, dir.startFifo().toString());
         p.add(Op.PIVOT_ROOT, r);

@@ -15,7 +15,8 @@ import java.util.List;
 public record StateRecord(String id, String name, String image, String imageId, List<String> command, List<String> env, String workdir,
                           int uid, int gid, String hostname, List<Namespace> namespaces, RootfsMode rootfs,
                           boolean detached, dev.isobench.engine.spec.Seccomp seccomp, List<String> capAdd, List<String> capDrop,
-                          boolean readOnly, dev.isobench.engine.spec.IdMap userns, boolean privileged, String status, int monitorPid, long monitorStart, int pid, long pidStart,
+                          boolean readOnly, dev.isobench.engine.spec.IdMap userns, boolean privileged, String network, List<String> ports, List<String> extraHosts, String address,
+                          List<String> proxies, String status, int monitorPid, long monitorStart, int pid, long pidStart,
                           int ownerPid, long ownerStart, long createdMillis) {
     public ContainerSpec spec() {
         ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).command(command).workdir(workdir)
@@ -28,16 +29,31 @@ public record StateRecord(String id, String name, String image, String imageId, 
             if (namespaces.contains(ns)) b.withNamespace(ns);
             else b.withoutNamespace(ns);
         }
+        if (network != null) {
+            dev.isobench.engine.spec.Networking net = dev.isobench.engine.spec.Networking.parse(network);
+            if (ports != null) net = net.withPorts(ports.stream().map(dev.isobench.engine.spec.PortMapping::parse).toList());
+            if (extraHosts != null) net = net.withExtraHosts(extraHosts.stream().map(dev.isobench.engine.spec.HostEntry::parse).toList());
+            b.network(net);
+        }
         return b.build();
+    }
+
+    public List<String> proxies() {
+        return proxies == null ? List.of() : proxies;
+    }
+
+    public StateRecord withNetwork(String newAddress, List<String> newProxies) {
+        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+                seccomp, capAdd, capDrop, readOnly, userns, privileged, network, ports, extraHosts, newAddress, newProxies, status, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
     }
 
     public StateRecord withStatus(String newStatus) {
         return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
-                seccomp, capAdd, capDrop, readOnly, userns, privileged, newStatus, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
+                seccomp, capAdd, capDrop, readOnly, userns, privileged, network, ports, extraHosts, address, proxies, newStatus, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
     }
 
     public StateRecord withProcesses(int newMonitorPid, long newMonitorStart, int newPid, long newPidStart) {
         return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
-                seccomp, capAdd, capDrop, readOnly, userns, privileged, status, newMonitorPid, newMonitorStart, newPid, newPidStart, ownerPid, ownerStart, createdMillis);
+                seccomp, capAdd, capDrop, readOnly, userns, privileged, network, ports, extraHosts, address, proxies, status, newMonitorPid, newMonitorStart, newPid, newPidStart, ownerPid, ownerStart, createdMillis);
     }
 }

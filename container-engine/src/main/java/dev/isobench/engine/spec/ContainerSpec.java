@@ -24,12 +24,14 @@ import java.util.Set;
  * @param readOnly   whether the root filesystem is mounted read-only
  * @param userns     a user namespace with this id map, or none (root inside is root outside)
  * @param privileged every capability, no seccomp, no masked paths, every device: for comparison only
+ * @param net        network mode, joined container, published ports, extra hosts
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
                             RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
                             List<Volume> volumes, Seccomp seccomp,
-                            List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns, boolean privileged) {
+                            List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns, boolean privileged,
+                            Networking net) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -45,6 +47,9 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
             if (e.indexOf('=') <= 0) throw new IllegalArgumentException("--env takes KEY=VALUE, got '" + e + "'");
         }
         name.ifPresent(ContainerSpec::checkName);
+        if (net.mode().ownNamespace() != namespaces.contains(Namespace.NET)) {
+            throw new IllegalArgumentException("--net " + net + " and the network namespace setting disagree");
+        }
     }
 
     public static Builder builder() {
@@ -52,7 +57,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
     }
 
     public NetworkMode network() {
-        return namespaces.contains(Namespace.NET) ? NetworkMode.NONE : NetworkMode.HOST;
+        return net.mode();
     }
 
     public Builder toBuilder() {
@@ -76,6 +81,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.readOnly = readOnly;
         b.userns = userns;
         b.privileged = privileged;
+        b.net = net;
         return b;
     }
 
@@ -115,6 +121,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private boolean readOnly;
         private Optional<IdMap> userns = Optional.empty();
         private boolean privileged;
+        private Networking net = Networking.NONE;
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -137,15 +144,51 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder privileged(boolean privileged) { this.privileged = privileged; return this; }
 
         public Builder network(NetworkMode mode) {
-            return mode == NetworkMode.NONE ? withNamespace(Namespace.NET) : withoutNamespace(Namespace.NET);
+            if (mode == NetworkMode.CONTAINER) throw new IllegalArgumentException("use joinNetwork(ID) to join another container's network");
+            return network(new Networking(mode, Optional.empty(), net.ports(), net.extraHosts()));
         }
 
-        public Builder withNamespace(Namespace ns) { namespaces.add(ns); return this; }
-        public Builder withoutNamespace(Namespace ns) { namespaces.remove(ns); return this; }
+        public Builder network(Networking networking) {
+            this.net = networking;
+            if (networking.mode().ownNamespace()) namespaces.add(Namespace.NET);
+            else namespaces.remove(Namespace.NET);
+            return this;
+        }
+
+        public Builder joinNetwork(String container) {
+            return network(new Networking(NetworkMode.CONTAINER, Optional.of(container), List.of(), net.extraHosts()));
+        }
+
+        public Builder publish(PortMapping port) {
+            List<PortMapping> ports = new ArrayList<>(net.ports());
+            ports.add(port);
+            this.net = net.withPorts(ports);
+            return this;
+        }
+
+        public Builder addHost(HostEntry host) {
+            List<HostEntry> hosts = new ArrayList<>(net.extraHosts());
+            hosts.add(host);
+            this.net = net.withExtraHosts(hosts);
+            return this;
+        }
+
+        /** A network namespace of its own without a mode says {@code none}; sharing one without a mode, {@code host}. */
+        public Builder withNamespace(Namespace ns) {
+            namespaces.add(ns);
+            if (ns == Namespace.NET && !net.mode().ownNamespace()) net = new Networking(NetworkMode.NONE, Optional.empty(), List.of(), net.extraHosts());
+            return this;
+        }
+
+        public Builder withoutNamespace(Namespace ns) {
+            namespaces.remove(ns);
+            if (ns == Namespace.NET && net.mode().ownNamespace()) net = new Networking(NetworkMode.HOST, Optional.empty(), List.of(), net.extraHosts());
+            return this;
+        }
 
         public ContainerSpec build() {
             return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp,
-                    capAdd, capDrop, readOnly, userns, privileged);
+                    capAdd, capDrop, readOnly, userns, privileged, net);
         }
     }
 }

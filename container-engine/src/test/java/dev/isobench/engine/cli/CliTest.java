@@ -67,7 +67,7 @@ class CliTest {
 
         Run badNet = cli("run", "--net", "bridge0", "--", "/probe", "true");
         assertEquals(125, badNet.code());
-        assertTrue(badNet.err().contains("--net must be one of none, host"), badNet.err());
+        assertTrue(badNet.err().contains("--net must be none, host, bridge or container:ID"), badNet.err());
         t.assertNoLeftovers();
     }
 
