@@ -165,11 +165,12 @@ public final class Charts {
 
     // ---- network
 
+    /** One bar per path (the client and server placement), whichever target ran it: the paths are the comparison. */
     private void network(List<ResultRow> rows) {
-        grouped("network", "network-latency", "TCP round trip (median)", "path", "us",
-                rows.stream().filter(r -> r.benchmark().contains("rtt") && r.metric().equals("median")).toList(), ResultRow::param, false);
-        grouped("network", "network-throughput", "TCP throughput", "path", "bytes/s",
-                rows.stream().filter(r -> r.benchmark().contains("stream") && r.metric().equals("median")).toList(), ResultRow::param, false);
+        grouped("network", "network-latency", "TCP round trip (median, 95% CI)", "path", "us",
+                rows.stream().filter(r -> r.benchmark().contains("rtt") && r.metric().equals("median")).toList(), ResultRow::param, r -> "median", false);
+        grouped("network", "network-throughput", "TCP bulk throughput (median)", "path", "MB/s",
+                rows.stream().filter(r -> r.benchmark().contains("stream") && r.metric().equals("median")).toList(), ResultRow::param, r -> "median", false);
     }
 
     // ---- chart helpers
@@ -177,12 +178,18 @@ public final class Charts {
     /** Bars grouped by category, one series per target, with error bars from the interval where present. */
     private void grouped(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
                          java.util.function.Function<ResultRow, String> category, boolean logY) {
+        grouped(suite, stem, title, xTitle, yTitle, rows, category, Charts::label, logY);
+    }
+
+    private void grouped(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
+                         java.util.function.Function<ResultRow, String> category, java.util.function.Function<ResultRow, String> series,
+                         boolean logY) {
         if (rows.isEmpty()) return;
         CategoryChart c = category(title, xTitle, yTitle);
         c.getStyler().setYAxisLogarithmic(logY);
         // XChart's bars start at zero, which a log axis cannot show: log charts use markers instead
         if (logY) c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
-        Map<String, List<ResultRow>> bySeries = group(rows, Charts::label);
+        Map<String, List<ResultRow>> bySeries = group(rows, series);
         List<String> cats = rows.stream().map(category).distinct()
                 // XChart needs the same categories in every series: a category some target lacks stays in the table only
                 .filter(cat -> bySeries.values().stream().allMatch(rs -> rs.stream().anyMatch(r -> category.apply(r).equals(cat))))

@@ -98,6 +98,7 @@ public final class StartupSuite implements Suite {
         v.add(new EngineTarget(e, "copy", b -> b.rootfs(RootfsMode.COPY), scratch));
         v.add(new EngineTarget(e, "net-host", b -> b.network(NetworkMode.HOST), scratch));
         v.add(new EngineTarget(e, "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), scratch));
+        v.add(new EngineTarget(e, "bridge", b -> b.network(NetworkMode.BRIDGE), scratch));
         v.add(new EngineTarget(e, "limits", b -> b.limits(Limits.builder().cpus(1).memory(256L << 20).pids(100).build()), scratch));
         v.add(new EngineTarget(Engine.open(e.root(), new NoopDriver()), "no-cgroup", b -> b, scratch));
         return v;
@@ -113,7 +114,7 @@ public final class StartupSuite implements Suite {
         }
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", ctx.cliJar().get().toString(),
-                "ctr", "--root", ctx.engine().root().toString(), "run", "--rm", "--", "/probe", "true"));
+                "ctr", "--root", ctx.engine().root().toString(), "run", "--rm", "--net", "none", "--", "/probe", "true"));
         double[] samples = new double[ctx.profile().cliRuns()];
         Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
         for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();

@@ -1,0 +1,240 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.net.Bridge;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.NetworkMode;
+import dev.isobench.engine.spec.PortMapping;
+import dev.isobench.engine.spec.Stdio;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TCP round trip (1-byte ping-pong) and bulk throughput over each path a container's traffic can take:
+ * host loopback; a {@code --net host} container to the host; a bridge container to the host side of
+ * {@code isobench0}; container to container on the bridge; the host to a port published on 127.0.0.1.
+ * The probe is server and client everywhere, so the same code runs on every path. Every server serves a
+ * fixed number of connections and has a deadline; every client a fixed count or duration.
+ */
+public final class NetworkSuite implements Suite {
+    public static final String NAME = "network";
+    private static final int SERVER_TIMEOUT_S = 120;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The way between client and server: where each runs. */
+    enum Route { LOOPBACK, HOST_NET, BRIDGE_TO_HOST, CONTAINER_TO_CONTAINER, PUBLISHED }
+
+    @Override
+    public void run(SuiteContext ctx) {
+        Profile p = ctx.profile();
+        List<Route> paths = new ArrayList<>(List.of(Route.LOOPBACK));
+        if (ctx.wants("engine")) paths.addAll(List.of(Route.HOST_NET, Route.BRIDGE_TO_HOST, Route.CONTAINER_TO_CONTAINER, Route.PUBLISHED));
+        else ctx.skip(NAME, "container paths", "the engine is not among --targets");
+        ctx.skip(NAME, "runc/crun/bwrap paths", "those peers give a container only an empty network namespace; isobench measures their"
+                + " isolation, not networking");
+        ctx.skip(NAME, "podman paths", "podman is not driven by this version of the network suite");
+        ctx.progress().plan(paths.size() * 2);
+        Container holder = null;
+        try {
+            // Keeps the bridge up for the whole suite, so the host side has its address to listen on.
+            if (ctx.wants("engine")) holder = start(ctx, bridge().command("/probe", "sleep", Integer.toString(30 * 60)), null);
+            double[] loopback = null;
+            for (Route path : paths) {
+                ctx.progress().step(NAME, "round trips, " + label(path));
+                double[] rtt = pings(ctx, path);
+                Rows.Key k = key("tcp-rtt", path);
+                Rows.summary(ctx, k, "us", micros(rtt));
+                Rows.hlog(ctx, k, rtt);
+                if (path == Route.LOOPBACK) loopback = rtt;
+                else if (loopback != null) Rows.ratio(ctx, k, loopback, rtt);
+                ctx.progress().step(NAME, "stream, " + label(path));
+                Rows.summary(ctx, key("tcp-stream", path), "MB/s", streams(ctx, path));
+            }
+        } finally {
+            if (holder != null) holder.delete();
+        }
+    }
+
+    private static Rows.Key key(String benchmark, Route path) {
+        return new Rows.Key(NAME, benchmark, path == Route.LOOPBACK ? "host" : "engine", "", "path=" + label(path));
+    }
+
+    static String label(Route p) {
+        return p.name().toLowerCase().replace('_', '-');
+    }
+
+    private double[] pings(SuiteContext ctx, Route path) {
+        List<String> out = exchange(ctx, path, "tcp-echo", 1, List.of(List.of("ping", "%s", "%d", Integer.toString(ctx.profile().netPings()))));
+        List<Double> ns = new ArrayList<>();
+        out.get(0).lines().map(String::trim).filter(l -> !l.isEmpty()).forEach(l -> ns.add(Double.parseDouble(l)));
+        // The first round trips pay for connection warm-up (ARP, slow start): the first tenth is dropped.
+        return ns.subList(ns.size() / 10, ns.size()).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private double[] streams(SuiteContext ctx, Route path) {
+        int runs = ctx.profile().netStreamRuns();
+        List<List<String>> clients = new ArrayList<>();
+        for (int i = 0; i < runs; i++) clients.add(List.of("send", "%s", "%d", Double.toString(ctx.profile().netStreamSeconds())));
+        List<String> out = exchange(ctx, path, "tcp-stream", runs, clients);
+        double[] mbps = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            String[] f = out.get(i).trim().split("\\s+"); // bytes B nanos N
+            mbps[i] = Double.parseDouble(f[1]) / 1e6 / (Double.parseDouble(f[3]) / 1e9);
+        }
+        return mbps;
+    }
+
+    /**
+     * Starts the path's server for the given number of connections, runs each client in turn (%s: the
+     * address, %d: the port) and returns what each printed.
+     */
+    private List<String> exchange(SuiteContext ctx, Route path, String kind, int conns, List<List<String>> clients) {
+        Engine engine = ctx.engine();
+        int port = freePort();
+        boolean containerServer = path == Route.CONTAINER_TO_CONTAINER || path == Route.PUBLISHED;
+        String listenOn = switch (path) {
+            case LOOPBACK, HOST_NET -> "127.0.0.1";
+            case BRIDGE_TO_HOST -> Bridge.GATEWAY;
+            default -> "0.0.0.0";
+        };
+        List<String> serve = List.of("/probe", kind, "serve", listenOn, Integer.toString(port), Integer.toString(conns),
+                Integer.toString(SERVER_TIMEOUT_S));
+        Process hostServer = null;
+        Container server = null;
+        List<String> outputs = new ArrayList<>();
+        try {
+            String target;
+            int targetPort = port;
+            if (containerServer) {
+                ContainerSpec.Builder s = bridge().command(serve);
+                int published = path == Route.PUBLISHED ? freePort() : 0;
+                if (published > 0) s.publish(new PortMapping(published, port));
+                Path log = ctx.workspace().scratch().resolve("server-" + System.nanoTime());
+                server = start(ctx, s, log);
+                awaitListening(log);
+                target = path == Route.PUBLISHED ? "127.0.0.1" : addressOf(server);
+                if (published > 0) targetPort = published;
+            } else {
+                List<String> argv = new ArrayList<>(serve);
+                argv.set(0, engine.binaries().probe().toString());
+                hostServer = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String first = new String(hostServer.getInputStream().readNBytes(10), StandardCharsets.UTF_8);
+                if (!first.startsWith("listening")) throw new IllegalStateException(label(path) + ": the host server did not start: " + first);
+                target = listenOn;
+            }
+            for (List<String> c : clients) {
+                List<String> argv = new ArrayList<>(List.of("/probe", kind));
+                for (String a : c) argv.add(a.equals("%s") ? target : a.equals("%d") ? Integer.toString(targetPort) : a);
+                outputs.add(client(ctx, path, argv));
+            }
+            return outputs;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (hostServer != null) {
+                hostServer.destroyForcibly();
+                waitQuietly(hostServer);
+            }
+            if (server != null) server.delete();
+        }
+    }
+
+    /** Runs the client where the path puts it; returns its stdout, or fails with its stderr. */
+    private String client(SuiteContext ctx, Route path, List<String> argv) throws IOException {
+        if (path == Route.LOOPBACK || path == Route.PUBLISHED) {
+            List<String> host = new ArrayList<>(argv);
+            host.set(0, ctx.engine().binaries().probe().toString());
+            Process p = new ProcessBuilder(host).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (waitQuietly(p) != 0) throw new IllegalStateException(label(path) + ": client " + host + " exited " + p.exitValue());
+            return out;
+        }
+        ContainerSpec.Builder spec = (path == Route.HOST_NET ? ContainerSpec.builder().network(NetworkMode.HOST) : bridge()).command(argv);
+        Path out = ctx.workspace().scratch().resolve("client-" + System.nanoTime());
+        Path err = ctx.workspace().scratch().resolve("client-err-" + System.nanoTime());
+        Container c = ctx.engine().create(spec.stdio(Stdio.toFiles(out, err)).build());
+        try {
+            c.start();
+            int code = c.waitFor();
+            if (code != 0) throw new IllegalStateException(label(path) + ": client exited " + code + ": " + Files.readString(err).trim());
+            return Files.readString(out);
+        } finally {
+            c.delete();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static ContainerSpec.Builder bridge() {
+        return ContainerSpec.builder().image("probe").network(NetworkMode.BRIDGE);
+    }
+
+    private static Container start(SuiteContext ctx, ContainerSpec.Builder spec, Path log) {
+        Path to = log != null ? log : ctx.workspace().scratch().resolve("holder.log");
+        try {
+            Files.createDirectories(to.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ctx.engine().run(spec.stdio(Stdio.toFiles(to, to)).build());
+    }
+
+    private static String addressOf(Container c) {
+        return new dev.isobench.engine.net.Leases().all().entrySet().stream().filter(e -> e.getValue().id().equals(c.id()))
+                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalStateException("no address for " + c.id()));
+    }
+
+    private static void awaitListening(Path log) throws IOException {
+        for (int i = 0; i < 1000; i++) {
+            if (Files.exists(log) && Files.readString(log).contains("listening")) return;
+            sleep(5);
+        }
+        throw new IllegalStateException("the container server did not listen within 5 s: " + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+
+    /** A port nothing listens on now (the kernel's pick); the tiny race with other programs is accepted. */
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double[] micros(double[] nanos) {
+        double[] us = new double[nanos.length];
+        for (int i = 0; i < us.length; i++) us[i] = nanos[i] / 1e3;
+        return us;
+    }
+
+    private static int waitQuietly(Process p) {
+        try {
+            if (!p.waitFor(SERVER_TIMEOUT_S, TimeUnit.SECONDS)) p.destroyForcibly();
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
