@@ -93,7 +93,13 @@ public final class Engine {
 
     public List<Container> list() {
         List<Container> all = new ArrayList<>();
-        for (ContainerDir d : host.store().list()) load(d).ifPresent(all::add);
+        for (ContainerDir d : host.store().list()) {
+            try {
+                load(d).ifPresent(all::add);
+            } catch (EngineException e) {
+                // an unreadable state file: not a container anyone can use; gc removes it
+            }
+        }
         return all;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Stdio;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,5 +51,44 @@ class BadInputTest {
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder().workdir("relative").build());
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder().env("NOVALUE").build());
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder().name("bad/name").build());
+    }
+
+    @Test
+    void aStateFileEditedByHandIsSkippedAndCollected() throws Exception {
+        Container c = t.start(ContainerSpec.builder().detached(true).command("/probe", "sleep", "30"));
+        int pid = c.pid();
+        java.nio.file.Files.writeString(c.dir().state(), "{ edited by hand");
+        assertTrue(t.engine().list().stream().noneMatch(x -> x.id().equals(c.id())), "an unreadable container is not listed as if it were fine");
+        assertEquals(1, t.engine().gc(false).containers().size(), "gc takes an unreadable container");
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid)), "its process is killed with its cgroup");
+        t.assertNoLeftovers();
+    }
+
+    @Test
+    void aFullDiskDuringProvisioningFailsCleanly() throws Exception {
+        java.nio.file.Path small = java.nio.file.Files.createTempDirectory("isobench-full-");
+        java.nio.file.Files.setPosixFilePermissions(small, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=20m", "isobench-test-full", small.toString()).inheritIO().start().waitFor());
+        try {
+            Engine engine = Engine.open(small);
+            engine.images().builtins().synthetic("synthetic:6m:40"); // 2.4 MiB of binaries + 6 MiB: one 6 MiB copy fits, a second does not
+            java.nio.file.Path log = small.resolve("log");
+            Container first = engine.create(ContainerSpec.builder().image("synthetic:6m:40").rootfs(dev.isobench.engine.spec.RootfsMode.COPY)
+                    .command("/probe", "true").stdio(Stdio.toFiles(log, log)).build());
+            EngineException e = assertThrows(EngineException.class, () -> engine.create(ContainerSpec.builder().image("synthetic:6m:40")
+                    .rootfs(dev.isobench.engine.spec.RootfsMode.COPY).command("/probe", "true").stdio(Stdio.toFiles(log, log)).build()));
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+            assertEquals(1, engine.list().size(), "only the first container exists");
+            first.start();
+            assertEquals(0, first.waitFor(), "the first container is not harmed");
+            first.delete();
+            assertEquals(List.of(), engine.list());
+            try (var s = java.nio.file.Files.list(small.resolve("containers"))) {
+                assertEquals(0, s.count(), "no half-made container directory");
+            }
+        } finally {
+            assertEquals(0, new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor());
+            java.nio.file.Files.delete(small);
+        }
     }
 }

@@ -41,4 +41,38 @@ class ConcurrencyTest {
         assertEquals(64, ok);
         t.assertNoLeftovers();
     }
+
+    @Test
+    void twoHandsOnOneContainerGetOneWinnerAndAClearErrorForTheOther() throws Exception {
+        java.nio.file.Path log = t.root().resolve("log");
+        Container c = t.engine().create(ContainerSpec.builder().command("/probe", "sleep", "30").stdio(Stdio.toFiles(log, log)).detached(true).build());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<String>> starts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            starts.add(pool.submit(() -> {
+                try {
+                    t.engine().get(c.id()).start();
+                    return "started";
+                } catch (EngineException e) {
+                    return e.getMessage();
+                }
+            }));
+        }
+        List<String> said = new ArrayList<>();
+        for (Future<String> f : starts) said.add(f.get());
+        assertEquals(1, said.stream().filter("started"::equals).count(), said.toString());
+        said.stream().filter(m -> !m.equals("started")).forEach(m -> org.junit.jupiter.api.Assertions.assertTrue(
+                m.contains("only a created container can be started"), m));
+        List<Future<?>> deletes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) deletes.add(pool.submit(() -> t.engine().get(c.id()).delete()));
+        for (Future<?> f : deletes) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) { // a late get() finds no such container: that is the clear error
+                org.junit.jupiter.api.Assertions.assertTrue(e.getCause().getMessage().contains("no such container"), e.getCause().getMessage());
+            }
+        }
+        pool.shutdown();
+        t.assertNoLeftovers();
+    }
 }

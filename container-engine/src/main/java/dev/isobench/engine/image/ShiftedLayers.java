@@ -65,6 +65,7 @@ public final class ShiftedLayers {
 
     /** lchown of every entry; chown clears set-id bits, so the mode is put back after it. */
     static void chownTree(Path tree, IdMap map, Path source) throws IOException {
+        java.util.Set<Object> done = new java.util.HashSet<>(); // hard links: one inode, shifted once
         Files.walkFileTree(tree, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
@@ -82,6 +83,9 @@ public final class ShiftedLayers {
             }
 
             private void shift(Path p) throws IOException {
+                if ((Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1
+                        && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && !done.add(Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS))) return;
                 int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
                 int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);

@@ -105,19 +105,24 @@ public final class Container {
 
     /** Releases the start barrier: the container's process execs its command now. */
     public void start() {
-        ContainerState s = state();
-        if (!s.canStart()) throw new EngineException("container " + id() + " is " + s.lower() + ", only a created container can be started");
-        jnr.posix.POSIX posix = jnr.posix.POSIXFactory.getNativePOSIX();
-        int fd = posix.open(dir.startFifo().toString(), O_WRONLY_NONBLOCK, 0);
-        if (fd < 0) throw new EngineException("container " + id() + " is no longer waiting to start (its process is gone)");
-        try {
-            Native.writeFully(fd, new byte[] {'s'});
-        } finally {
-            Native.close(fd);
+        try (ContainerLock lock = ContainerLock.acquire(dir)) {
+            // What another process did while this one waited for the lock counts.
+            record = host.store().read(dir).orElseThrow(() -> new EngineException("container " + id() + " was removed meanwhile"));
+            ContainerState s = state();
+            if (!s.canStart()) throw new EngineException("container " + id() + " is " + s.lower() + ", only a created container can be started");
+            jnr.posix.POSIX posix = jnr.posix.POSIXFactory.getNativePOSIX();
+            int fd = posix.open(dir.startFifo().toString(), O_WRONLY_NONBLOCK, 0);
+            if (fd < 0) throw new EngineException("container " + id() + " is no longer waiting to start (its process is gone)");
+            try {
+                Native.writeFully(fd, new byte[] {'s'});
+            } finally {
+                Native.close(fd);
+            }
+            phases.put(Phase.STARTED, System.nanoTime());
+            record = record.withStatus("running");
+            host.store().write(dir, record);
         }
-        phases.put(Phase.STARTED, System.nanoTime());
-        record = record.withStatus("running");
-        host.store().write(dir, record);
+        FaultInjection.at("STARTED", record.monitorPid(), record.pid());
     }
 
     /** Waits for the container's first process to exit and returns its exit code (128+n for signal n). */
@@ -176,16 +181,35 @@ public final class Container {
     /** Kills whatever still runs, removes the cgroup and every file. Safe to call twice. */
     public void delete() {
         if (deleted) return;
-        if (new ProcessInfo(record.pid(), record.pidStart()).isAlive()) Native.kill(record.pid(), 9);
-        if (stage != null) {
-            stage.kill();
-        } else {
-            ProcessInfo monitor = new ProcessInfo(record.monitorPid(), record.monitorStart());
-            for (int i = 0; i < 2000 && monitor.isAlive(); i++) sleep(1);
+        if (!java.nio.file.Files.exists(dir.state())) { // removed by another process already
+            deleted = true;
+            return;
         }
-        host.cgroups().destroy(id());
-        if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
-        host.store().remove(dir, record.name());
+        try (ContainerLock lock = ContainerLock.acquire(dir)) {
+            if (!java.nio.file.Files.exists(dir.state())) { // removed while this one waited for the lock
+                deleted = true;
+                return;
+            }
+            // Marked first: a delete cut short (a killed CLI) leaves a container gc always removes.
+            host.store().write(dir, record.withStatus("removing"));
+            if (new ProcessInfo(record.pid(), record.pidStart()).isAlive()) Native.kill(record.pid(), 9);
+            if (stage != null) {
+                stage.kill();
+            } else {
+                ProcessInfo monitor = new ProcessInfo(record.monitorPid(), record.monitorStart());
+                for (int i = 0; i < 2000 && monitor.isAlive(); i++) sleep(1);
+            }
+            FaultInjection.at("DELETING", record.monitorPid(), record.pid());
+            host.cgroups().destroy(id());
+            if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
+            host.store().remove(dir, record.name());
+        } catch (EngineException e) {
+            if (!java.nio.file.Files.exists(dir.path())) { // the lock file went with the directory: another delete won
+                deleted = true;
+                return;
+            }
+            throw e;
+        }
         deleted = true;
         phases.put(Phase.DELETED, System.nanoTime());
     }

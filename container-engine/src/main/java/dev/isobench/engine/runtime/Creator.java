@@ -30,6 +30,12 @@ public final class Creator {
         Image image = host.images().find(spec.image()).orElseThrow(() -> new EngineException(
                 "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", dev.isobench.engine.image.BuiltinImages.names())
                 + "; imported ones: isobench ctr images)"));
+        for (java.nio.file.Path layer : image.layers()) {
+            if (!java.nio.file.Files.isDirectory(layer)) {
+                throw new EngineException("image " + image.name() + ": layer " + layer + " is missing from the store; import the image"
+                        + " again, or remove it (isobench ctr image rm " + image.name() + ")");
+            }
+        }
         List<String> argv = spec.command().isEmpty() ? image.command() : spec.command();
         if (argv.isEmpty()) throw new EngineException("no command given and image " + image.name() + " has none: add -- CMD ARGS");
         LimitChecks.check(spec.limits(), host.cgroups());
@@ -51,11 +57,13 @@ public final class Creator {
             Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent()).provision(seen, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
+            FaultInjection.at("ROOTFS_READY", 0, 0);
             cgroupMade = true;
             host.cgroups().create(id);
             host.cgroups().apply(id, spec.limits());
             if (spec.privileged()) host.cgroups().allowAllDevices(id);
             phases.put(Phase.CGROUP_READY, System.nanoTime());
+            FaultInjection.at("CGROUP_READY", 0, 0);
             prepareVolumes(spec, image, dir);
             String address = "";
             int joinedPid = joinedNetwork(spec, dir);
@@ -73,13 +81,17 @@ public final class Creator {
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             stage = InitStage.spawn(host.binaries().init(), plan, stdio);
             phases.put(Phase.SPAWNED, System.nanoTime());
+            FaultInjection.at("SPAWNED", stage.monitorPid(), 0);
             int pid = stage.awaitPid();
             phases.put(Phase.CLONED, System.nanoTime());
+            FaultInjection.at("CLONED", stage.monitorPid(), pid);
             stage.awaitReady();
             phases.put(Phase.READY, System.nanoTime());
+            FaultInjection.at("READY", stage.monitorPid(), pid);
             if (leased) {
                 proxies = host.network().attach(id, pid, stage.monitorPid(), address, spec.net().ports());
                 phases.put(Phase.NETWORK_READY, System.nanoTime());
+                FaultInjection.at("NETWORK_READY", stage.monitorPid(), pid);
             }
             ProcessInfo monitor = ProcessInfo.of(stage.monitorPid()).orElseThrow(() -> new EngineException("monitor vanished"));
             ProcessInfo process = ProcessInfo.of(pid).orElseThrow(() -> new EngineException("container process vanished"));

@@ -31,7 +31,12 @@ public final class GarbageCollector {
         List<String> removed = new java.util.ArrayList<>();
         Set<String> kept = new HashSet<>();
         for (ContainerDir dir : host.store().list()) {
-            Optional<StateRecord> record = host.store().read(dir);
+            Optional<StateRecord> record;
+            try {
+                record = host.store().read(dir);
+            } catch (dev.isobench.engine.EngineException e) { // edited by hand or cut short: unusable, so collected
+                record = Optional.empty();
+            }
             if (record.isPresent() && !all && !isLeftover(record.get())) {
                 kept.add(dir.id());
                 continue;
@@ -59,6 +64,7 @@ public final class GarbageCollector {
 
     private static boolean isLeftover(StateRecord r) {
         boolean ownerAlive = new ProcessInfo(r.ownerPid(), r.ownerStart()).isAlive();
+        if (r.status().equals("removing")) return !ownerAlive || !new ProcessInfo(r.monitorPid(), r.monitorStart()).isAlive();
         if (!r.detached()) return !ownerAlive && !r.status().equals("exited");
         return r.status().equals("creating") && !ownerAlive;
     }

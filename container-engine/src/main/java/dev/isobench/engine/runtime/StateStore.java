@@ -80,7 +80,7 @@ public final class StateStore {
             return Optional.empty();
         } catch (IOException e) {
             throw new EngineException("state file " + dir.state() + " is unreadable (" + e.getMessage()
-                    + "); 'isobench ctr rm -f " + dir.id() + "' removes the container", e);
+                    + "); 'isobench ctr gc' removes the container, its processes and cgroup", e);
         }
     }
 

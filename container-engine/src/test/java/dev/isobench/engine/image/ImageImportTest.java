@@ -63,6 +63,27 @@ class ImageImportTest {
         assertEquals(List.of("/etc"), t.run(b.command("/probe", "cwd")).lines(), "the image's WorkingDir");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = RootfsMode.class, names = {"OVERLAY", "COPY"})
+    void inAUserNamespaceTheMergedTreeIsTheSameAndOwnedByRoot(RootfsMode rootfs) throws Exception {
+        importer().importFrom(archive("layered.tar", true), Optional.empty());
+        ContainerSpec.Builder b = ContainerSpec.builder().image("layered").rootfs(rootfs).userns(new dev.isobench.engine.spec.IdMap(400000, 65536));
+        assertEquals(List.of("b", "c", "hl", "sl"), t.run(b.command("/probe", "ls", "/etc")).lines().stream().sorted().toList());
+        assertEquals(List.of("z"), t.run(b.command("/probe", "ls", "/dir")).lines(), "the opaque dir hides the lower one");
+        assertTrue(t.run(b.command("/probe", "stat", "/etc/c")).lines().contains("uid 0"));
+    }
+
+    @Test
+    void aLayerMissingFromTheStoreIsNamedAndNothingIsMade() throws Exception {
+        importer().importFrom(archive("layered.tar", true), Optional.empty());
+        Path layer = t.engine().images().find("layered").orElseThrow().layers().get(0).toRealPath();
+        dev.isobench.engine.runtime.SafeDelete.tree(layer);
+        dev.isobench.engine.EngineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.isobench.engine.EngineException.class,
+                () -> t.engine().create(ContainerSpec.builder().image("layered").command("/probe", "true").build()));
+        assertTrue(e.getMessage().contains("is missing from the store") && e.getMessage().contains("image rm layered"), e.getMessage());
+        t.assertNoLeftovers();
+    }
+
     @Test
     void aCopyRootfsHasTheSameHardLinkAndNoOverlayMarks() throws Exception {
         importer().importFrom(archive("layered.tar", false), Optional.empty());
