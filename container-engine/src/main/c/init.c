@@ -227,9 +227,9 @@ static int do_ifup(const char *name) {
 
 /* Installs a classic BPF filter given as "code,jt,jf,k;...": compiled by the Java side, loaded as is. */
 static int do_seccomp(const char *text) {
-    static struct sock_filter insns[1024];
+    static struct sock_filter insns[4096];
     unsigned short n = 0;
-    for (const char *p = text; *p && n < 1024; n++) {
+    for (const char *p = text; *p && n < 4096; n++) {
         char *end;
         insns[n].code = (unsigned short)strtoul(p, &end, 10);
         insns[n].jt = (unsigned char)strtoul(end + 1, &end, 10);

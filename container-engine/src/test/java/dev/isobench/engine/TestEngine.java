@@ -95,10 +95,20 @@ public final class TestEngine implements BeforeEachCallback, AfterEachCallback {
         }
         var leases = new dev.isobench.engine.net.Leases().all().values();
         assertEquals(List.of(), leases.stream().filter(l -> l.root().equals(root.toString())).map(l -> l.id()).toList(), "leases left");
-        for (String id : seenIds) {
-            assertTrue(!Files.exists(Path.of("/sys/class/net", dev.isobench.engine.net.Bridge.hostEnd(id))), "veth of " + id + " left");
+        for (String id : seenIds) { // a veth goes with its namespace, which the kernel tears down in the background
+            Path veth = Path.of("/sys/class/net", dev.isobench.engine.net.Bridge.hostEnd(id));
+            for (int i = 0; i < 200 && Files.exists(veth); i++) sleep(10);
+            assertTrue(!Files.exists(veth), "veth of " + id + " left");
         }
         if (leases.isEmpty()) assertTrue(!dev.isobench.engine.net.Bridge.exists(), "bridge left with no container on it");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<String> children(Path dir) {

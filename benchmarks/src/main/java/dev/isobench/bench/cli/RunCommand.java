@@ -28,7 +28,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min) or full (under 30 min). Default: ${DEFAULT-VALUE}.")
     String profile;
 
-    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup.")
+    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, runc, crun, podman.")

@@ -63,7 +63,7 @@ final class ContainerOptions {
     @Option(names = {"-v", "--volume"}, paramLabel = "HOST:CTR[:ro]", description = "Bind a host path, or make an anonymous volume at CTR (repeatable).")
     List<String> volumes = new ArrayList<>();
 
-    @Option(names = "--security-opt", paramLabel = "seccomp=PROFILE", description = "seccomp=unconfined|default|noop:N (default: default).")
+    @Option(names = "--security-opt", paramLabel = "seccomp=PROFILE", description = "seccomp=unconfined|default|noop:N|FILE.json (Docker JSON profile; default: default).")
     List<String> securityOpts = new ArrayList<>();
 
     @Option(names = "--cap-add", paramLabel = "CAP", description = "Add a capability to Docker's default set (repeatable; ALL for all).")

@@ -62,6 +62,13 @@ public final class Bridge {
         }
     }
 
+    /** The bridge's interface index, which a veth names as its master. */
+    static int index() {
+        String i = read(SYS.resolve(NAME).resolve("ifindex"));
+        if (i.isEmpty()) throw new EngineException("the bridge " + NAME + " vanished; run isobench ctr gc and try again");
+        return Integer.parseInt(i);
+    }
+
     static boolean linkExists(String name) {
         return Files.exists(SYS.resolve(name));
     }

@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * iproute2's {@code ip -batch -}: one process for a list of link, address and route commands, in the host's
- * network namespace or (through util-linux nsenter) in a container's. Netlink by hand would save the exec
- * (about 2 ms each here) but not be simpler; the cost shows as the startup phase {@code network_ready}.
+ * iproute2's {@code ip -batch -}: one process for a list of commands. Used for the bridge itself, made and
+ * removed rarely; each container's veth, address and route go through {@link Rtnetlink}, without a process.
  */
 final class Ip {
     private Ip() {}
@@ -27,11 +26,6 @@ final class Ip {
         } catch (EngineException e) {
             if (!e.getMessage().contains("Cannot find device") && !e.getMessage().contains("No such device")) throw e;
         }
-    }
-
-    /** Runs the commands inside the network namespace of a process. */
-    static void batchIn(int pid, List<String> commands) {
-        run(List.of("nsenter", "--net=/proc/" + pid + "/ns/net", ip(), "-batch", "-"), commands);
     }
 
     private static String ip() {

@@ -54,4 +54,13 @@ public final class Capabilities {
         }
         throw new IllegalStateException("/proc/self/status has no CapBnd line");
     }
+
+    /** The names ("SYS_ADMIN", ...) of the capabilities in a mask. */
+    public static java.util.Set<String> names(long mask) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        NUMBERS.forEach((name, bit) -> {
+            if ((mask & (1L << bit)) != 0) names.add(name);
+        });
+        return names;
+    }
 }

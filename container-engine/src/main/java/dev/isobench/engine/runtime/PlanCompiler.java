@@ -183,7 +183,7 @@ public final class PlanCompiler {
         p.add(Op.NO_NEW_PRIVS);
         env.forEach(e -> p.add(Op.ENV, e));
         // Last before exec, after no_new_privs (which an unprivileged filter needs): the stage's own calls stay unfiltered.
-        if (!seccomp.equals(dev.isobench.engine.spec.Seccomp.UNCONFINED) && !spec.privileged()) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp));
+        if (!seccomp.equals(dev.isobench.engine.spec.Seccomp.UNCONFINED) && !spec.privileged()) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp, Capabilities.names(caps)));
         p.add(Op.EXEC, argv.toArray(String[]::new));
     }
 

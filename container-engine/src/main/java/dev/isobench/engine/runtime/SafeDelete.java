@@ -16,7 +16,28 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class SafeDelete {
     private SafeDelete() {}
 
+    /**
+     * A straggler may add a file while the walk runs (an orphaned monitor writing its exit file, say): a
+     * directory found not empty is walked again, a few times, before that counts as a failure.
+     */
     public static void tree(Path root) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                once(root);
+                return;
+            } catch (EngineException e) {
+                if (!(e.getCause() instanceof java.nio.file.DirectoryNotEmptyException) || attempt == 5) throw e;
+                try {
+                    Thread.sleep(10L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void once(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try {
             Object device = Files.getAttribute(root, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);

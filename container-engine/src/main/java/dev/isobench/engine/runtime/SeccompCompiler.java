@@ -45,6 +45,12 @@ public final class SeccompCompiler {
 
     /** The program as "code,jt,jf,k" instructions joined by ';', the form the C stage parses. */
     public static String compile(Seccomp policy) {
+        return compile(policy, java.util.Set.of());
+    }
+
+    /** @param caps the container's capabilities, which a Docker profile's includes/excludes may name */
+    public static String compile(Seccomp policy, java.util.Set<String> caps) {
+        if (!policy.dockerProfile().isEmpty()) return DockerSeccompProfile.compile(policy.dockerProfile(), caps);
         // Jumps are written as targets (EPERM, ENOSYS) first and turned into relative offsets at the end.
         List<int[]> p = new ArrayList<>();
         final int toEperm = -1;

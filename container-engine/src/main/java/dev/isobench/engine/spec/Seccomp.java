@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * A seccomp policy: syscalls that fail with EPERM, whether clone may create namespaces, and (for
- * measuring the filter's own cost) a number of rules that never match.
+ * measuring the filter's own cost) a number of rules that never match; or a profile in Docker's JSON format
+ * ({@code dockerProfile}, the file's text, kept whole so that exec compiles the same filter).
  */
-public record Seccomp(String name, List<String> denied, boolean denyNamespaceClone, int noopRules) {
+public record Seccomp(String name, List<String> denied, boolean denyNamespaceClone, int noopRules, String dockerProfile) {
     /** No filter at all. */
-    public static final Seccomp UNCONFINED = new Seccomp("unconfined", List.of(), false, 0);
+    public static final Seccomp UNCONFINED = new Seccomp("unconfined", List.of(), false, 0, "");
 
     /**
      * Docker's default profile in deny-list form: what a container's root may not do even with the default
@@ -20,24 +21,39 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
             "name_to_handle_at", "nfsservctl", "open_by_handle_at", "perf_event_open", "pivot_root", "process_vm_readv",
             "process_vm_writev", "ptrace", "query_module", "quotactl", "reboot", "request_key", "set_mempolicy", "setns",
             "settimeofday", "swapon", "swapoff", "sysfs", "_sysctl", "umount2", "unshare", "uselib", "userfaultfd", "ustat",
-            "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick"), true, 0);
+            "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick"), true, 0, "");
 
     public Seccomp {
         denied = List.copyOf(denied);
+        if (dockerProfile == null) dockerProfile = "";
         if (noopRules < 0 || noopRules > 150) throw new IllegalArgumentException("a seccomp filter takes 0 to 150 no-op rules (classic BPF jumps reach 255), got " + noopRules);
     }
 
     /** The default profile plus N rules that never match: a known, injected per-syscall cost. */
     public static Seccomp withNoopRules(int n) {
-        return new Seccomp("default+" + n + "-noop", DEFAULT.denied(), true, n);
+        return new Seccomp("default+" + n + "-noop", DEFAULT.denied(), true, n, "");
     }
 
-    /** {@code --security-opt seccomp=unconfined|default|noop:N}. */
+    /** {@code --security-opt seccomp=unconfined|default|noop:N|FILE.json}. */
     public static Seccomp parse(String value) {
         if (value.equals("unconfined")) return UNCONFINED;
         if (value.equals("default")) return DEFAULT;
         if (value.startsWith("noop:")) return withNoopRules(Integer.parseInt(value.substring(5)));
-        throw new IllegalArgumentException("--security-opt seccomp= takes unconfined, default or noop:N (Docker JSON profiles are not"
-                + " read yet), got '" + value + "'");
+        java.nio.file.Path file = java.nio.file.Path.of(value);
+        if (java.nio.file.Files.isRegularFile(file)) {
+            try {
+                return fromDockerProfile(file.getFileName().toString(), java.nio.file.Files.readString(file));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--security-opt seccomp=" + value + ": cannot read the profile: " + e.getMessage());
+            }
+        }
+        throw new IllegalArgumentException("--security-opt seccomp= takes unconfined, default, noop:N or a Docker JSON profile file"
+                + " (no such file: '" + value + "')");
+    }
+
+    /** A Docker JSON profile, checked now so that a bad one fails before any container exists. */
+    public static Seccomp fromDockerProfile(String name, String json) {
+        dev.isobench.engine.runtime.DockerSeccompProfile.validate(json);
+        return new Seccomp("profile:" + name, List.of(), false, 0, json);
     }
 }

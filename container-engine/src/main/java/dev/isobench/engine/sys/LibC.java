@@ -34,4 +34,8 @@ public interface LibC {
     long llistxattr(String path, @Out byte[] list, long size);
 
     int lremovexattr(String path, String name);
+
+    int socket(int domain, int type, int protocol);
+
+    int setns(int fd, int nstype);
 }

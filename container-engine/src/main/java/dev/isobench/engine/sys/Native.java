@@ -119,6 +119,26 @@ public final class Native {
         return java.util.Arrays.copyOf(buf, (int) n);
     }
 
+    /** A close-on-exec socket. */
+    public static int socket(int domain, int type, int protocol) {
+        return check(LIBC.socket(domain, type | LibC.O_CLOEXEC, protocol), "socket(" + domain + ")");
+    }
+
+    /** setns(2): moves the calling thread (for a network namespace, only this thread) into a namespace. */
+    public static void setns(int fd, int nstype) {
+        check(LIBC.setns(fd, nstype), "setns");
+    }
+
+    public static int openReadOnly(String path) {
+        int fd = POSIX.open(path, 0x80000 /* O_RDONLY|O_CLOEXEC */, 0);
+        if (fd < 0) throw failure("open " + path, POSIX.errno());
+        return fd;
+    }
+
+    public static String strerror(int errno) {
+        return LIBC.strerror(errno);
+    }
+
     public static POSIX posix() {
         return POSIX;
     }
