@@ -31,7 +31,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
     List<String> suites = new ArrayList<>();
 
-    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, runc, crun, podman.")
+    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, runc, crun, podman, vm.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default: results/<hostname>-<yyyyMMdd-HHmmss>).")
@@ -40,6 +40,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "Engine state and images (default: $ISOBENCH_ROOT or /var/lib/isobench).")
     Path root;
 
+    @Option(names = "--vm-kernel", paramLabel = "FILE", description = "Guest kernel for the vm target (default: ROOT/vm/vmlinuz from scripts/vm-kernel, or /boot/vmlinuz-*).")
+    Path vmKernel;
+
     @Option(names = "--no-report", description = "Do not render report.html at the end.")
     boolean noReport;
 
@@ -47,6 +50,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         if (!Native.isRoot()) throw new EngineException("isobench run needs root: it creates containers (run it with sudo)");
         Profile p = Profile.named(profile);
+        if (vmKernel != null) System.setProperty("isobench.vm.kernel", vmKernel.toAbsolutePath().toString());
         Set<String> wanted = new LinkedHashSet<>(targets.isEmpty() ? all() : targets);
         for (String t : wanted) {
             if (!all().contains(t)) throw new IllegalArgumentException("--targets: unknown target '" + t + "' (targets: " + String.join(", ", all()) + ")");

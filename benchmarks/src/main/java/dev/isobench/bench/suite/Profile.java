@@ -11,7 +11,7 @@ public record Profile(String name, int startupRuns, int cliRuns, double stormSec
                       List<String> copyUpSizes, List<Integer> layerDepths, List<Double> quotaCpus, List<Integer> quotaThreads,
                       double quotaSeconds, List<Integer> shareRatios, List<Integer> memoryLimitsMib, List<Integer> pidsLimits,
                       int jmhForks, int jmhWarmups, int jmhIterations, int jmhMillis,
-                      int netPings, int netStreamRuns, double netStreamSeconds) {
+                      int netPings, int netStreamRuns, double netStreamSeconds, int vmBoots) {
     public static final List<String> ALL_OPS = List.of("getpid", "getppid", "read", "write", "open-close", "stat", "mmap",
             "pipe-pingpong", "fork");
 
@@ -19,14 +19,14 @@ public record Profile(String name, int startupRuns, int cliRuns, double stormSec
         return new Profile("quick", 40, 5, 2.0, List.of(1, 2, 4, 8, 16), 30, 2000, ALL_OPS, List.of("10m", "100m"), 3,
                 List.of("4k", "1m", "64m"), List.of(1, 4, 16), List.of(0.25, 0.5, 1.0, 1.5), List.of(1, 2), 2.0,
                 List.of(1, 2, 4), List.of(16, 64), List.of(20), 1, 1, 3, 300,
-                2000, 3, 1.0);
+                2000, 3, 1.0, 3);
     }
 
     public static Profile full() {
         return new Profile("full", 200, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, ALL_OPS, List.of("10m", "100m", "1g"), 5,
                 List.of("4k", "64k", "1m", "16m", "64m", "256m"), List.of(1, 2, 4, 8, 16, 32), List.of(0.1, 0.25, 0.5, 1.0, 1.5, 2.0),
                 List.of(1, 2, 4), 3.0, List.of(1, 2, 4), List.of(16, 32, 64, 128, 256, 512), List.of(20, 100), 2, 2, 5, 1000,
-                20000, 3, 10.0);
+                20000, 3, 10.0, 10);
     }
 
     public static Profile named(String name) {

@@ -62,7 +62,7 @@ public final class StartupSuite implements Suite {
         List<Target> targets = new ArrayList<>(ctx.processTargets());
         List<EngineTarget> engines = engineVariants(ctx);
         targets.addAll(engines);
-        ctx.progress().plan(2 + ROUNDS + 2 + p.stormLevels().size() * 3);
+        ctx.progress().plan(2 + ROUNDS + 2 + p.stormLevels().size() * 3 + (ctx.vm().isPresent() ? p.vmBoots() : 0));
         ctx.progress().step(NAME, "warm-up of " + targets.size() + " targets");
         List<Target> usable = new ArrayList<>();
         for (Target t : targets) {
@@ -98,7 +98,36 @@ public final class StartupSuite implements Suite {
                     new Rows.Key(NAME, "phase", t.name(), t.variant(), "phase=" + phase.name().toLowerCase()), "ms", Rows.millis(v)));
         }
         cli(ctx, host);
+        vm(ctx, host);
         for (Target t : stormTargets(ctx, engines)) storm(ctx, t);
+    }
+
+    /**
+     * The VM: a few boots (seconds each under emulation), each from QEMU's start to its exit after /probe
+     * true, with the guest's own boot clock at /init, the host's view of the same moment, and QEMU's peak RSS.
+     */
+    private static void vm(SuiteContext ctx, double[] host) {
+        if (ctx.vm().isEmpty()) return;
+        var vm = ctx.vm().get();
+        int n = ctx.profile().vmBoots();
+        double[] wall = new double[n], guestInit = new double[n], hostInit = new double[n], rss = new double[n];
+        for (int i = 0; i < n; i++) {
+            ctx.progress().step(NAME, "vm boot " + (i + 1) + " of " + n + " (" + vm.variant() + ")");
+            var boot = vm.boot(List.of(TRUE));
+            if (boot.frames().get(0).exitCode() != 0) throw new IllegalStateException("the guest's /probe true exited " + boot.frames().get(0).exitCode());
+            wall[i] = boot.wallNanos();
+            guestInit[i] = boot.guestInitNanos().orElse(0);
+            hostInit[i] = boot.hostToInitNanos();
+            rss[i] = boot.peakRssBytes() / 1048576.0;
+        }
+        Rows.Key k = new Rows.Key(NAME, "start-to-exit", vm.name(), vm.variant(), "");
+        Rows.summary(ctx, k, "ms", Rows.millis(wall));
+        Rows.hlog(ctx, k, wall);
+        if (host != null) Rows.ratio(ctx, k, host, wall);
+        Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=guest_boot_to_init"), "ms", Rows.millis(guestInit));
+        Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=host_start_to_init"), "ms", Rows.millis(hostInit));
+        Rows.summary(ctx, new Rows.Key(NAME, "memory", vm.name(), vm.variant(), "guest_mib=" + dev.isobench.bench.target.VmTarget.GUEST_MIB),
+                "MiB", rss);
     }
 
     /** Time spent in each phase, keyed by the phase that ends it. */

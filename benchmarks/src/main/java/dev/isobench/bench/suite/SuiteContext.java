@@ -22,12 +22,14 @@ public final class SuiteContext {
     private final Optional<Path> cliJar;
     private final java.util.Set<String> wantedTargets;
     private ResultsCsv.Writer writer;
+    private final Optional<dev.isobench.bench.target.VmTarget> vm;
 
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
                         Progress progress, Optional<Path> cliJar, java.util.Set<String> wantedTargets) {
         this.engine = engine;
         this.workspace = workspace;
-        this.peers = List.copyOf(peers);
+        this.peers = peers.stream().filter(t -> !(t instanceof dev.isobench.bench.target.VmTarget)).toList();
+        this.vm = peers.stream().filter(t -> t instanceof dev.isobench.bench.target.VmTarget).map(t -> (dev.isobench.bench.target.VmTarget) t).findFirst();
         this.profile = profile;
         this.out = out;
         this.manifest = manifest;
@@ -49,7 +51,12 @@ public final class SuiteContext {
         return wantedTargets.contains(target);
     }
 
-    /** The whole-process targets: host first, then the peers found. */
+    /** The VM target, when QEMU and a guest kernel were found: suites boot it a few times, not per sample. */
+    public Optional<dev.isobench.bench.target.VmTarget> vm() {
+        return vm;
+    }
+
+    /** The whole-process targets: host first, then the peers found (not the VM). */
     public List<Target> processTargets() {
         return peers;
     }

@@ -39,7 +39,8 @@ public final class SyscallSuite implements Suite {
                     ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), ctx.workspace().scratch()));
         }
-        ctx.progress().plan(p.syscallOps().size() + 2);
+        ctx.progress().plan(p.syscallOps().size() + 2 + (ctx.vm().isPresent() ? 1 : 0));
+        Map<String, double[]> vm = vmSamples(ctx);
         double[] nativeHostGetpid = null;
         for (String op : p.syscallOps()) {
             ctx.progress().step(NAME, op + " on " + targets.size() + " targets");
@@ -72,7 +73,42 @@ public final class SyscallSuite implements Suite {
                 if (t.name().equals("host")) host = ns;
                 else if (host != null) Rows.ratio(ctx, k, host, ns);
             }
+            if (vm.containsKey(op)) {
+                var target = ctx.vm().get();
+                Rows.Key k = new Rows.Key(NAME, op, target.name(), target.variant(), "iters=" + iters);
+                Rows.summary(ctx, k, "ns", vm.get(op));
+                Rows.hlog(ctx, k, vm.get(op));
+                if (host != null) Rows.ratio(ctx, k, host, vm.get(op));
+            }
         }
         JmhSyscalls.run(ctx, java.util.Optional.ofNullable(nativeHostGetpid));
+    }
+
+    /** Every op's batches in one boot of the VM (a boot costs seconds under emulation). */
+    private static Map<String, double[]> vmSamples(SuiteContext ctx) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (ctx.vm().isEmpty()) return out;
+        Profile p = ctx.profile();
+        ctx.progress().step(NAME, "all ops in one boot of the vm (" + ctx.vm().get().variant() + ")");
+        List<List<String>> commands = new ArrayList<>();
+        for (String op : p.syscallOps()) {
+            int iters = Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
+            commands.add(List.of("bench", op, Integer.toString(p.syscallBatches()), Integer.toString(iters)));
+        }
+        try {
+            var boot = ctx.vm().get().boot(commands);
+            for (int i = 0; i < commands.size(); i++) {
+                var f = boot.frames().get(i);
+                String op = p.syscallOps().get(i);
+                if (f.exitCode() != 0) {
+                    ctx.skip(NAME, op + " on vm", "the guest's probe exited " + f.exitCode() + ": " + f.output().trim());
+                    continue;
+                }
+                out.put(op, f.output().lines().filter(l -> l.startsWith("ns_per_op ")).mapToDouble(l -> Double.parseDouble(l.substring(10))).toArray());
+            }
+        } catch (RuntimeException e) {
+            ctx.skip(NAME, "vm", e.getMessage());
+        }
+        return out;
     }
 }

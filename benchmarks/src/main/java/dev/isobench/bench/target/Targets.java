@@ -15,7 +15,9 @@ import java.util.Set;
  * skipped. Everything found runs the probe from the same rootfs copy.
  */
 public final class Targets implements AutoCloseable {
-    public static final List<String> PEERS = List.of("unshare", "bwrap", "runc", "crun", "podman");
+    public static final List<String> PEERS = List.of("unshare", "bwrap", "runc", "crun", "podman", "vm");
+    /** A boot under software emulation takes seconds; a guest still running after this is hung. */
+    static final long VM_DEADLINE_S = 300;
 
     private final List<Target> found = new ArrayList<>();
     private final Map<String, String> skipped = new LinkedHashMap<>();
@@ -45,6 +47,18 @@ public final class Targets implements AutoCloseable {
         if (wanted.contains("crun")) {
             Optional<String> version = Processes.firstLine(scratch, "crun", "--version");
             t.add("crun", version, () -> new OciRuntimeTarget("crun", t.crunLauncher(scratch), ws.dir().resolve("bundle-crun"), rootfs, scratch));
+        }
+        if (wanted.contains("vm")) {
+            try {
+                dev.isobench.bench.vm.Qemu qemu = dev.isobench.bench.vm.Qemu.find();
+                Path kernel = dev.isobench.bench.vm.Qemu.kernel(Optional.ofNullable(System.getProperty("isobench.vm.kernel")).map(Path::of), engine.root());
+                t.found.add(new VmTarget(qemu, kernel, engine.binaries().probe(), ws.dir().resolve("vm"), VM_DEADLINE_S));
+                t.versions.put("vm", qemu.version() + "; " + qemu.accelNote() + "; kernel " + kernel);
+                t.notes.add("vm: runs in the startup and syscall suites only; " + qemu.accelNote()
+                        + (qemu.kvm() ? "" : ", so its rows are labelled 'emulated' and are not hardware virtualization"));
+            } catch (RuntimeException e) {
+                t.skipped.put("vm", e.getMessage());
+            }
         }
         if (wanted.contains("podman")) {
             Optional<String> version = Processes.firstLine(scratch, "podman", "--version");

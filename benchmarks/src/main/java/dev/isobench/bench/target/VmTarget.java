@@ -1,0 +1,168 @@
+package dev.isobench.bench.target;
+
+import dev.isobench.bench.vm.Initramfs;
+import dev.isobench.bench.vm.Qemu;
+import dev.isobench.bench.vm.SerialFrames;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The same probe in a virtual machine: QEMU boots the guest kernel with an initramfs whose /init is the
+ * static probe, which runs the commands it is given on the kernel command line and writes each result as
+ * a checksummed frame on the serial console, then resets the machine (QEMU exits, -no-reboot). One boot can
+ * run several commands, since a boot under emulation takes seconds. A guest that does not finish by the
+ * deadline is killed and reported.
+ */
+public final class VmTarget implements Target {
+    public static final int GUEST_MIB = 256;
+
+    private final Qemu qemu;
+    private final Path kernel;
+    private final Path initramfs;
+    private final long deadlineSeconds;
+
+    /** What one boot gave. */
+    public record Boot(long wallNanos, long hostToInitNanos, OptionalLong guestInitNanos, long peakRssBytes, List<SerialFrames.Frame> frames) {}
+
+    public VmTarget(Qemu qemu, Path kernel, Path probe, Path dir, long deadlineSeconds) {
+        this.qemu = qemu;
+        this.kernel = kernel;
+        this.deadlineSeconds = deadlineSeconds;
+        try {
+            Files.createDirectories(dir);
+            this.initramfs = dir.resolve("initramfs.cpio");
+            Initramfs.withProbe(Files.readAllBytes(probe)).writeTo(initramfs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vm";
+    }
+
+    /** {@code kvm} or {@code emulated}: a TCG result must never pass for hardware virtualization. */
+    @Override
+    public String variant() {
+        return qemu.variant();
+    }
+
+    public Qemu qemu() {
+        return qemu;
+    }
+
+    public Path kernel() {
+        return kernel;
+    }
+
+    @Override
+    public Execution run(List<String> probeArgs) {
+        Boot b = boot(List.of(probeArgs));
+        SerialFrames.Frame f = b.frames().get(0);
+        return new Execution(b.wallNanos(), f.exitCode(), f.output(), "");
+    }
+
+    /** Boots once and runs each command in turn; fails when the guest hangs, resets early or garbles a frame. */
+    public Boot boot(List<List<String>> commands) {
+        // The kernel hands /init at most 32 arguments: one per command, its words joined by ','.
+        if (commands.size() > 31) throw new IllegalArgumentException("one boot runs at most 31 commands, got " + commands.size());
+        List<String> init = new ArrayList<>();
+        for (List<String> c : commands) {
+            for (String a : c) {
+                if (a.isEmpty() || a.contains(" ") || a.contains(",")) throw new IllegalArgumentException("a VM command word cannot be empty or hold spaces or commas: '" + a + "'");
+            }
+            init.add(String.join(",", c));
+        }
+        String append = "console=ttyS0 quiet loglevel=0 panic=-1 -- " + String.join(" ", init);
+        if (append.length() > 2000) throw new IllegalArgumentException("the guest's command line would exceed the kernel's 2048 bytes");
+        List<String> argv = List.of(qemu.binary().toString(), "-M", "q35", "-accel", qemu.kvm() ? "kvm" : "tcg", "-m", GUEST_MIB + "M",
+                "-smp", "1", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-nodefaults",
+                "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", append);
+        long start = System.nanoTime();
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + qemu.binary() + ": " + e.getMessage(), e);
+        }
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        long[] initSeen = {-1};
+        Thread reader = new Thread(() -> readConsole(p.getInputStream(), console, initSeen, start), "vm-console");
+        reader.start();
+        long peakRss = 0;
+        try {
+            long end = start + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+            while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+                peakRss = Math.max(peakRss, hwm(p.pid()));
+                if (System.nanoTime() > end) {
+                    p.destroyForcibly().waitFor();
+                    reader.join(1000);
+                    throw new IllegalStateException("the guest did not finish within " + deadlineSeconds + " s and was killed; console: "
+                            + tail(console));
+                }
+            }
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a VM ran", e);
+        }
+        long wall = System.nanoTime() - start;
+        byte[] out;
+        synchronized (console) {
+            out = console.toByteArray();
+        }
+        if (SerialFrames.initNanos(out).isEmpty()) {
+            throw new IllegalStateException("the guest never reached /init (does " + kernel + " have a serial console and initramfs support?); console: " + tail(console));
+        }
+        List<SerialFrames.Frame> frames = SerialFrames.parse(out);
+        if (!SerialFrames.done(out) || frames.size() != commands.size()) {
+            throw new IllegalStateException("the guest stopped after " + frames.size() + " of " + commands.size() + " commands; console: " + tail(console));
+        }
+        return new Boot(wall, initSeen[0] < 0 ? -1 : initSeen[0] - start, SerialFrames.initNanos(out), peakRss, frames);
+    }
+
+    private static void readConsole(InputStream in, ByteArrayOutputStream console, long[] initSeen, long start) {
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) > 0;) {
+                synchronized (console) {
+                    console.write(buf, 0, n);
+                    if (initSeen[0] < 0 && console.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains("@@ISOBENCH INIT")) {
+                        initSeen[0] = System.nanoTime();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** The process's peak resident set (VmHWM), 0 once it is gone. */
+    private static long hwm(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return 0;
+    }
+
+    private static String tail(ByteArrayOutputStream console) {
+        synchronized (console) {
+            String s = console.toString(java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("\\s+", " ").trim();
+            return s.length() > 300 ? "..." + s.substring(s.length() - 300) : s;
+        }
+    }
+}
