@@ -75,7 +75,7 @@ public final class BridgeNetwork {
     public List<String> attach(String id, int pid, int monitorPid, String address, List<PortMapping> ports) {
         String host = Bridge.hostEnd(id);
         try (Rtnetlink rt = Rtnetlink.open()) {
-            rt.createVeth(host, Bridge.index(), "eth0", pid);
+            rt.createVeth(host, Bridge.index(), "eth0", pid, address);
         }
         try (Rtnetlink inside = Rtnetlink.openIn(pid)) {
             inside.configurePeer(address, Bridge.PREFIX, Bridge.GATEWAY);

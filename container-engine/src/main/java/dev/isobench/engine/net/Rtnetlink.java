@@ -16,7 +16,7 @@ final class Rtnetlink implements AutoCloseable {
     static final int AF_NETLINK = 16, NETLINK_ROUTE = 0, SOCK_RAW = 3, AF_INET = 2, CLONE_NEWNET = 0x40000000;
     static final short RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_NEWADDR = 20, RTM_NEWROUTE = 24, NLMSG_ERROR = 2;
     static final short F_REQUEST = 1, F_ACK = 4, F_EXCL = 0x200, F_CREATE = 0x400;
-    static final short IFLA_IFNAME = 3, IFLA_MASTER = 10, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19;
+    static final short IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MASTER = 10, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19;
     static final short IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1;
     static final short IFA_ADDRESS = 1, IFA_LOCAL = 2, RTA_OIF = 4, RTA_GATEWAY = 5;
     static final int IFF_UP = 1;
@@ -65,8 +65,13 @@ final class Rtnetlink implements AutoCloseable {
         return new Rtnetlink(result[0]);
     }
 
-    /** Creates host end {@code host} on the bridge, up, with its peer {@code eth0} in the namespace of {@code pid}. */
-    void createVeth(String host, int bridgeIndex, String peer, int pid) {
+    /**
+     * Creates host end {@code host} on the bridge, up, with its peer {@code eth0} in the namespace of {@code pid}.
+     * The peer's MAC address is derived from its IPv4 address (02:42 and the four octets, as Docker does): an
+     * address handed to a new container after an old one had it then keeps its MAC, so the host's neighbour
+     * cache, which outlives the old veth, stays right instead of sending to a dead MAC for tens of seconds.
+     */
+    void createVeth(String host, int bridgeIndex, String peer, int pid, String peerAddress) {
         Message m = new Message(RTM_NEWLINK, (short) (F_REQUEST | F_ACK | F_CREATE | F_EXCL), ++seq);
         m.ifinfo(0, IFF_UP, IFF_UP);
         m.attr(IFLA_IFNAME, cstring(host));
@@ -77,6 +82,8 @@ final class Rtnetlink implements AutoCloseable {
         int peerInfo = m.begin(VETH_INFO_PEER);
         m.ifinfo(PEER_INDEX, 0, 0);
         m.attr(IFLA_IFNAME, cstring(peer));
+        byte[] ip = ipv4(peerAddress);
+        m.attr(IFLA_ADDRESS, new byte[] {0x02, 0x42, ip[0], ip[1], ip[2], ip[3]});
         m.attrInt(IFLA_NET_NS_PID, pid);
         m.end(peerInfo);
         m.end(data);
