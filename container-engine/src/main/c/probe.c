@@ -380,6 +380,25 @@ static int tcp_send(const char *host, const char *port, double seconds) {
     return 0;
 }
 
+/* Writes MIB MiB to FILE with O_DIRECT in 1 MiB blocks (what a v1 blkio throttle governs), then fsync;
+ * prints bytes and nanoseconds. */
+static int dio_write(const char *file, long mib) {
+    int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail("open O_DIRECT", file);
+    void *buf;
+    if (posix_memalign(&buf, 4096, 1 << 20)) return fail("posix_memalign", file);
+    memset(buf, 'x', 1 << 20);
+    long long t0 = now_ns();
+    for (long i = 0; i < mib; i++) {
+        if (write(fd, buf, 1 << 20) != 1 << 20) return fail("write O_DIRECT", file);
+    }
+    fsync(fd);
+    printf("bytes %lld nanos %lld\n", (long long)mib << 20, now_ns() - t0);
+    close(fd);
+    unlink(file);
+    return 0;
+}
+
 /* Escapes from outside the root: chroot into a subdir, climb "..", chroot there, then look for PATH. */
 static long chroot_out(const char *path) {
     struct stat st;
@@ -464,6 +483,7 @@ static const char *usage =
     "  bench OP BATCHES ITERS (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
     "  first-write FILE | lookup PATH N | read-file FILE\n"
     "  try unshare-user|keyctl|clone-newuts|getpid|mount|module|settime | try open-write|open-read|chroot-out PATH\n"
+    "  dio-write FILE MIB\n"
     "  tcp-echo serve ADDR PORT CONNS TIMEOUT | tcp-echo ping HOST PORT N\n"
     "  tcp-stream serve ADDR PORT CONNS TIMEOUT | tcp-stream send HOST PORT SECONDS\n"
     "  try mknod-open b|c MAJOR MINOR | try ptrace|kill PID | try exe-watch SECONDS\n";
@@ -594,6 +614,7 @@ static int probe_main(int argc, char **argv) {
     if (a && argc >= 7 && !strcmp(c, "tcp-stream") && !strcmp(a, "serve")) return tcp_serve(0, argv[3], argv[4], atol(argv[5]), atol(argv[6]));
     if (a && argc >= 6 && !strcmp(c, "tcp-echo") && !strcmp(a, "ping")) return tcp_ping(argv[3], argv[4], atol(argv[5]));
     if (a && argc >= 6 && !strcmp(c, "tcp-stream") && !strcmp(a, "send")) return tcp_send(argv[3], argv[4], atof(argv[5]));
+    if (a && argc >= 4 && !strcmp(c, "dio-write")) return dio_write(a, atol(argv[3]));
     if (a && !strcmp(c, "try")) return cmd_try(a, argc > 3 ? argv[3] : NULL, argc > 4 ? argv[4] : NULL, argc > 5 ? argv[5] : NULL);
     fputs(usage, stderr);
     return 2;

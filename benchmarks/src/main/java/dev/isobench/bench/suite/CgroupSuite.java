@@ -47,7 +47,53 @@ public final class CgroupSuite implements Suite {
         }
         if (have.contains(Controller.MEMORY)) for (int mib : p.memoryLimitsMib()) memory(ctx, mib);
         if (have.contains(Controller.PIDS)) for (int limit : p.pidsLimits()) pids(ctx, limit);
-        ctx.skip(NAME, "io throttling", "not in this version");
+        if (have.contains(Controller.IO)) io(ctx);
+        else ctx.skip(NAME, "io throttling", "no io/blkio controller here");
+    }
+
+    /**
+     * Write bandwidth under a throttle: direct I/O (what blkio/io.max govern) to a volume on the engine
+     * root's disk, unlimited and at two limits, as achieved MB/s and achieved/limit.
+     */
+    private void io(SuiteContext ctx) {
+        Path dir = ctx.workspace().scratch().resolve("io");
+        long device;
+        try {
+            Files.createDirectories(dir);
+            device = (Long) Files.getAttribute(dir, "unix:dev");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        int major = (int) (((device >> 8) & 0xfff) | ((device >> 32) & ~0xfffL)), minor = (int) ((device & 0xff) | ((device >> 12) & ~0xffL));
+        if (!Files.exists(Path.of("/sys/dev/block/" + major + ":" + minor))) {
+            ctx.skip(NAME, "io throttling", "the engine root is not on a block device (" + major + ":" + minor + ")");
+            return;
+        }
+        for (long limitMb : new long[] {0, 8, 32}) {
+            ctx.progress().step(NAME, "io write " + (limitMb == 0 ? "unlimited" : limitMb + " MB/s"));
+            Limits.Builder l = Limits.builder();
+            if (limitMb > 0) l.writeBps(List.of(new dev.isobench.engine.spec.DeviceRate(major, minor, limitMb * 1_000_000)));
+            long mib = limitMb == 0 ? 64 : Math.max(8, limitMb * 2); // about two seconds under each limit
+            Container c = start(ctx, ContainerSpec.builder().limits(l.build()).volume(dev.isobench.engine.spec.Volume.parse(dir + ":/data"))
+                    .command("/probe", "dio-write", "/data/f-" + limitMb, Long.toString(mib)));
+            try {
+                int code = c.waitFor();
+                String out = Files.readString(log(ctx, c));
+                if (code != 0) {
+                    ctx.skip(NAME, "io throttling", "direct I/O failed: " + out.trim());
+                    return;
+                }
+                String[] f = out.lines().filter(x -> x.startsWith("bytes ")).findFirst().orElseThrow().split(" ");
+                double mbps = Double.parseDouble(f[1]) / 1e6 / (Double.parseDouble(f[3]) / 1e9);
+                Rows.Key k = new Rows.Key(NAME, "io-write", "engine", "", "limit_mb_s=" + (limitMb == 0 ? "none" : Long.toString(limitMb)));
+                ctx.write(k.row("achieved", "MB/s", mbps, 1));
+                if (limitMb > 0) ctx.write(k.row("achieved_vs_limit", "ratio", mbps / limitMb, 1));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                c.delete();
+            }
+        }
     }
 
     private void quota(SuiteContext ctx, double cpus, int threads) {
