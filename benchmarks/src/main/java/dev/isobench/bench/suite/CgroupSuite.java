@@ -47,8 +47,50 @@ public final class CgroupSuite implements Suite {
         }
         if (have.contains(Controller.MEMORY)) for (int mib : p.memoryLimitsMib()) memory(ctx, mib);
         if (have.contains(Controller.PIDS)) for (int limit : p.pidsLimits()) pids(ctx, limit);
+        if (ctx.vm().isPresent() && have.contains(Controller.CPU)) vmQuota(ctx);
         if (have.contains(Controller.IO)) io(ctx);
         else ctx.skip(NAME, "io throttling", "no io/blkio controller here");
+    }
+
+    /**
+     * A VM under a CPU quota set on its QEMU process from outside: the guest spins for two seconds of its own
+     * time, unlimited and at 0.5 CPUs. Inside, the guest still counts its CPU time as fully used (no steal is
+     * accounted under emulation); what shows is the work it gets done, as a ratio to the unlimited boot.
+     */
+    private void vmQuota(SuiteContext ctx) {
+        var vm = ctx.vm().get();
+        ctx.progress().step(NAME, "vm under a cpu quota (" + vm.variant() + ")");
+        String id = "vm-" + Long.toHexString(System.nanoTime());
+        double[] rounds = new double[2], cpuSeen = new double[2];
+        double quota = 0.5;
+        for (int i = 0; i < 2; i++) {
+            List<Path> procs = List.of();
+            if (i == 1) {
+                ctx.engine().cgroups().create(id);
+                ctx.engine().cgroups().apply(id, Limits.builder().cpus(quota).build());
+                procs = ctx.engine().cgroups().procsFiles(id);
+            }
+            try {
+                var boot = vm.boot(List.of(List.of("spin", "2")), procs);
+                String out = boot.frames().get(0).output();
+                rounds[i] = value(out, "rounds");
+                cpuSeen[i] = value(out, "cpu_s") / value(out, "wall_s");
+            } catch (RuntimeException e) {
+                ctx.skip(NAME, "vm under a cpu quota", e.getMessage());
+                return;
+            } finally {
+                if (i == 1) ctx.engine().cgroups().destroy(id);
+            }
+        }
+        Rows.Key k = new Rows.Key(NAME, "vm-quota", vm.name(), vm.variant(), "cpus=" + quota);
+        ctx.write(k.row("work_vs_unlimited", "ratio", rounds[1] / rounds[0], 1));
+        ctx.write(k.row("guest_cpu_seen", "cpus", cpuSeen[1], 1));
+        ctx.write(new Rows.Key(NAME, "vm-quota", vm.name(), vm.variant(), "cpus=none").row("guest_cpu_seen", "cpus", cpuSeen[0], 1));
+    }
+
+    private static double value(String out, String key) {
+        return out.lines().filter(l -> l.startsWith(key + " ")).mapToDouble(l -> Double.parseDouble(l.substring(key.length() + 1))).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the guest's probe printed no " + key + ": " + out));
     }
 
     /**

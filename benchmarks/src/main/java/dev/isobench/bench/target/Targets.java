@@ -54,7 +54,7 @@ public final class Targets implements AutoCloseable {
                 Path kernel = dev.isobench.bench.vm.Qemu.kernel(Optional.ofNullable(System.getProperty("isobench.vm.kernel")).map(Path::of), engine.root());
                 t.found.add(new VmTarget(qemu, kernel, engine.binaries().probe(), ws.dir().resolve("vm"), VM_DEADLINE_S));
                 t.versions.put("vm", qemu.version() + "; " + qemu.accelNote() + "; kernel " + kernel);
-                t.notes.add("vm: runs in the startup and syscall suites only; " + qemu.accelNote()
+                t.notes.add("vm: runs in the startup, syscall and cgroup suites; " + qemu.accelNote()
                         + (qemu.kvm() ? "" : ", so its rows are labelled 'emulated' and are not hardware virtualization"));
             } catch (RuntimeException e) {
                 t.skipped.put("vm", e.getMessage());

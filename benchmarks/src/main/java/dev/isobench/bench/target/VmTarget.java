@@ -73,6 +73,14 @@ public final class VmTarget implements Target {
 
     /** Boots once and runs each command in turn; fails when the guest hangs, resets early or garbles a frame. */
     public Boot boot(List<List<String>> commands) {
+        return boot(commands, List.of());
+    }
+
+    /**
+     * The same, with QEMU started inside cgroups: a shell writes its own pid into each {@code cgroup.procs}
+     * and then execs QEMU, so every QEMU thread is limited from its first instruction.
+     */
+    public Boot boot(List<List<String>> commands, List<Path> cgroupProcs) {
         // The kernel hands /init at most 32 arguments: one per command, its words joined by ','.
         if (commands.size() > 31) throw new IllegalArgumentException("one boot runs at most 31 commands, got " + commands.size());
         List<String> init = new ArrayList<>();
@@ -87,10 +95,17 @@ public final class VmTarget implements Target {
         List<String> argv = List.of(qemu.binary().toString(), "-M", "q35", "-accel", qemu.kvm() ? "kvm" : "tcg", "-m", GUEST_MIB + "M",
                 "-smp", "1", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-nodefaults",
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", append);
+        List<String> launch = new ArrayList<>();
+        if (!cgroupProcs.isEmpty()) {
+            StringBuilder join = new StringBuilder();
+            for (Path f : cgroupProcs) join.append("echo $$ > '").append(f).append("' && ");
+            launch.addAll(List.of("/bin/sh", "-c", join + "exec \"$0\" \"$@\""));
+        }
+        launch.addAll(argv);
         long start = System.nanoTime();
         Process p;
         try {
-            p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(launch).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + qemu.binary() + ": " + e.getMessage(), e);
         }
