@@ -40,6 +40,18 @@ class HtmlReportTest {
     }
 
     @Test
+    void aRunWithTheNetworkSuiteAndAnEmulatedVmShowsBoth() throws Exception {
+        Path dir = Fixtures.copy("run-c", tmp);
+        Path html = HtmlReport.render(dir);
+        for (String c : List.of("network-latency", "network-throughput")) {
+            assertTrue(Files.size(dir.resolve("charts/" + c + ".png")) > 1000, c + ".png");
+        }
+        String page = Files.readString(html);
+        assertTrue(page.contains("path=published") && page.contains("path=container-to-container"), "the network table lists every path");
+        assertTrue(page.contains("vm</td><td>emulated"), "the VM's rows say they come from an emulator");
+    }
+
+    @Test
     void notAResultsDirectoryIsAClearError() {
         ReportException e = assertThrows(ReportException.class, () -> HtmlReport.render(tmp));
         assertTrue(e.getMessage().contains("is not a results directory"), e.getMessage());
