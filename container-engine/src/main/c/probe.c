@@ -264,9 +264,16 @@ static int cmd_lookup(const char *path, long n) {
 }
 
 /* Reads a file to its end and reports bytes per second. */
-static int cmd_read_file(const char *path) {
+/* Reads a file through; "cold" first drops its cached pages (posix_fadvise DONTNEED: only this file's, and
+ * through overlayfs the lower file's), so the read comes from the disk. */
+static int cmd_read_file(const char *path, int cold) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return fail("open", path);
+    if (cold) {
+        fdatasync(fd);
+        int err = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        if (err) { errno = err; return fail("posix_fadvise", path); }
+    }
     static char buf[1 << 20];
     long long total = 0;
     double start = now_s();
@@ -277,7 +284,6 @@ static int cmd_read_file(const char *path) {
     return 0;
 }
 
-/* Tries one privileged call and prints "ok" or the errno: what seccomp and capabilities let through. */
 /* An IPv4 address, or a name looked up in /etc/hosts (a static binary has no NSS to ask). */
 static int resolve_host(const char *name, struct in_addr *out) {
     if (inet_pton(AF_INET, name, out) == 1) return 0;
@@ -484,7 +490,7 @@ static const char *usage =
     "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | symlink TARGET LINK | mount-tmpfs PATH | chroot DIR\n"
     "  alloc MIB | forks N | syscalls N | echo ARGS...\n"
     "  bench OP BATCHES ITERS (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
-    "  first-write FILE | lookup PATH N | read-file FILE\n"
+    "  first-write FILE | lookup PATH N | read-file FILE [cold]\n"
     "  try unshare-user|keyctl|clone-newuts|getpid|mount|module|settime | try open-write|open-read|chroot-out PATH\n"
     "  dio-write FILE MIB\n"
     "  tcp-echo serve ADDR PORT CONNS TIMEOUT | tcp-echo ping HOST PORT N\n"
@@ -612,7 +618,7 @@ static int probe_main(int argc, char **argv) {
     if (a && !strcmp(c, "bench")) return cmd_bench(argc, argv);
     if (a && !strcmp(c, "first-write")) return cmd_first_write(a);
     if (a && !strcmp(c, "lookup")) return cmd_lookup(a, argc > 3 ? atol(b) : 1000);
-    if (a && !strcmp(c, "read-file")) return cmd_read_file(a);
+    if (a && !strcmp(c, "read-file")) return cmd_read_file(a, argc > 3 && !strcmp(argv[3], "cold"));
     if (a && argc >= 7 && !strcmp(c, "tcp-echo") && !strcmp(a, "serve")) return tcp_serve(1, argv[3], argv[4], atol(argv[5]), atol(argv[6]));
     if (a && argc >= 7 && !strcmp(c, "tcp-stream") && !strcmp(a, "serve")) return tcp_serve(0, argv[3], argv[4], atol(argv[5]), atol(argv[6]));
     if (a && argc >= 6 && !strcmp(c, "tcp-echo") && !strcmp(a, "ping")) return tcp_ping(argv[3], argv[4], atol(argv[5]));

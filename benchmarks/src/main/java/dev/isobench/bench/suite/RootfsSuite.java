@@ -111,25 +111,34 @@ public final class RootfsSuite implements Suite {
         }
     }
 
-    /** Warm-cache read of one 64 MiB file: host (the layer itself), overlay and copy. */
+    /**
+     * Read of one 64 MiB file: host (the layer itself), overlay and copy; warm (from the page cache) and
+     * cold (that file's cached pages dropped first, through overlayfs the lower file's).
+     */
     private static void readThroughput(SuiteContext ctx, List<RootfsMode> modes) {
         String ref = "synthetic:64m:1";
         Path file = ctx.engine().images().find(ref).orElseThrow().layers().get(0).resolve(SINGLE_FILE.substring(1));
-        ctx.progress().step(NAME, "read 64m host");
-        double[] host = new double[ctx.profile().rootfsRuns()];
-        for (int i = 0; i < host.length; i++) {
-            host[i] = value(Processes.run(List.of(ctx.workspace().probeRootfs().resolve("probe").toString(), "read-file", file.toString()),
-                    ctx.workspace().scratch()), "bytes_per_s");
-        }
-        Rows.summary(ctx, new Rows.Key(NAME, "read-warm", "host", "", "size=64m"), "bytes/s", host);
-        for (RootfsMode mode : modes) {
-            ctx.progress().step(NAME, "read 64m " + mode.name().toLowerCase());
-            EngineTarget t = new EngineTarget(ctx.engine(), mode.name().toLowerCase(), b -> b.image(ref).rootfs(mode), ctx.workspace().scratch());
-            double[] bps = new double[host.length];
-            for (int i = 0; i < bps.length; i++) bps[i] = value(t.run(List.of("read-file", SINGLE_FILE)), "bytes_per_s");
-            Rows.Key k = new Rows.Key(NAME, "read-warm", "engine", mode.name().toLowerCase(), "size=64m");
-            Rows.summary(ctx, k, "bytes/s", bps);
-            Rows.ratio(ctx, k, host, bps);
+        for (String cache : List.of("warm", "cold")) {
+            List<String> cold = cache.equals("cold") ? List.of("cold") : List.of();
+            ctx.progress().step(NAME, "read 64m " + cache + " host");
+            double[] host = new double[ctx.profile().rootfsRuns()];
+            for (int i = 0; i < host.length; i++) {
+                List<String> argv = new java.util.ArrayList<>(List.of(ctx.workspace().probeRootfs().resolve("probe").toString(), "read-file", file.toString()));
+                argv.addAll(cold);
+                host[i] = value(Processes.run(argv, ctx.workspace().scratch()), "bytes_per_s");
+            }
+            Rows.summary(ctx, new Rows.Key(NAME, "read-" + cache, "host", "", "size=64m"), "bytes/s", host);
+            for (RootfsMode mode : modes) {
+                ctx.progress().step(NAME, "read 64m " + cache + " " + mode.name().toLowerCase());
+                EngineTarget t = new EngineTarget(ctx.engine(), mode.name().toLowerCase(), b -> b.image(ref).rootfs(mode), ctx.workspace().scratch());
+                double[] bps = new double[host.length];
+                List<String> args = new java.util.ArrayList<>(List.of("read-file", SINGLE_FILE));
+                args.addAll(cold);
+                for (int i = 0; i < bps.length; i++) bps[i] = value(t.run(args), "bytes_per_s");
+                Rows.Key k = new Rows.Key(NAME, "read-" + cache, "engine", mode.name().toLowerCase(), "size=64m");
+                Rows.summary(ctx, k, "bytes/s", bps);
+                Rows.ratio(ctx, k, host, bps);
+            }
         }
     }
 
