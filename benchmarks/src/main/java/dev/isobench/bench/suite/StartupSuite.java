@@ -161,7 +161,10 @@ public final class StartupSuite implements Suite {
         return v;
     }
 
-    /** The CLI as a user runs it: a whole JVM per container. */
+    /**
+     * The CLI as a user runs it: a whole JVM per container, plain and with class-data sharing (an archive of
+     * the classes one run loads, dumped by the warm-up run, as scripts/isobench does on first use).
+     */
     private static void cli(SuiteContext ctx, double[] host) {
         ctx.progress().step(NAME, "start-to-exit engine-cli");
         if (!ctx.wants("engine")) return;
@@ -169,15 +172,26 @@ public final class StartupSuite implements Suite {
             ctx.skip(NAME, "engine-cli", "not running from the shaded jar, so there is no CLI to launch");
             return;
         }
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", ctx.cliJar().get().toString(),
-                "ctr", "--root", ctx.engine().root().toString(), "run", "--rm", "--net", "none", "--", "/probe", "true"));
-        double[] samples = new double[ctx.profile().cliRuns()];
-        Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
-        for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();
-        Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", "", "");
-        Rows.summary(ctx, k, "ms", Rows.millis(samples));
-        if (host != null) Rows.ratio(ctx, k, host, samples);
+        java.nio.file.Path jsa = ctx.workspace().scratch().resolve("cli.jsa");
+        for (String variant : List.of("", "cds")) {
+            List<String> jvm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            List<String> warm = new ArrayList<>(jvm);
+            if (variant.equals("cds")) {
+                warm.add("-XX:ArchiveClassesAtExit=" + jsa);
+                jvm.add("-XX:SharedArchiveFile=" + jsa);
+            }
+            List<String> args = List.of("-jar", ctx.cliJar().get().toString(),
+                    "ctr", "--root", ctx.engine().root().toString(), "run", "--rm", "--net", "none", "--", "/probe", "true");
+            warm.addAll(args);
+            jvm.addAll(args);
+            Processes.run(warm, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
+            double[] samples = new double[ctx.profile().cliRuns()];
+            for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(jvm, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();
+            Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", variant, "");
+            Rows.summary(ctx, k, "ms", Rows.millis(samples));
+            if (host != null) Rows.ratio(ctx, k, host, samples);
+        }
     }
 
     private static List<Target> stormTargets(SuiteContext ctx, List<EngineTarget> engines) {
