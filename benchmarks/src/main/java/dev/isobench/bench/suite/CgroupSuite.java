@@ -34,7 +34,8 @@ public final class CgroupSuite implements Suite {
             return;
         }
         Profile p = ctx.profile();
-        ctx.progress().plan(p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + p.memoryLimitsMib().size() + p.pidsLimits().size());
+        ctx.progress().plan(p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + p.memoryLimitsMib().size() + p.pidsLimits().size()
+                + 3 + (ctx.vm().isPresent() ? 1 : 0)); // io: unlimited and two limits; the vm under a quota
         if (have.contains(Controller.CPU) && have.contains(Controller.CPUACCT)) {
             for (double cpus : p.quotaCpus()) for (int threads : p.quotaThreads()) quota(ctx, cpus, threads);
         } else {

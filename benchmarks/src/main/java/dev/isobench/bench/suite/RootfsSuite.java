@@ -37,7 +37,7 @@ public final class RootfsSuite implements Suite {
             return;
         }
         Profile p = ctx.profile();
-        ctx.progress().plan(p.rootfsSizes().size() * 2 + p.copyUpSizes().size() * 2 + p.layerDepths().size() + 3);
+        ctx.progress().plan(p.rootfsSizes().size() * 2 + p.copyUpSizes().size() * 2 + p.layerDepths().size() + 6); // reads: warm and cold, 3 targets each
         List<RootfsMode> modes = modes(ctx);
         for (String size : p.rootfsSizes()) provisioning(ctx, size, modes);
         for (String size : p.copyUpSizes()) {
