@@ -69,9 +69,8 @@ class EscapeTest {
     @ValueSource(booleans = {false, true})
     void everyAttemptInTheTableFailsWithItsErrno(boolean userns) throws Exception {
         assertTrue(Files.exists(Path.of(hostOnlyPath())), "the host must have " + hostOnlyPath() + " for the path checks to mean anything");
-        long dev = (Long) Files.getAttribute(Path.of("/"), "unix:dev");
-        int major = (int) (((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffL));
-        int minor = (int) ((dev & 0xff) | ((dev >> 12) & ~0xffL));
+        var root = dev.isobench.engine.sys.DeviceNumber.ofFilesystem(Path.of("/"));
+        int major = root.major(), minor = root.minor();
         Container c = t.start(spec(userns).command("/probe", "sleep", "60"));
         List<String> failures = new ArrayList<>();
         Pattern errno = Pattern.compile("errno (\\d+)");

@@ -100,14 +100,13 @@ public final class CgroupSuite implements Suite {
      */
     private void io(SuiteContext ctx) {
         Path dir = ctx.workspace().scratch().resolve("io");
-        long device;
         try {
             Files.createDirectories(dir);
-            device = (Long) Files.getAttribute(dir, "unix:dev");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        int major = (int) (((device >> 8) & 0xfff) | ((device >> 32) & ~0xfffL)), minor = (int) ((device & 0xff) | ((device >> 12) & ~0xffL));
+        dev.isobench.engine.sys.DeviceNumber d = dev.isobench.engine.sys.DeviceNumber.ofFilesystem(dir);
+        int major = d.major(), minor = d.minor();
         if (!Files.exists(Path.of("/sys/dev/block/" + major + ":" + minor))) {
             ctx.skip(NAME, "io throttling", "the engine root is not on a block device (" + major + ":" + minor + ")");
             return;

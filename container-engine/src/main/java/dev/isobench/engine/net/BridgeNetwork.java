@@ -8,7 +8,6 @@ import dev.isobench.engine.sys.ProcessInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -187,7 +186,7 @@ public final class BridgeNetwork {
             Thread.sleep(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted"));
+            throw new EngineException("interrupted while stopping a port proxy", e);
         }
     }
 }
