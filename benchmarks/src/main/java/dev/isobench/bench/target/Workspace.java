@@ -21,6 +21,10 @@ public final class Workspace implements AutoCloseable {
             this.probeRootfs = dir.resolve("probe-rootfs");
             Path layer = engine.images().builtins().probe().layers().get(0);
             CopyTree.copy(layer, probeRootfs, false);
+            // The unshare + chroot floor gets no /dev of its own: the nodes the syscall loop reads and writes.
+            // (runc, crun and bwrap mount their own /dev over these.)
+            dev.isobench.engine.sys.Native.mknod(probeRootfs.resolve("dev/null").toString(), 0020666, 1, 3);
+            dev.isobench.engine.sys.Native.mknod(probeRootfs.resolve("dev/zero").toString(), 0020666, 1, 5);
         } catch (IOException e) {
             throw new IllegalStateException("cannot make a benchmark workspace under " + engine.root() + ": " + e.getMessage(), e);
         }
