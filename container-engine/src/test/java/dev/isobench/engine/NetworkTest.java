@@ -82,23 +82,13 @@ class NetworkTest {
     }
 
     @Test
-    void aTakenPortAnExhaustedPoolAndAForeignBridgeAreRefusedWithNothingLeft() throws Exception {
+    void aTakenPortAndAnExhaustedPoolAreRefusedWithNothingLeft() throws Exception {
         try (ServerSocket taken = new ServerSocket(18182, 1, InetAddress.getLoopbackAddress())) {
             EngineException e = assertThrows(EngineException.class, () -> t.engine().create(bridge("/probe", "true")
                     .publish(new PortMapping(18182, 80)).build()));
             assertTrue(e.getMessage().contains("127.0.0.1:18182") && e.getMessage().contains("choose another host port"), e.getMessage());
         }
         t.assertNoLeftovers();
-        if (!Bridge.exists()) {
-            run("ip", "link", "add", Bridge.NAME, "type", "bridge"); // someone else's: no isobench alias
-            try {
-                EngineException e = assertThrows(EngineException.class, () -> t.engine().create(bridge("/probe", "true").build()));
-                assertTrue(e.getMessage().contains("isobench did not make it"), e.getMessage());
-            } finally {
-                run("ip", "link", "del", Bridge.NAME);
-            }
-            t.assertNoLeftovers();
-        }
         Path dir = Files.createTempDirectory("isobench-leases-");
         try {
             dev.isobench.engine.net.Leases small = newLeases(dir, 2, 3);
@@ -109,6 +99,21 @@ class NetworkTest {
         } finally {
             dev.isobench.engine.runtime.SafeDelete.tree(dir);
         }
+    }
+
+    @Test
+    void aBridgeNameInUseBySomethingElseIsRefusedAndLeftAlone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Bridge.exists(),
+                Bridge.NAME + " exists (containers of another isobench root use it): the name cannot be taken for this test");
+        run("ip", "link", "add", Bridge.NAME, "type", "bridge"); // someone else's: no isobench alias
+        try {
+            EngineException e = assertThrows(EngineException.class, () -> t.engine().create(bridge("/probe", "true").build()));
+            assertTrue(e.getMessage().contains("isobench did not make it"), e.getMessage());
+            assertTrue(Bridge.exists(), "the foreign link is not deleted");
+        } finally {
+            run("ip", "link", "del", Bridge.NAME);
+        }
+        t.assertNoLeftovers();
     }
 
     @Test

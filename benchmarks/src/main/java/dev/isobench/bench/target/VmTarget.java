@@ -56,14 +56,6 @@ public final class VmTarget implements Target {
         return qemu.variant();
     }
 
-    public Qemu qemu() {
-        return qemu;
-    }
-
-    public Path kernel() {
-        return kernel;
-    }
-
     @Override
     public Execution run(List<String> probeArgs) {
         Boot b = boot(List.of(probeArgs));

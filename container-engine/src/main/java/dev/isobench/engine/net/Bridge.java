@@ -69,10 +69,6 @@ public final class Bridge {
         return Integer.parseInt(i);
     }
 
-    static boolean linkExists(String name) {
-        return Files.exists(SYS.resolve(name));
-    }
-
     private static String read(Path p) {
         try {
             return Files.readString(p).trim();

@@ -31,17 +31,9 @@ public final class BridgeNetwork {
     private final Leases leases;
 
     public BridgeNetwork(Path root, Path proxy) {
-        this(root, proxy, new Leases());
-    }
-
-    BridgeNetwork(Path root, Path proxy, Leases leases) {
         this.root = root;
         this.proxy = proxy;
-        this.leases = leases;
-    }
-
-    public Leases leases() {
-        return leases;
+        this.leases = new Leases();
     }
 
     /** Before the container exists: an address, the bridge, and the files it will see. Returns the address. */

@@ -23,7 +23,8 @@ import java.util.Set;
 public final class DockerSeccompProfile {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Integer> NUMBERS = loadTable();
-    static final int LD = 0x20, JEQ = 0x15, JGT = 0x25, JGE = 0x35, JSET = 0x45, RET = 0x06, JA = 0x05, ALU_AND_K = 0x54;
+    private static final int LD = SeccompCompiler.LD_ABS, JEQ = SeccompCompiler.JEQ, JGT = SeccompCompiler.JGT, JGE = SeccompCompiler.JGE,
+            RET = SeccompCompiler.RET, ALU_AND_K = SeccompCompiler.ALU_AND_K;
 
     private DockerSeccompProfile() {}
 

@@ -20,6 +20,8 @@ public final class SeccompCompiler {
     static final int JEQ = 0x15;
     static final int JGE = 0x35;
     static final int JSET = 0x45;
+    static final int JGT = 0x25;
+    static final int ALU_AND_K = 0x54;
     static final int RET = 0x06;
     /** CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME. */
     static final int NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x00000080;
