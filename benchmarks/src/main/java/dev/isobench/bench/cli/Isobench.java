@@ -7,11 +7,20 @@ import picocli.CommandLine.Command;
 /** The {@code isobench} command: the container engine ({@code ctr}) and, on top of it, the benchmark runner. */
 @Command(name = "isobench", mixinStandardHelpOptions = true, version = "isobench 0.1.0",
         description = "Measures what OS-level virtualization costs on this host.",
-        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, SpreadCommand.class, SoakCommand.class, CtrCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, SpreadCommand.class, SoakCommand.class})
 public final class Isobench {
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("ctr")) {
+            // The lean path: picocli builds its model of every command it holds by reflection at start, and the
+            // runner's commands would cost a container CLI call time it never uses. jnr-ffi binds by reflection
+            // instead of generating code: slower calls (a CLI makes a few dozen) but a faster start.
+            System.setProperty("jnr.ffi.asm.enabled", "false");
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            System.exit(CtrCommand.forArgs(rest).setCommandName("isobench ctr").execute(rest));
+        }
         CommandLine cl = CtrCommand.commandLine(new Isobench());
         cl.setExecutionExceptionHandler(new Errors());
+        cl.addSubcommand(CtrCommand.full()).addSubcommand(new CommandLine.HelpCommand());
         System.exit(cl.execute(args));
     }
 }

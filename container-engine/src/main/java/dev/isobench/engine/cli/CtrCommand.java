@@ -2,6 +2,9 @@ package dev.isobench.engine.cli;
 
 import dev.isobench.engine.Engine;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,11 +12,13 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code isobench ctr}: the engine's own container commands, in docker's flag style. */
 @Command(name = "ctr", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run and manage containers with the isobench engine (needs root).",
-        subcommands = {RunCommand.class, CreateCommand.class, StartCommand.class, ExecCommand.class, PsCommand.class,
-                KillCommand.class, RmCommand.class, UpdateCommand.class, StatsCommand.class, ImagesCommand.class, ImageCommand.class, BuildCommand.class,
-                GcCommand.class, CommandLine.HelpCommand.class})
+        description = "Run and manage containers with the isobench engine (needs root).")
 public final class CtrCommand {
+    /** The subcommands, in the order help lists them. They are added by {@link #forArgs}, not by the annotation. */
+    private static final List<Supplier<Object>> SUBCOMMANDS = List.of(RunCommand::new, CreateCommand::new, StartCommand::new,
+            ExecCommand::new, PsCommand::new, KillCommand::new, RmCommand::new, UpdateCommand::new, StatsCommand::new,
+            ImagesCommand::new, ImageCommand::new, BuildCommand::new, GcCommand::new, CommandLine.HelpCommand::new);
+
     @Option(names = "--root", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Engine state and images (default: $ISOBENCH_ROOT or /var/lib/isobench).")
     Path root;
@@ -44,7 +49,42 @@ public final class CtrCommand {
         return cl;
     }
 
+    /** {@code ctr} with every subcommand: for help and for a root command that lists it. */
+    public static CommandLine full() {
+        CommandLine cl = commandLine(new CtrCommand());
+        for (Supplier<Object> sub : SUBCOMMANDS) cl.addSubcommand(sub.get());
+        return cl;
+    }
+
+    /**
+     * {@code ctr} for these arguments: with only the subcommand they name, else (help, a typo) with all of them.
+     * picocli builds the model of every command it holds by reflection when it starts, and a CLI call pays for
+     * each; one subcommand instead of thirteen is a lean start path for 'ctr run'.
+     */
+    public static CommandLine forArgs(String[] args) {
+        String name = firstPositional(args);
+        for (Supplier<Object> sub : SUBCOMMANDS) {
+            Object command = sub.get();
+            Command c = command.getClass().getAnnotation(Command.class);
+            if (c != null && !(command instanceof CommandLine.HelpCommand)
+                    && (c.name().equals(name) || Arrays.asList(c.aliases()).contains(name))) {
+                return commandLine(new CtrCommand()).addSubcommand(command);
+            }
+        }
+        return full();
+    }
+
+    /** The first argument that is not an option of ctr itself (or a value of one). */
+    private static String firstPositional(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--root")) i++;
+            else if (!args[i].startsWith("-")) return args[i];
+        }
+        return "";
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine(new CtrCommand()).execute(args));
+        System.setProperty("jnr.ffi.asm.enabled", "false"); // a faster start, see Isobench.main
+        System.exit(forArgs(args).execute(args));
     }
 }

@@ -95,9 +95,8 @@ public final class LayerExtractor {
         }
         if (e.isSymbolicLink()) {
             Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-            Native.posix().lchown(path, (int) e.getLongUserId(), (int) e.getLongGroupId());
-            long seconds = e.getLastModifiedTime().toInstant().getEpochSecond();
-            Native.posix().lutimes(path, new long[] {seconds, 0}, new long[] {seconds, 0});
+            Native.lchown(path, (int) e.getLongUserId(), (int) e.getLongGroupId());
+            Native.lutimes(path, e.getLastModifiedTime().toInstant().getEpochSecond());
             return;
         }
         if (e.isLink()) {
@@ -127,8 +126,8 @@ public final class LayerExtractor {
 
     /** Owner first: chown clears setuid bits, so the mode comes after it. */
     private static void metadata(String path, TarArchiveEntry e, boolean dir) {
-        Native.posix().lchown(path, (int) e.getLongUserId(), (int) e.getLongGroupId());
-        Native.posix().chmod(path, e.getMode() & 07777);
+        Native.lchown(path, (int) e.getLongUserId(), (int) e.getLongGroupId());
+        Native.chmod(path, e.getMode() & 07777);
         try {
             Files.setLastModifiedTime(Path.of(path), FileTime.from(e.getLastModifiedTime().toInstant()));
         } catch (IOException ex) {

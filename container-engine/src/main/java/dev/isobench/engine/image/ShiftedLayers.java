@@ -94,16 +94,18 @@ public final class ShiftedLayers {
                     throw new EngineException("layer " + source + " has " + tree.relativize(p) + " owned by " + uid + ":" + gid
                             + ", outside the user namespace's " + map.size() + " ids; give --userns-map a larger SIZE");
                 }
-                Native.posix().lchown(p.toString(), (int) hostUid, (int) hostGid);
-                if ((mode & 06000) != 0 && !Files.isSymbolicLink(p)) Native.posix().chmod(p.toString(), mode & 07777);
+                Native.lchown(p.toString(), (int) hostUid, (int) hostGid);
+                if ((mode & 06000) != 0 && !Files.isSymbolicLink(p)) Native.chmod(p.toString(), mode & 07777);
             }
         });
     }
 
     /** Hands a path the engine made to root inside the user namespace. */
     public static void chownToRoot(Path p, IdMap map) {
-        if (Native.posix().lchown(p.toString(), (int) map.hostBase(), (int) map.hostBase()) < 0) {
-            throw new EngineException("cannot hand " + p + " to the user namespace's root (" + map.hostBase() + ")");
+        try {
+            Native.lchown(p.toString(), (int) map.hostBase(), (int) map.hostBase());
+        } catch (EngineException e) {
+            throw new EngineException("cannot hand " + p + " to the user namespace's root (" + map.hostBase() + "): " + e.getMessage(), e);
         }
     }
 }

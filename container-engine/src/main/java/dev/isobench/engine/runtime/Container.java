@@ -110,8 +110,7 @@ public final class Container {
             record = host.store().read(dir).orElseThrow(() -> new EngineException("container " + id() + " was removed meanwhile"));
             ContainerState s = state();
             if (!s.canStart()) throw new EngineException("container " + id() + " is " + s.lower() + ", only a created container can be started");
-            jnr.posix.POSIX posix = jnr.posix.POSIXFactory.getNativePOSIX();
-            int fd = posix.open(dir.startFifo().toString(), O_WRONLY_NONBLOCK, 0);
+            int fd = Native.tryOpen(dir.startFifo().toString(), O_WRONLY_NONBLOCK);
             if (fd < 0) throw new EngineException("container " + id() + " is no longer waiting to start (its process is gone)");
             try {
                 Native.writeFully(fd, new byte[] {'s'});

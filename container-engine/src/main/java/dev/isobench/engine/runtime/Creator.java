@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.cgroup.LimitChecks;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.rootfs.Rootfs;
@@ -220,8 +221,7 @@ public final class Creator {
     }
 
     private static void makeFifo(ContainerDir dir) {
-        int r = jnr.posix.POSIXFactory.getNativePOSIX().mkfifo(dir.startFifo().toString(), 0600);
-        if (r < 0) throw new EngineException("cannot make start fifo " + dir.startFifo());
+        Native.mkfifo(dir.startFifo().toString(), 0600);
     }
 
 }

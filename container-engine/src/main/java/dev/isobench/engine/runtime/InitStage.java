@@ -3,11 +3,11 @@ package dev.isobench.engine.runtime;
 import dev.isobench.engine.EngineException;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.SpawnAction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jnr.posix.SpawnFileAction;
 
 /**
  * One running isobench-init monitor and its status pipe. The handshake is drawn at the top of init.c;
@@ -41,10 +41,10 @@ public final class InitStage implements AutoCloseable {
             Native.close(planPipe[1]);
             throw e;
         }
-        List<SpawnFileAction> actions = new ArrayList<>();
-        actions.add(SpawnFileAction.dup(planPipe[0], 3));
-        actions.add(SpawnFileAction.dup(statusPipe[1], 4));
-        if (!stdio.inheritStdin()) actions.add(SpawnFileAction.open("/dev/null", 0, O_RDONLY, 0));
+        List<SpawnAction> actions = new ArrayList<>();
+        actions.add(SpawnAction.dup(planPipe[0], 3));
+        actions.add(SpawnAction.dup(statusPipe[1], 4));
+        if (!stdio.inheritStdin()) actions.add(SpawnAction.open("/dev/null", 0, O_RDONLY, 0));
         redirect(stdio.stdout(), 1, actions);
         redirect(stdio.stderr(), 2, actions);
         int pid;
@@ -69,8 +69,8 @@ public final class InitStage implements AutoCloseable {
         return stage;
     }
 
-    private static void redirect(Optional<Path> file, int fd, List<SpawnFileAction> actions) {
-        file.ifPresent(f -> actions.add(SpawnFileAction.open(f.toString(), fd, O_WRONLY_CREAT_APPEND, 0644)));
+    private static void redirect(Optional<Path> file, int fd, List<SpawnAction> actions) {
+        file.ifPresent(f -> actions.add(SpawnAction.open(f.toString(), fd, O_WRONLY_CREAT_APPEND, 0644)));
     }
 
     public int monitorPid() {

@@ -8,18 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.List;
 
 /**
- * The static binaries built from src/main/c, unpacked from the jar to {@code <root>/bin/<sha256>/NAME}:
+ * The static binaries built from src/main/c, unpacked from the jar to {@code <root>/bin/<sha256 prefix>/NAME}:
  * a changed binary gets a new path, and a file is renamed into place only once complete.
  */
 public final class NativeBinaries {
     public static final String INIT = "isobench-init";
     public static final String PROBE = "probe";
     public static final String PROXY = "isobench-proxy";
+    /** Written by the Makefile: the first 16 hex digits of the SHA-256 of the three binaries in this order. */
+    private static final String VERSION = "VERSION";
 
     private final Path dir;
 
@@ -29,13 +29,8 @@ public final class NativeBinaries {
 
     /** Unpacks the binaries (once per content) under {@code root/bin}. */
     public static NativeBinaries unpack(Path root) {
-        byte[] init = resource(INIT);
-        byte[] probe = resource(PROBE);
-        byte[] proxy = resource(PROXY);
-        Path dir = root.resolve("bin").resolve(digest(init, probe, proxy));
-        install(dir, INIT, init);
-        install(dir, PROBE, probe);
-        install(dir, PROXY, proxy);
+        Path dir = root.resolve("bin").resolve(new String(resource(VERSION), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        for (String name : List.of(INIT, PROBE, PROXY)) install(dir, name);
         return new NativeBinaries(dir);
     }
 
@@ -56,13 +51,13 @@ public final class NativeBinaries {
         return dir.getFileName().toString();
     }
 
-    private static void install(Path dir, String name, byte[] bytes) {
+    private static void install(Path dir, String name) {
         Path target = dir.resolve(name);
         if (Files.isExecutable(target)) return;
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, name, ".tmp");
-            Files.write(tmp, bytes);
+            Files.write(tmp, resource(name));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -83,16 +78,6 @@ public final class NativeBinaries {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new EngineException("cannot read native " + name + " from the jar: " + e.getMessage(), e);
-        }
-    }
-
-    private static String digest(byte[]... parts) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) sha.update(p);
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

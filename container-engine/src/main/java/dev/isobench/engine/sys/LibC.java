@@ -1,5 +1,7 @@
 package dev.isobench.engine.sys;
 
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /** The few libc calls the engine makes from Java; everything that must be single-threaded lives in C. */
@@ -38,4 +40,26 @@ public interface LibC {
     int socket(int domain, int type, int protocol);
 
     int setns(int fd, int nstype);
+
+    int open(String path, int flags, int mode);
+
+    int mkfifo(String path, int mode);
+
+    int lchown(String path, int uid, int gid);
+
+    int chmod(String path, int mode);
+
+    /** times: two struct timeval, {seconds, microseconds} each. */
+    int lutimes(String path, @In long[] times);
+
+    int posix_spawn_file_actions_init(Pointer actions);
+
+    int posix_spawn_file_actions_destroy(Pointer actions);
+
+    int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
+
+    int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
+
+    /** Returns an error number itself instead of setting errno; argv and envp are NULL-terminated by jnr-ffi. */
+    int posix_spawnp(@Out int[] pid, String file, Pointer actions, Pointer attributes, String[] argv, String[] envp);
 }

@@ -4,19 +4,20 @@ import dev.isobench.engine.EngineException;
 import java.util.Collection;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Platform;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
-import jnr.posix.SpawnFileAction;
 
 /**
  * Typed wrappers over libc: each failing call becomes an {@link EngineException} that names the call and
- * the errno text. posix_spawn comes from jnr-posix, which already does its file actions.
+ * the errno text. Only jnr-ffi, bound to the calls listed in {@link LibC}: jnr-posix binds hundreds of calls
+ * at first use, which cost a short-lived CLI about 0.2 s.
  */
 public final class Native {
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+    /** glibc's posix_spawn_file_actions_t is 80 bytes on 64-bit; room to spare. */
+    private static final int FILE_ACTIONS_SIZE = 256;
 
     private Native() {}
 
@@ -75,10 +76,48 @@ public final class Native {
         return LIBC.geteuid() == 0;
     }
 
-    public static int spawn(String path, List<String> argv, Collection<SpawnFileAction> actions) {
-        long pid = POSIX.posix_spawnp(path, actions, argv, List.of());
-        if (pid <= 0) throw failure("posix_spawn " + path, POSIX.errno());
-        return (int) pid;
+    /** posix_spawnp with an empty environment; returns the child's pid. */
+    public static int spawn(String path, List<String> argv, Collection<SpawnAction> actions) {
+        Pointer fileActions = Memory.allocateDirect(Runtime.getRuntime(LIBC), FILE_ACTIONS_SIZE);
+        int error = LIBC.posix_spawn_file_actions_init(fileActions);
+        if (error != 0) throw failure("posix_spawn_file_actions_init", error);
+        try {
+            for (SpawnAction a : actions) {
+                error = a.isDup()
+                        ? LIBC.posix_spawn_file_actions_adddup2(fileActions, a.from(), a.fd())
+                        : LIBC.posix_spawn_file_actions_addopen(fileActions, a.fd(), a.path(), a.flags(), a.mode());
+                if (error != 0) throw failure("posix_spawn file action " + a, error);
+            }
+            int[] pid = new int[1];
+            error = LIBC.posix_spawnp(pid, path, fileActions, null, argv.toArray(String[]::new), new String[0]);
+            if (error != 0) throw failure("posix_spawn " + path, error);
+            return pid[0];
+        } finally {
+            LIBC.posix_spawn_file_actions_destroy(fileActions);
+        }
+    }
+
+    /** open(2) with the given flags; returns -1 (instead of throwing) when the path cannot be opened, errno in {@link #errno()}. */
+    public static int tryOpen(String path, int flags) {
+        return LIBC.open(path, flags | LibC.O_CLOEXEC, 0);
+    }
+
+    public static void mkfifo(String path, int mode) {
+        check(LIBC.mkfifo(path, mode), "mkfifo " + path);
+    }
+
+    /** chown(2) without following a symlink. */
+    public static void lchown(String path, int uid, int gid) {
+        check(LIBC.lchown(path, uid, gid), "lchown " + path + " to " + uid + ":" + gid);
+    }
+
+    public static void chmod(String path, int mode) {
+        check(LIBC.chmod(path, mode), "chmod " + path);
+    }
+
+    /** Sets a symlink's own access and modification times (whole seconds). */
+    public static void lutimes(String path, long seconds) {
+        check(LIBC.lutimes(path, new long[] {seconds, 0, seconds, 0}), "lutimes " + path);
     }
 
     /** mknod(2): device nodes from image layers, and overlayfs whiteouts (a char device 0/0). */
@@ -130,20 +169,14 @@ public final class Native {
     }
 
     public static int openReadOnly(String path) {
-        int fd = POSIX.open(path, 0x80000 /* O_RDONLY|O_CLOEXEC */, 0);
-        if (fd < 0) throw failure("open " + path, POSIX.errno());
-        return fd;
+        return check(LIBC.open(path, LibC.O_CLOEXEC /* O_RDONLY */, 0), "open " + path);
     }
 
     public static String strerror(int errno) {
         return LIBC.strerror(errno);
     }
 
-    public static POSIX posix() {
-        return POSIX;
-    }
-
-    static int errno() {
+    public static int errno() {
         return Runtime.getSystemRuntime().getLastError();
     }
 
