@@ -51,7 +51,6 @@ public final class PlanCompiler {
             p.add(Op.USERNS_MAP, map.procLine(), map.procLine());
             p.add(Op.SET_USER, "0", "0"); // the mapped root: every later step runs as root of the user namespace
         });
-        if (spec.namespaces().contains(Namespace.CGROUP)) p.add(Op.UNSHARE, Integer.toString(Namespace.CGROUP.cloneFlag()));
         // Nothing mounted from here on propagates back to the host.
         p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REC | Mounts.PRIVATE, "")));
         p.addAll(rootfs.mountSteps());
@@ -77,6 +76,9 @@ public final class PlanCompiler {
             p.addAll(List.of(Mounts.bind(source.toString(), r + inside)));
         });
         if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
+        // The monitor moves the process into its cgroups while it mounts; the stage waits for that before this
+        // unshare, so the namespace's root is the container's cgroup. Nothing above depends on the cgroup view.
+        if (spec.namespaces().contains(Namespace.CGROUP)) p.add(Op.UNSHARE, Integer.toString(Namespace.CGROUP.cloneFlag()));
         p.add(Op.BARRIER, dir.startFifo().toString());
         p.add(Op.PIVOT_ROOT, r);
         if (!spec.privileged()) {
