@@ -10,8 +10,9 @@
  *   posix_spawn ------------------> read plan from fd 3
  *   plan frames ... OP_END -------> open cgroup/ns/exit fds, setns
  *                                   clone(namespaces) --------------> wait on sync pipe
- *                                   write pid to cgroup.procs
- *   <--------------------- ST_PID   release sync pipe --------------> unshare(cgroup), steps in order
+ *   <--------------------- ST_PID   release sync pipe --------------> steps in order (mounts ...)
+ *                                   write pid to each cgroup.procs
+ *                                   "joined" on sync pipe ----------> unshare(cgroup), pivot_root ...
  *   <-------------------------------------------------------------- ST_READY  (or ST_ERROR + exit 125)
  *   start(): byte into start fifo --------------------------------> barrier passes, close fds >= 3, exec
  *                                   waitpid(container)

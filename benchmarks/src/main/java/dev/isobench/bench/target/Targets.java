@@ -23,6 +23,7 @@ public final class Targets implements AutoCloseable {
     private final Map<String, String> skipped = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
     private Process crunNamespace;
+    private List<String> crunLauncher;
 
     private Targets() {}
 
@@ -62,8 +63,11 @@ public final class Targets implements AutoCloseable {
         }
         if (wanted.contains("podman")) {
             Optional<String> version = Processes.firstLine(scratch, "podman", "--version");
-            if (version.isEmpty()) t.skipped.put("podman", "not installed (apt-get install podman)");
-            else t.skipped.put("podman", "installed (" + version.get() + ") but this isobench version does not drive podman yet");
+            t.add("podman", version, () -> {
+                List<String> launcher = t.crunLauncher(scratch);
+                if (!launcher.isEmpty()) t.notes.add("podman runs in crun's private mount namespace too (its default runtime is crun)");
+                return new PodmanTarget(launcher, rootfs, ws.dir().resolve("podman-rootfs"), scratch);
+            });
         }
         return t;
     }
@@ -87,9 +91,15 @@ public final class Targets implements AutoCloseable {
 
     /**
      * crun 1.8 refuses hybrid hosts whose cgroup2 mount carries a controller. It then runs inside a private
-     * mount namespace where that mount is detached (the host is unchanged), entered with nsenter.
+     * mount namespace where that mount is detached (the host is unchanged), entered with nsenter; one
+     * namespace serves crun and podman (whose default runtime is crun).
      */
     private List<String> crunLauncher(Path scratch) {
+        if (crunLauncher == null) crunLauncher = makeCrunLauncher(scratch);
+        return crunLauncher;
+    }
+
+    private List<String> makeCrunLauncher(Path scratch) {
         Path unified = Path.of("/sys/fs/cgroup/unified");
         try {
             if (!Files.isDirectory(unified) || Files.readString(unified.resolve("cgroup.controllers")).isBlank()) return List.of();
@@ -129,6 +139,15 @@ public final class Targets implements AutoCloseable {
      */
     @Override
     public void close() {
+        for (Target t : found) {
+            if (t instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    notes.add("cleaning up after " + t.name() + " failed: " + e.getMessage());
+                }
+            }
+        }
         if (crunNamespace != null) crunNamespace.destroyForcibly();
         for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
             if (!m.fsType().equals("cgroup") && !m.fsType().equals("cgroup2")) continue;

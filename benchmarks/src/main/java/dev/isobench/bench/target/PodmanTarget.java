@@ -1,0 +1,76 @@
+package dev.isobench.bench.target;
+
+import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.sys.Mountinfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code podman run --rm} of the probe, from its own copy of the probe rootfs ({@code --rootfs}: no image to
+ * pull or store), without a network, as the other peers run. The ulimits are given because podman otherwise
+ * copies the session's and fails where it cannot raise the hard nofile limit. podman's cgroupfs manager
+ * leaves an empty {@code libpod_parent} (with {@code conmon}) in every hierarchy it touched; those that were
+ * not there before go when the run ends.
+ */
+final class PodmanTarget implements Target, AutoCloseable {
+    private static final String PARENT = "libpod_parent";
+
+    private final List<String> command;
+    private final Path scratch;
+    private final List<Path> parentsToRemove = new ArrayList<>();
+
+    /** @param launcher what podman runs under (crun's private mount namespace on a hybrid host), or nothing */
+    PodmanTarget(List<String> launcher, Path probeRootfs, Path copy, Path scratch) {
+        CopyTree.copy(probeRootfs, copy, false);
+        this.scratch = scratch;
+        List<String> c = new ArrayList<>(launcher);
+        c.addAll(List.of("podman", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+                "--ulimit", "nproc=1024:1024", "--rootfs", copy.toString()));
+        this.command = List.copyOf(c);
+        for (Path hierarchy : cgroupHierarchies()) {
+            if (!Files.exists(hierarchy.resolve(PARENT))) parentsToRemove.add(hierarchy.resolve(PARENT));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "podman";
+    }
+
+    @Override
+    public String variant() {
+        return "";
+    }
+
+    @Override
+    public Execution run(List<String> probeArgs) {
+        List<String> cmd = new ArrayList<>(command);
+        cmd.add("/probe");
+        cmd.addAll(probeArgs);
+        return Processes.run(cmd, scratch);
+    }
+
+    /** Removes the libpod_parent cgroups podman made here; one still in use (another podman) stays. */
+    @Override
+    public void close() {
+        for (Path parent : parentsToRemove) {
+            try {
+                Files.deleteIfExists(parent.resolve("conmon"));
+                Files.deleteIfExists(parent);
+            } catch (IOException e) {
+                // a podman container outside this run lives there: leave it
+            }
+        }
+    }
+
+    private static List<Path> cgroupHierarchies() {
+        List<Path> out = new ArrayList<>();
+        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+            if (m.fsType().equals("cgroup") || m.fsType().equals("cgroup2")) out.add(m.mountPoint());
+        }
+        return out;
+    }
+}
