@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -66,8 +65,8 @@ public final class StateStore {
         try {
             Path tmp = dir.path().resolve("state.json.tmp");
             JSON.writeValue(tmp.toFile(), record);
-            Files.move(tmp, dir.state(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            dev.isobench.engine.sys.Native.replace(tmp.toString(), dir.state().toString());
+        } catch (IOException | EngineException e) {
             throw new EngineException("cannot write " + dir.state() + ": " + e.getMessage(), e);
         }
     }

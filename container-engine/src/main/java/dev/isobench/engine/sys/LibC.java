@@ -62,4 +62,13 @@ public interface LibC {
 
     /** Returns an error number itself instead of setting errno; argv and envp are NULL-terminated by jnr-ffi. */
     int posix_spawnp(@Out int[] pid, String file, Pointer actions, Pointer attributes, String[] argv, String[] envp);
+
+    int AT_FDCWD = -100;
+    int RENAME_EXCHANGE = 2;
+
+    int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
+    int rename(String oldpath, String newpath);
+
+    int unlink(String path);
 }
