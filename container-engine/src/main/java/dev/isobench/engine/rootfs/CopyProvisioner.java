@@ -24,6 +24,9 @@ import java.util.List;
  * times, hard links, symlinks, devices and xattrs); this class only applies the overlay rules around it.
  */
 public final class CopyProvisioner implements RootfsProvisioner {
+    /** Keyed by the layer's real path: layers are content-addressed and immutable once in the store. */
+    private static final java.util.Map<Path, LayerMarks> MARKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final boolean reflink;
 
     /** @param reflink clone extents instead of copying bytes (cp --reflink=always); refused where unsupported */
@@ -50,7 +53,8 @@ public final class CopyProvisioner implements RootfsProvisioner {
 
     /**
      * Copies one layer over the tree merged so far; returns the bytes of file content it copied. One walk
-     * of the layer finds the overlay marks and counts the bytes; {@code cp -a} copies.
+     * of the layer finds the overlay marks and counts the bytes (once per layer onto an empty tree, see
+     * {@link LayerMarks}); {@code cp -a} copies.
      */
     static long merge(Path layer, Path target, boolean reflink) throws IOException {
         List<Path> whiteouts = new ArrayList<>();
@@ -60,6 +64,11 @@ public final class CopyProvisioner implements RootfsProvisioner {
         boolean empty;
         try (var s = Files.list(target)) {
             empty = s.findAny().isEmpty();
+        }
+        LayerMarks known = empty ? MARKS.get(layer) : null;
+        if (known != null) {
+            dev.isobench.engine.sys.CopyTree.copy(layer, target, reflink);
+            return known.applyTo(target);
         }
         java.util.concurrent.CompletableFuture<Void> copy = empty
                 ? java.util.concurrent.CompletableFuture.runAsync(() -> dev.isobench.engine.sys.CopyTree.copy(layer, target, reflink)) : null;
@@ -79,11 +88,30 @@ public final class CopyProvisioner implements RootfsProvisioner {
                 throw e;
             }
         }
-        for (Path w : whiteouts) Files.deleteIfExists(w);
-        for (Path o : opaque) {
-            if (Native.getXattr(o.toString(), LayerExtractor.OPAQUE_XATTR) != null) Native.removeXattr(o.toString(), LayerExtractor.OPAQUE_XATTR);
+        if (empty) {
+            MARKS.put(layer, new LayerMarks(whiteouts.stream().map(p -> target.relativize(p).toString()).toList(),
+                    opaque.stream().map(p -> target.relativize(p).toString()).toList(), bytes[0]));
         }
+        for (Path w : whiteouts) Files.deleteIfExists(w);
+        for (Path o : opaque) clearOpaque(o);
         return bytes[0];
+    }
+
+    private static void clearOpaque(Path dir) {
+        if (Native.getXattr(dir.toString(), LayerExtractor.OPAQUE_XATTR) != null) Native.removeXattr(dir.toString(), LayerExtractor.OPAQUE_XATTR);
+    }
+
+    /**
+     * What one walk of a layer found: its whiteouts and opaque directories (relative paths) and its bytes. A
+     * layer in the store never changes, so a process walks each one once (the first copy of it); later copies
+     * onto an empty rootfs are cp alone, as a docker pull computes a layer's facts once.
+     */
+    private record LayerMarks(List<String> whiteouts, List<String> opaque, long bytes) {
+        long applyTo(Path target) throws IOException {
+            for (String w : whiteouts) Files.deleteIfExists(target.resolve(w));
+            for (String o : opaque) clearOpaque(target.resolve(o));
+            return bytes;
+        }
     }
 
     /** Finds the layer's overlay marks and bytes; onto a non-empty target, clears what the layer replaces. */

@@ -95,6 +95,24 @@ class ImageImportTest {
     }
 
     @Test
+    void aBottomLayersMarksApplyToEveryCopyAlsoOnceItsWalkIsKnown() throws Exception {
+        byte[] probe = Files.readAllBytes(t.engine().binaries().probe());
+        byte[] bottom = new OciArchive.Layer().dir("dev").dir("proc").dir("sys").dir("tmp").file("probe", probe, 0100755)
+                .dir("etc").file("etc/.wh.gone", "").file("etc/kept", "k").dir("dir").file("dir/.wh..wh..opq", "").file("dir/x", "x").tar();
+        Path f = t.root().resolve("marked.tar");
+        OciArchive.writeOci(f, "latest", List.of(bottom), false, null);
+        importer().importFrom(f, Optional.of("marked:1"));
+        for (int i = 0; i < 2; i++) { // the second copy takes the layer's marks from the first one's walk
+            Container c = t.start(ContainerSpec.builder().image("marked:1").rootfs(RootfsMode.COPY).command("/probe", "sleep", "30"));
+            Path root = c.dir().path().resolve("rootfs");
+            assertFalse(Files.exists(root.resolve("etc/gone"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "copy " + i + ": whiteout node left");
+            assertTrue(Files.exists(root.resolve("etc/kept")), "copy " + i);
+            assertEquals(null, dev.isobench.engine.sys.Native.getXattr(root.resolve("dir").toString(), LayerExtractor.OPAQUE_XATTR), "copy " + i);
+            c.delete();
+        }
+    }
+
+    @Test
     void theSameArchiveImportedTwiceStoresEachLayerOnce() throws Exception {
         Path f = archive("twice.tar", true);
         importer().importFrom(f, Optional.empty());
