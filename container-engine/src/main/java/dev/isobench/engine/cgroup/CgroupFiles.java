@@ -26,6 +26,21 @@ final class CgroupFiles {
         }
     }
 
+    /** Writes each value with its own write(2) on one open file; the kernel takes each as one entry (a device rule). */
+    static void writeEach(Path file, List<String> values) {
+        try (java.io.OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE)) {
+            for (String v : values) {
+                try {
+                    out.write(v.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    throw new EngineException("cannot write '" + v + "' to " + file + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot write to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static String read(Path file) {
         try {
             return Files.readString(file).trim();

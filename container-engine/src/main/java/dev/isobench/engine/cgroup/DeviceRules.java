@@ -21,7 +21,7 @@ public final class DeviceRules {
     /** Denies every device, then allows the default list. */
     static void restrict(Path group) {
         CgroupFiles.write(group.resolve("devices.deny"), "a");
-        for (String rule : DEFAULT_ALLOW) CgroupFiles.write(group.resolve("devices.allow"), rule);
+        CgroupFiles.writeEach(group.resolve("devices.allow"), DEFAULT_ALLOW); // one open for the eleven rules
     }
 
     /** {@code --privileged}: every device, as the host. */

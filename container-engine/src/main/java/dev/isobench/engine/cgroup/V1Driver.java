@@ -83,14 +83,17 @@ public final class V1Driver implements CgroupDriver {
             Path parent = h.resolve(CgroupFiles.PARENT);
             CgroupFiles.mkdir(parent);
             boolean cpuset = h.equals(mounts.get("cpuset"));
-            if (cpuset) inheritCpuset(h, parent);
             Path group = parent.resolve(id);
             if (!CgroupFiles.mkdir(group)) { // a concurrent prune removed the parent: make it again
                 CgroupFiles.mkdir(parent);
-                if (cpuset) inheritCpuset(h, parent);
                 CgroupFiles.mkdir(group);
             }
-            if (cpuset) inheritCpuset(parent, group);
+            // Usually the group copied its CPUs and memory nodes from the parent as it was made; a parent made
+            // just now, or by an older engine, is set up first.
+            if (cpuset && CgroupFiles.read(group.resolve("cpuset.cpus")).isEmpty()) {
+                prepareCpusetParent(h, parent);
+                inheritCpuset(parent, group);
+            }
             if (h.equals(mounts.get("devices"))) DeviceRules.restrict(group);
         }
     }
@@ -98,6 +101,15 @@ public final class V1Driver implements CgroupDriver {
     @Override
     public void allowAllDevices(String id) {
         if (mounts.containsKey("devices")) DeviceRules.allowAll(group(mounts.get("devices"), id));
+    }
+
+    /**
+     * The engine's own cpuset parent gets the root's CPUs and memory nodes and cgroup.clone_children, so each
+     * container group copies them as the kernel makes it (two reads and two writes less per container).
+     */
+    private static void prepareCpusetParent(Path hierarchy, Path parent) {
+        inheritCpuset(hierarchy, parent);
+        CgroupFiles.write(parent.resolve("cgroup.clone_children"), "1");
     }
 
     /** A new v1 cpuset group starts with no CPUs and no memory nodes; a task cannot join it until both are set. */
