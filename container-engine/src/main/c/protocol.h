@@ -9,8 +9,6 @@
 
 #define PLAN_FD 3
 #define STATUS_FD 4
-/* In the container's first process once released: the monitor writes one byte there when it has joined its cgroups. */
-#define JOINED_FD PLAN_FD
 #define FRAME_MAX 4096
 
 /* Plan frames, read by the monitor (the process Java spawns). */

@@ -69,7 +69,7 @@ public final class CgroupSuite implements Suite {
             if (i == 1) {
                 ctx.engine().cgroups().create(id);
                 ctx.engine().cgroups().apply(id, Limits.builder().cpus(quota).build());
-                procs = ctx.engine().cgroups().procsFiles(id);
+                procs = ctx.engine().cgroups().joinFiles(id);
             }
             try {
                 var boot = vm.boot(List.of(List.of("spin", "2")), procs);

@@ -69,7 +69,7 @@ public final class VmTarget implements Target {
     }
 
     /**
-     * The same, with QEMU started inside cgroups: a shell writes its own pid into each {@code cgroup.procs}
+     * The same, with QEMU started inside cgroups: a shell writes its own pid into each of the group's join files ({@code tasks} or {@code cgroup.procs})
      * and then execs QEMU, so every QEMU thread is limited from its first instruction.
      */
     public Boot boot(List<List<String>> commands, List<Path> cgroupProcs) {

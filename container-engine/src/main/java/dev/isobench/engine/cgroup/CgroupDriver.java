@@ -29,8 +29,11 @@ public interface CgroupDriver {
     /** Lifts the device allow-list ({@code --privileged}). */
     default void allowAllDevices(String id) {}
 
-    /** The cgroup.procs files that a process must be written into to join the group (one per hierarchy). */
-    List<Path> procsFiles(String id);
+    /**
+     * The files a process writes "0" into to join the group itself, one per hierarchy: v1 {@code tasks} (the
+     * kernel skips its global threadgroup lock for a thread moving itself), v2 {@code cgroup.procs}.
+     */
+    List<Path> joinFiles(String id);
 
     /** Pids currently in the group, in any of its hierarchies. */
     List<Integer> pids(String id);

@@ -34,7 +34,7 @@ public final class NoopDriver implements CgroupDriver {
     public void create(String id) {}
 
     @Override
-    public List<Path> procsFiles(String id) {
+    public List<Path> joinFiles(String id) {
         return List.of();
     }
 

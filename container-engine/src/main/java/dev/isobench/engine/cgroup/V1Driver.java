@@ -120,9 +120,9 @@ public final class V1Driver implements CgroupDriver {
     }
 
     @Override
-    public List<Path> procsFiles(String id) {
+    public List<Path> joinFiles(String id) {
         List<Path> files = new ArrayList<>();
-        for (Path h : hierarchies) files.add(group(h, id).resolve("cgroup.procs"));
+        for (Path h : hierarchies) files.add(group(h, id).resolve("tasks")); // joined by a single-threaded process
         return files;
     }
 

@@ -88,7 +88,7 @@ public final class V2Driver implements CgroupDriver {
     }
 
     @Override
-    public List<Path> procsFiles(String id) {
+    public List<Path> joinFiles(String id) {
         return List.of(group(id).resolve("cgroup.procs"));
     }
 

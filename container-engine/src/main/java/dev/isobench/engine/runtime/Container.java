@@ -164,7 +164,7 @@ public final class Container {
         if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
         Image image = host.images().find(record.image())
                 .orElseThrow(() -> new EngineException("image " + record.image() + " of container " + id() + " is gone"));
-        Plan plan = PlanCompiler.exec(record.pid(), spec(), image, exec, record.hostname(), host.cgroups().procsFiles(id()));
+        Plan plan = PlanCompiler.exec(record.pid(), spec(), image, exec, record.hostname(), host.cgroups().joinFiles(id()));
         try (InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio())) {
             try {
                 execStage.awaitPid();

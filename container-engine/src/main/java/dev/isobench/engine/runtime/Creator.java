@@ -77,7 +77,7 @@ public final class Creator {
             }
             makeFifo(dir);
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
-            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().procsFiles(id), joinedPid,
+            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().joinFiles(id), joinedPid,
                     etcFilesToBind(seen, dir));
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             stage = InitStage.spawn(host.binaries().init(), plan, stdio);

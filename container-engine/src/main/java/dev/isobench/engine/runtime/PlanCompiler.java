@@ -31,8 +31,8 @@ public final class PlanCompiler {
 
     /** The plan for a container's first process, which waits at the start fifo before its exec. */
     public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
-                              List<Path> cgroupProcs) {
-        return create(spec, hostname, image, rootfs, dir, cgroupProcs, 0, Map.of());
+                              List<Path> cgroupJoinFiles) {
+        return create(spec, hostname, image, rootfs, dir, cgroupJoinFiles, 0, Map.of());
     }
 
     /**
@@ -40,17 +40,19 @@ public final class PlanCompiler {
      * @param etcFiles     engine-written files (hosts, resolv.conf) to bind at their path inside
      */
     public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
-                              List<Path> cgroupProcs, int joinedNetPid, Map<String, Path> etcFiles) {
+                              List<Path> cgroupJoinFiles, int joinedNetPid, Map<String, Path> etcFiles) {
         Plan.Builder p = new Plan.Builder();
         if (joinedNetPid > 0) p.add(Op.SETNS, "/proc/" + joinedNetPid + "/ns/net");
         p.add(Op.CLONE, Long.toString(cloneFlags(spec)));
         if (spec.detached()) p.add(Op.SETSID);
-        cgroupProcs.forEach(f -> p.add(Op.CGROUP, f.toString()));
+        cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
         p.add(Op.EXIT_FILE, dir.path().toString());
         spec.userns().ifPresent(map -> {
             p.add(Op.USERNS_MAP, map.procLine(), map.procLine());
             p.add(Op.SET_USER, "0", "0"); // the mapped root: every later step runs as root of the user namespace
         });
+        // The process has joined its cgroups before its first step, so this namespace's root is its own cgroup.
+        if (spec.namespaces().contains(Namespace.CGROUP)) p.add(Op.UNSHARE, Integer.toString(Namespace.CGROUP.cloneFlag()));
         // Nothing mounted from here on propagates back to the host.
         p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REC | Mounts.PRIVATE, "")));
         p.addAll(rootfs.mountSteps());
@@ -76,9 +78,6 @@ public final class PlanCompiler {
             p.addAll(List.of(Mounts.bind(source.toString(), r + inside)));
         });
         if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
-        // The monitor moves the process into its cgroups while it mounts; the stage waits for that before this
-        // unshare, so the namespace's root is the container's cgroup. Nothing above depends on the cgroup view.
-        if (spec.namespaces().contains(Namespace.CGROUP)) p.add(Op.UNSHARE, Integer.toString(Namespace.CGROUP.cloneFlag()));
         p.add(Op.BARRIER, dir.startFifo().toString());
         p.add(Op.PIVOT_ROOT, r);
         if (!spec.privileged()) {
@@ -94,7 +93,7 @@ public final class PlanCompiler {
 
     /** The plan for a process joining a running container's namespaces and cgroup. */
     public static Plan exec(int containerPid, ContainerSpec spec, Image image, ExecSpec exec, String hostname,
-                            List<Path> cgroupProcs) {
+                            List<Path> cgroupJoinFiles) {
         Plan.Builder p = new Plan.Builder();
         // The user namespace first (the others belong to it); the mount namespace last: after joining it,
         // /proc/PID paths of the host are no longer reachable.
@@ -102,7 +101,7 @@ public final class PlanCompiler {
         for (Namespace ns : List.of(Namespace.IPC, Namespace.UTS, Namespace.NET, Namespace.PID, Namespace.CGROUP, Namespace.MOUNT)) {
             if (spec.namespaces().contains(ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
         }
-        cgroupProcs.forEach(f -> p.add(Op.CGROUP, f.toString()));
+        cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
         p.add(Op.CLONE, "0");
         List<String> env = new ArrayList<>(spec.env());
         env.addAll(exec.env());

@@ -30,7 +30,7 @@ class V2DriverTest {
         assertEquals("+cpu +pids +cpuset +io", Files.readString(root.resolve("cgroup.subtree_control")));
         assertEquals("+cpu +memory +pids +cpuset +io", Files.readString(root.resolve("isobench/cgroup.subtree_control")));
         assertTrue(Files.isDirectory(root.resolve("isobench/c1")));
-        assertEquals(List.of(root.resolve("isobench/c1/cgroup.procs")), d.procsFiles("c1"));
+        assertEquals(List.of(root.resolve("isobench/c1/cgroup.procs")), d.joinFiles("c1"));
         assertEquals(List.of("c1"), d.list());
         try (var s = Files.list(root.resolve("other"))) {
             assertFalse(s.findAny().isPresent(), "a group isobench did not make was touched");
