@@ -18,18 +18,17 @@ import java.util.List;
 final class PodmanTarget implements Target, AutoCloseable {
     private static final String PARENT = "libpod_parent";
 
-    private final List<String> command;
-    private final Path scratch;
+    private final CommandTarget command;
     private final List<Path> parentsToRemove = new ArrayList<>();
 
     /** @param launcher what podman runs under (crun's private mount namespace on a hybrid host), or nothing */
     PodmanTarget(List<String> launcher, Path probeRootfs, Path copy, Path scratch) {
         CopyTree.copy(probeRootfs, copy, false);
-        this.scratch = scratch;
-        List<String> c = new ArrayList<>(launcher);
-        c.addAll(List.of("podman", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+        List<String> prefix = new ArrayList<>(launcher);
+        prefix.addAll(List.of("podman", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
                 "--ulimit", "nproc=1024:1024", "--rootfs", copy.toString()));
-        this.command = List.copyOf(c);
+        List<String> fixed = List.copyOf(prefix);
+        this.command = new CommandTarget(name(), variant(), () -> fixed, () -> { }, scratch);
         for (Path hierarchy : cgroupHierarchies()) {
             if (!Files.exists(hierarchy.resolve(PARENT))) parentsToRemove.add(hierarchy.resolve(PARENT));
         }
@@ -47,10 +46,7 @@ final class PodmanTarget implements Target, AutoCloseable {
 
     @Override
     public Execution run(List<String> probeArgs) {
-        List<String> cmd = new ArrayList<>(command);
-        cmd.add("/probe");
-        cmd.addAll(probeArgs);
-        return Processes.run(cmd, scratch);
+        return command.run(probeArgs);
     }
 
     /** Removes the libpod_parent cgroups podman made here; one still in use (another podman) stays. */
