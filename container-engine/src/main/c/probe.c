@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -200,12 +201,29 @@ static int op_once(const char *op, int zero, int null, int pp[2], int qq[2]) {
     return -1;
 }
 
+/* Pins the caller to the first CPU it may use. A VM's vCPUs can differ: getpid took ~1.0 us on this host's
+ * CPU 0 and ~1.2 us on its CPU 1, in three alternations, so the CPU a probe happened to land on decided its
+ * number. Every target's probe pins the same way; a filter that refuses the call leaves it unpinned. */
+static void pin_first_cpu(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) < 0) return;
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (!CPU_ISSET(c, &set)) continue;
+        CPU_ZERO(&set);
+        CPU_SET(c, &set);
+        sched_setaffinity(0, sizeof set, &set);
+        return;
+    }
+}
+
 /*
  * Times BATCHES batches of ITERS operations and prints one line per batch: "ns_per_op N". Batching keeps
- * the clock's own cost out of sub-microsecond operations.
+ * the clock's own cost out of sub-microsecond operations. The loop (and a ping-pong or fork partner, which
+ * inherits it) runs on one CPU, see pin_first_cpu.
  */
 static int cmd_bench(int argc, char **argv) {
     if (argc < 5) { fputs("usage: probe bench OP BATCHES ITERS\n", stderr); return 2; }
+    pin_first_cpu();
     const char *op = argv[2];
     long batches = atol(argv[3]), iters = atol(argv[4]);
     int zero = !strcmp(op, "read") ? open("/dev/zero", O_RDONLY | O_CLOEXEC) : 0;

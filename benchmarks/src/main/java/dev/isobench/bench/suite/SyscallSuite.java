@@ -5,9 +5,11 @@ import dev.isobench.bench.target.Target;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Seccomp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * System call latency with the static probe's native loop ({@code probe bench OP BATCHES ITERS}): the floor
@@ -15,10 +17,16 @@ import java.util.Map;
  */
 public final class SyscallSuite implements Suite {
     static final String NAME = "syscall";
-    /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
-    private static final int ROUNDS = 3;
+    /**
+     * Every target runs its batches in this many turns, in a shuffled order each turn (fixed seed): a slow spell
+     * of the machine then lands on all targets alike instead of on the one that ran during it. With 3 turns in
+     * a fixed order the same-run getpid container/host ratio ranged 0.92-1.21 over three quick runs.
+     */
+    private static final int ROUNDS = 6;
+    private static final long ORDER_SEED = 20261129L;
     /** A known, injected per-syscall cost: this many filter rules that never match. */
     static final int NOOP_RULES = 150;
+    /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
     @Override
@@ -48,8 +56,11 @@ public final class SyscallSuite implements Suite {
             // Targets take turns, round by round, so a drift in the machine's speed spreads over all of them.
             int perRound = Math.max(1, p.syscallBatches() / ROUNDS);
             Map<Target, List<Double>> samples = new LinkedHashMap<>();
+            Random order = new Random(ORDER_SEED);
+            List<Target> turn = new ArrayList<>(targets);
             for (int round = 0; round < ROUNDS; round++) {
-                for (Target t : targets) {
+                Collections.shuffle(turn, order);
+                for (Target t : turn) {
                     if (samples.containsKey(t) && samples.get(t) == null) continue;
                     var run = t.run(List.of("bench", op, Integer.toString(perRound), Integer.toString(iters)));
                     if (run.exitCode() != 0) {
@@ -62,10 +73,10 @@ public final class SyscallSuite implements Suite {
                 }
             }
             double[] host = null;
-            for (Map.Entry<Target, List<Double>> e : samples.entrySet()) {
-                if (e.getValue() == null || e.getValue().isEmpty()) continue;
-                Target t = e.getKey();
-                double[] ns = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+            for (Target t : targets) { // in the listed order, host first, whatever order they ran in
+                List<Double> v = samples.get(t);
+                if (v == null || v.isEmpty()) continue;
+                double[] ns = v.stream().mapToDouble(Double::doubleValue).toArray();
                 Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
                 Rows.summary(ctx, k, "ns", ns);
                 Rows.hlog(ctx, k, ns);
