@@ -1,7 +1,6 @@
 package dev.isobench.bench.target;
 
 import dev.isobench.engine.sys.CopyTree;
-import dev.isobench.engine.sys.Mountinfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ final class PodmanTarget implements Target, AutoCloseable {
                 "--ulimit", "nproc=1024:1024", "--rootfs", copy.toString()));
         List<String> fixed = List.copyOf(prefix);
         this.command = new CommandTarget(name(), variant(), () -> fixed, () -> { }, scratch);
-        for (Path hierarchy : cgroupHierarchies()) {
+        for (Path hierarchy : Targets.cgroupHierarchies()) {
             if (!Files.exists(hierarchy.resolve(PARENT))) parentsToRemove.add(hierarchy.resolve(PARENT));
         }
     }
@@ -60,13 +59,5 @@ final class PodmanTarget implements Target, AutoCloseable {
                 // a podman container outside this run lives there: leave it
             }
         }
-    }
-
-    private static List<Path> cgroupHierarchies() {
-        List<Path> out = new ArrayList<>();
-        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
-            if (m.fsType().equals("cgroup") || m.fsType().equals("cgroup2")) out.add(m.mountPoint());
-        }
-        return out;
     }
 }

@@ -149,13 +149,21 @@ public final class Targets implements AutoCloseable {
             }
         }
         if (crunNamespace != null) crunNamespace.destroyForcibly();
-        for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
-            if (!m.fsType().equals("cgroup") && !m.fsType().equals("cgroup2")) continue;
+        for (Path hierarchy : cgroupHierarchies()) {
             try {
-                Files.deleteIfExists(m.mountPoint().resolve("isobench"));
+                Files.deleteIfExists(hierarchy.resolve("isobench"));
             } catch (java.io.IOException e) {
                 // not empty (a container of the engine lives there) or already gone: leave it
             }
         }
+    }
+
+    /** The mount point of every cgroup hierarchy (v1 and v2) this process sees. */
+    static List<Path> cgroupHierarchies() {
+        List<Path> out = new ArrayList<>();
+        for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+            if (m.fsType().equals("cgroup") || m.fsType().equals("cgroup2")) out.add(m.mountPoint());
+        }
+        return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.isobench.engine.sys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.EngineException;
 import java.nio.file.Files;
@@ -43,6 +44,6 @@ class NativeReplaceTest {
     void aMissingSourceIsAnErrorThatNamesIt() {
         EngineException e = assertThrows(EngineException.class,
                 () -> Native.replace(dir.resolve("absent").toString(), dir.resolve("state.json").toString()));
-        assertEquals(true, e.getMessage().contains("absent"), e.getMessage());
+        assertTrue(e.getMessage().contains("absent"), e.getMessage());
     }
 }
