@@ -98,6 +98,22 @@ class ContainerIsolationTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anEphemeralContainersOverlaySkipsSyncsAndAKeptOneDoesNot(boolean ephemeral) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.isobench.engine.rootfs.OverlayProvisioner.volatileSupported(),
+                "overlay's volatile option needs Linux 5.10 or later");
+        Container c = t.start(ContainerSpec.builder().ephemeral(ephemeral).command("/probe", "sleep", "30"));
+        Mountinfo.Entry root = Mountinfo.read(Path.of("/proc", Integer.toString(c.pid()), "mountinfo")).stream()
+                .filter(m -> m.mountPoint().equals(Path.of("/"))).findFirst().orElseThrow();
+        // Newer kernels show the option as fsync=volatile.
+        boolean skipsSync = root.superOptions().contains("volatile") || root.superOptions().contains("fsync=volatile");
+        assertEquals(ephemeral, skipsSync, root.superOptions().toString());
+        // The kernel's own mark of a volatile upper dir, which refuses a later mount of it.
+        assertEquals(ephemeral, Files.isDirectory(c.dir().path().resolve("work/work/incompat/volatile")));
+        assertEquals(ephemeral, t.engine().get(c.id()).spec().ephemeral(), "the state on disk says so too");
+    }
+
     @Test
     void reflinkWorksWhereTheFilesystemClonesExtentsAndIsRefusedElsewhere() {
         ContainerSpec.Builder b = ContainerSpec.builder().rootfs(RootfsMode.REFLINK).command("/probe", "pid");

@@ -163,6 +163,8 @@ public final class StartupSuite implements Suite {
         Engine e = ctx.engine();
         v.add(new EngineTarget(e, "", b -> b, scratch));
         v.add(new EngineTarget(e, "copy", b -> b.rootfs(RootfsMode.COPY), scratch));
+        // Kept after exit (no --rm): the overlay's last unmount syncs the host's disk.
+        v.add(new EngineTarget(e, "durable", b -> b.ephemeral(false), scratch));
         v.add(new EngineTarget(e, "net-host", b -> b.network(NetworkMode.HOST), scratch));
         v.add(new EngineTarget(e, "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), scratch));
         v.add(new EngineTarget(e, "bridge", b -> b.network(NetworkMode.BRIDGE), scratch));

@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
 /**
  * The isobench engine, in-process: create, start, wait, delete through the Java API, as a load generator
  * calls it. The time is from create to the end of delete (the whole lifecycle, like a peer's {@code run});
- * the lifecycle timestamps of the last run give the phases.
+ * the lifecycle timestamps of the last run give the phases. Containers are {@code ephemeral}, as with
+ * {@code run --rm} (and podman's {@code --rm}, which the podman peer runs); a variant can say otherwise.
  */
 public final class EngineTarget implements Target {
     private final Engine engine;
@@ -48,7 +49,7 @@ public final class EngineTarget implements Target {
     public ContainerSpec.Builder spec(List<String> probeArgs) {
         java.util.List<String> argv = new java.util.ArrayList<>(List.of("/probe"));
         argv.addAll(probeArgs);
-        return setup.apply(ContainerSpec.builder().image("probe").command(argv));
+        return setup.apply(ContainerSpec.builder().image("probe").command(argv).ephemeral(true));
     }
 
     @Override

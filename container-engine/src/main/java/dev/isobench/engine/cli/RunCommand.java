@@ -17,7 +17,7 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     CtrCommand ctr;
 
-    @Option(names = "--rm", description = "Remove the container when it exits.")
+    @Option(names = "--rm", description = "Remove the container when it exits (its overlay rootfs then skips syncs, as podman's --rm).")
     boolean remove;
 
     @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container id.")
@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (detach && remove) throw new IllegalArgumentException("--rm and -d cannot be combined yet: remove a detached container with 'isobench ctr rm'");
-        ContainerSpec spec = options.toSpec().detached(detach).stdio(interactive ? Stdio.INHERIT.withStdin() : Stdio.INHERIT).build();
+        ContainerSpec spec = options.toSpec().detached(detach).ephemeral(remove).stdio(interactive ? Stdio.INHERIT.withStdin() : Stdio.INHERIT).build();
         Container c = ctr.engine().create(spec);
         if (detach) {
             c.start();

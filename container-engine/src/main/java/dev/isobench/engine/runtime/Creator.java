@@ -51,12 +51,12 @@ public final class Creator {
             ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
-                    spec.detached(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), spec.net().toString(),
+                    spec.detached(), spec.ephemeral(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), spec.net().toString(),
                     spec.net().ports().stream().map(m -> m.hostPort() + ":" + m.containerPort()).toList(),
                     spec.net().extraHosts().stream().map(h -> h.name() + ":" + h.address()).toList(), "", List.of(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);
             Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
-            Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent()).provision(seen, dir.path());
+            Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent(), spec.ephemeral()).provision(seen, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
             FaultInjection.at("ROOTFS_READY", 0, 0);
             cgroupMade = true;

@@ -14,13 +14,13 @@ import java.util.List;
  */
 public record StateRecord(String id, String name, String image, String imageId, List<String> command, List<String> env, String workdir,
                           int uid, int gid, String hostname, List<Namespace> namespaces, RootfsMode rootfs,
-                          boolean detached, dev.isobench.engine.spec.Seccomp seccomp, List<String> capAdd, List<String> capDrop,
+                          boolean detached, boolean ephemeral, dev.isobench.engine.spec.Seccomp seccomp, List<String> capAdd, List<String> capDrop,
                           boolean readOnly, dev.isobench.engine.spec.IdMap userns, boolean privileged, String network, List<String> ports, List<String> extraHosts, String address,
                           List<String> proxies, String status, int monitorPid, long monitorStart, int pid, long pidStart,
                           int ownerPid, long ownerStart, long createdMillis) {
     public ContainerSpec spec() {
         ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).command(command).workdir(workdir)
-                .user(new User(uid, gid, List.of())).hostname(hostname).rootfs(rootfs).detached(detached)
+                .user(new User(uid, gid, List.of())).hostname(hostname).rootfs(rootfs).detached(detached).ephemeral(ephemeral)
                 .seccomp(seccomp == null ? dev.isobench.engine.spec.Seccomp.DEFAULT : seccomp).readOnly(readOnly).userns(userns).privileged(privileged);
         if (capAdd != null) capAdd.forEach(b::capAdd);
         if (capDrop != null) capDrop.forEach(b::capDrop);
@@ -43,17 +43,17 @@ public record StateRecord(String id, String name, String image, String imageId, 
     }
 
     public StateRecord withNetwork(String newAddress, List<String> newProxies) {
-        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached, ephemeral,
                 seccomp, capAdd, capDrop, readOnly, userns, privileged, network, ports, extraHosts, newAddress, newProxies, status, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
     }
 
     public StateRecord withStatus(String newStatus) {
-        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached, ephemeral,
                 seccomp, capAdd, capDrop, readOnly, userns, privileged, network, ports, extraHosts, address, proxies, newStatus, monitorPid, monitorStart, pid, pidStart, ownerPid, ownerStart, createdMillis);
     }
 
     public StateRecord withProcesses(int newMonitorPid, long newMonitorStart, int newPid, long newPidStart) {
-        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached,
+        return new StateRecord(id, name, image, imageId, command, env, workdir, uid, gid, hostname, namespaces, rootfs, detached, ephemeral,
                 seccomp, capAdd, capDrop, readOnly, userns, privileged, network, ports, extraHosts, address, proxies, status, newMonitorPid, newMonitorStart, newPid, newPidStart, ownerPid, ownerStart, createdMillis);
     }
 }

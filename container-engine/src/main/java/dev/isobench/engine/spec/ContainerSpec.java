@@ -16,6 +16,9 @@ import java.util.Set;
  * @param hostname   hostname inside; empty means the container id
  * @param namespaces namespaces the container gets (the mount namespace always)
  * @param detached   whether the container outlives the caller (its monitor starts a new session)
+ * @param ephemeral  removed when it exits ({@code run --rm}): nothing in its rootfs has to survive a crash, so an
+ *                   overlay rootfs is mounted {@code volatile} and its teardown skips syncing the upper
+ *                   filesystem (podman does the same for {@code --rm}, CRI-O for every container)
  * @param limits     cgroup limits, applied before the container's first instruction
  * @param volumes    host paths and anonymous directories bound into the container
  * @param seccomp    the syscall filter (Docker's default profile unless told otherwise)
@@ -28,7 +31,7 @@ import java.util.Set;
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
-                            RootfsMode rootfs, Stdio stdio, boolean detached, Limits limits,
+                            RootfsMode rootfs, Stdio stdio, boolean detached, boolean ephemeral, Limits limits,
                             List<Volume> volumes, Seccomp seccomp,
                             List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns, boolean privileged,
                             Networking net) {
@@ -73,6 +76,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.rootfs = rootfs;
         b.stdio = stdio;
         b.detached = detached;
+        b.ephemeral = ephemeral;
         b.limits = limits;
         b.volumes = new ArrayList<>(volumes);
         b.seccomp = seccomp;
@@ -113,6 +117,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private RootfsMode rootfs = RootfsMode.OVERLAY;
         private Stdio stdio = Stdio.INHERIT;
         private boolean detached;
+        private boolean ephemeral;
         private Limits limits = Limits.NONE;
         private List<Volume> volumes = new ArrayList<>();
         private Seccomp seccomp = Seccomp.DEFAULT;
@@ -134,6 +139,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder rootfs(RootfsMode rootfs) { this.rootfs = rootfs; return this; }
         public Builder stdio(Stdio stdio) { this.stdio = stdio; return this; }
         public Builder detached(boolean detached) { this.detached = detached; return this; }
+        public Builder ephemeral(boolean ephemeral) { this.ephemeral = ephemeral; return this; }
         public Builder limits(Limits limits) { this.limits = limits; return this; }
         public Builder volume(Volume volume) { this.volumes.add(volume); return this; }
         public Builder seccomp(Seccomp seccomp) { this.seccomp = seccomp; return this; }
@@ -187,7 +193,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         }
 
         public ContainerSpec build() {
-            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, limits, volumes, seccomp,
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, ephemeral, limits, volumes, seccomp,
                     capAdd, capDrop, readOnly, userns, privileged, net);
         }
     }

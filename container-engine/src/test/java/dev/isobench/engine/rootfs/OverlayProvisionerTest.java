@@ -1,6 +1,7 @@
 package dev.isobench.engine.rootfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,5 +41,24 @@ class OverlayProvisionerTest {
         EngineException e = assertThrows(EngineException.class,
                 () -> OverlayProvisioner.mountSteps(layers(400), Path.of("/u"), Path.of("/w"), Path.of("/r")));
         assertTrue(e.getMessage().contains("--rootfs copy"), e.getMessage());
+    }
+
+    @Test
+    void kernelReleasesCompareByMajorThenMinor() {
+        assertTrue(OverlayProvisioner.kernelAtLeast("5.10.0-28-amd64", 5, 10));
+        assertTrue(OverlayProvisioner.kernelAtLeast("6.1.0", 5, 10));
+        assertTrue(OverlayProvisioner.kernelAtLeast("5.15", 5, 10));
+        assertFalse(OverlayProvisioner.kernelAtLeast("5.4.0-150-generic", 5, 10));
+        assertFalse(OverlayProvisioner.kernelAtLeast("4.19.0", 5, 10));
+        assertFalse(OverlayProvisioner.kernelAtLeast("unknown", 5, 10));
+    }
+
+    @Test
+    void onlyAContainerThatIsRemovedAtExitGetsAVolatileOverlay() {
+        assertEquals("", new OverlayProvisioner(false, false).options());
+        assertEquals(",volatile", new OverlayProvisioner(false, true).options());
+        assertEquals(",userxattr,volatile", new OverlayProvisioner(true, true).options());
+        String opts = OverlayProvisioner.mountSteps(layers(2), Path.of("/u"), Path.of("/w"), Path.of("/r"), ",volatile").get(0).args().get(4);
+        assertTrue(opts.endsWith(",upperdir=/u,workdir=/w,volatile"), opts);
     }
 }
