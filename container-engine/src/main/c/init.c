@@ -281,6 +281,15 @@ static int resolve(const char *cmd, char *out, size_t n) {
     return -1;
 }
 
+/* The workload starts as under docker: no signal blocked or ignored. The monitor ignores SIGPIPE, and a
+ * JVM's threads block SIGQUIT, which a spawned stage inherits. Raw calls: libc keeps some signals to itself. */
+static void reset_signals(void) {
+    unsigned long none[4] = {0}; /* a kernel sigaction of SIG_DFL, no flags, empty mask; and an empty sigset */
+    for (int sig = 1; sig <= 64; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, none, NULL, 8);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, none, NULL, 8);
+}
+
 static _Noreturn void exec_command(int i) {
     struct step *s = &steps[i];
     char path[4096];
@@ -320,6 +329,7 @@ static int do_chdir(const char *dir) {
 }
 
 static _Noreturn void run_container(int syncfd) {
+    reset_signals(); /* first, before a seccomp step can filter these calls */
     char c;
     if (read_full(syncfd, &c, 1) < 0) _exit(EXIT_SETUP_FAILED); /* the monitor failed before releasing us */
     /* It joins its cgroups itself: "0" moves the writing thread, and for a thread moving itself recent kernels

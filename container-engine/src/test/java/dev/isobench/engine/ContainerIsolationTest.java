@@ -148,6 +148,19 @@ class ContainerIsolationTest {
     }
 
     @Test
+    void theWorkloadAndAnExecStartWithNoSignalBlockedOrIgnored() {
+        // The JVM's threads block SIGQUIT and the monitor ignores SIGPIPE: neither may reach the workload.
+        String status = t.run("/probe", "status").stdout();
+        assertTrue(status.contains("SigBlk:\t0000000000000000"), status);
+        assertTrue(status.contains("SigIgn:\t0000000000000000"), status);
+        Container c = t.start(ContainerSpec.builder().command("/probe", "sleep", "30"));
+        Path out = t.root().resolve("exec-status");
+        assertEquals(0, c.exec(ExecSpec.of("/probe", "status").withStdio(Stdio.toFiles(out, out))));
+        String exec = TestEngine.read(out);
+        assertTrue(exec.contains("SigBlk:\t0000000000000000") && exec.contains("SigIgn:\t0000000000000000"), exec);
+    }
+
+    @Test
     void capAddAndDropChangeTheDefaultSet() {
         String status = t.run(ContainerSpec.builder().capDrop("CHOWN").capAdd("cap_net_admin").command("/probe", "status")).stdout();
         long expected = (0xa80425fbL & ~1L) | (1L << 12);

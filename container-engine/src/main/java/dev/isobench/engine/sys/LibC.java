@@ -23,6 +23,16 @@ public interface LibC {
 
     int waitpid(int pid, @Out int[] status, int options);
 
+    /** pidfd_open has the same number on every architecture (Linux 5.3+). */
+    long SYS_PIDFD_OPEN = 434;
+
+    long syscall(long number, int pid, int flags);
+
+    short POLLIN = 1;
+
+    /** fds: struct pollfd {int fd; short events; short revents;} per entry, as two ints (little-endian). */
+    int poll(@In @Out int[] fds, long count, int timeoutMillis);
+
     int geteuid();
 
     String strerror(int errnum);
@@ -59,6 +69,22 @@ public interface LibC {
     int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
 
     int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
+
+    /** glibc 2.34 and later. */
+    int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+    short POSIX_SPAWN_SETSIGDEF = 0x04;
+    short POSIX_SPAWN_SETSIGMASK = 0x08;
+
+    int posix_spawnattr_init(Pointer attributes);
+
+    int posix_spawnattr_destroy(Pointer attributes);
+
+    int posix_spawnattr_setflags(Pointer attributes, short flags);
+
+    int posix_spawnattr_setsigmask(Pointer attributes, Pointer sigset);
+
+    int posix_spawnattr_setsigdefault(Pointer attributes, Pointer sigset);
 
     /** Returns an error number itself instead of setting errno; argv and envp are NULL-terminated by jnr-ffi. */
     int posix_spawnp(@Out int[] pid, String file, Pointer actions, Pointer attributes, String[] argv, String[] envp);

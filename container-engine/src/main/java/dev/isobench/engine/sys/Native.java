@@ -18,8 +18,20 @@ public final class Native {
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
     /** glibc's posix_spawn_file_actions_t is 80 bytes on 64-bit; room to spare. */
     private static final int FILE_ACTIONS_SIZE = 256;
+    /** glibc's posix_spawnattr_t is 336 bytes on 64-bit. */
+    private static final int ATTRIBUTES_SIZE = 512;
+    private static final int SIGSET_SIZE = 128;
+    /** Read-only sigset_t values for every spawn. */
+    private static final Pointer NO_SIGNALS = Memory.allocateDirect(Runtime.getRuntime(LIBC), SIGSET_SIZE, true);
+    private static final Pointer ALL_SIGNALS = sigset(-1L); // signals 1 to 64
 
     private Native() {}
+
+    private static Pointer sigset(long first64) {
+        Pointer set = Memory.allocateDirect(Runtime.getRuntime(LIBC), SIGSET_SIZE, true);
+        set.putLong(0, first64);
+        return set;
+    }
 
     /** A pipe whose two ends are close-on-exec and numbered 10 or above, so no spawn can clobber them. */
     public static int[] pipe() {
@@ -78,22 +90,65 @@ public final class Native {
 
     /** posix_spawnp with an empty environment; returns the child's pid. */
     public static int spawn(String path, List<String> argv, Collection<SpawnAction> actions) {
-        Pointer fileActions = Memory.allocateDirect(Runtime.getRuntime(LIBC), FILE_ACTIONS_SIZE);
+        return spawn(path, argv, actions, List.of());
+    }
+
+    /**
+     * posix_spawnp; returns the child's pid. The child starts with no signal blocked and each at its default:
+     * a JVM's threads block SIGQUIT, which a child would otherwise inherit (ProcessBuilder's children do).
+     *
+     * @param env {@code KEY=VALUE} entries
+     */
+    public static int spawn(String path, List<String> argv, Collection<SpawnAction> actions, List<String> env) {
+        Runtime runtime = Runtime.getRuntime(LIBC);
+        Pointer fileActions = Memory.allocateDirect(runtime, FILE_ACTIONS_SIZE);
+        Pointer attributes = Memory.allocateDirect(runtime, ATTRIBUTES_SIZE);
         int error = LIBC.posix_spawn_file_actions_init(fileActions);
         if (error != 0) throw failure("posix_spawn_file_actions_init", error);
+        error = LIBC.posix_spawnattr_init(attributes);
+        if (error != 0) {
+            LIBC.posix_spawn_file_actions_destroy(fileActions);
+            throw failure("posix_spawnattr_init", error);
+        }
         try {
             for (SpawnAction a : actions) {
-                error = a.isDup()
-                        ? LIBC.posix_spawn_file_actions_adddup2(fileActions, a.from(), a.fd())
-                        : LIBC.posix_spawn_file_actions_addopen(fileActions, a.fd(), a.path(), a.flags(), a.mode());
+                if (a instanceof SpawnAction.Dup d) error = LIBC.posix_spawn_file_actions_adddup2(fileActions, d.from(), d.fd());
+                else if (a instanceof SpawnAction.Open o) error = LIBC.posix_spawn_file_actions_addopen(fileActions, o.fd(), o.path(), o.flags(), o.mode());
+                else if (a instanceof SpawnAction.CloseFrom c) error = LIBC.posix_spawn_file_actions_addclosefrom_np(fileActions, c.lowest());
                 if (error != 0) throw failure("posix_spawn file action " + a, error);
             }
+            LIBC.posix_spawnattr_setsigmask(attributes, NO_SIGNALS);
+            LIBC.posix_spawnattr_setsigdefault(attributes, ALL_SIGNALS);
+            LIBC.posix_spawnattr_setflags(attributes, (short) (LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF));
             int[] pid = new int[1];
-            error = LIBC.posix_spawnp(pid, path, fileActions, null, argv.toArray(String[]::new), new String[0]);
+            error = LIBC.posix_spawnp(pid, path, fileActions, attributes, argv.toArray(String[]::new), env.toArray(String[]::new));
             if (error != 0) throw failure("posix_spawn " + path, error);
             return pid[0];
         } finally {
+            LIBC.posix_spawnattr_destroy(attributes);
             LIBC.posix_spawn_file_actions_destroy(fileActions);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a child of this JVM to exit, through a pidfd; the child is not
+     * reaped, so its pid stays its own until {@link #waitpid}. Returns whether it exited.
+     */
+    public static boolean awaitExit(int pid, int timeoutMillis) {
+        int fd = (int) LIBC.syscall(LibC.SYS_PIDFD_OPEN, pid, 0);
+        if (fd < 0) throw failure("pidfd_open(" + pid + ")", errno());
+        try {
+            int[] pollfd = {fd, LibC.POLLIN};
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            while (true) {
+                int left = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+                int n = LIBC.poll(pollfd, 1, left);
+                if (n > 0) return true;
+                if (n == 0) return false;
+                if (errno() != Errno.EINTR) throw failure("poll(pidfd of " + pid + ")", errno());
+            }
+        } finally {
+            LIBC.close(fd);
         }
     }
 

@@ -1,19 +1,25 @@
 package dev.isobench.engine.sys;
 
-/**
- * One file action of a spawn: the child gets {@code from} as {@code fd} (a dup), or {@code path} opened as {@code fd}.
- * posix_spawn applies them in order between its fork and exec.
- */
-public record SpawnAction(int fd, int from, String path, int flags, int mode) {
-    public static SpawnAction dup(int from, int fd) {
-        return new SpawnAction(fd, from, null, 0, 0);
+/** One file action of a spawn; posix_spawn applies them in order between its fork and exec. */
+public sealed interface SpawnAction {
+    /** The child gets {@code from} as {@code fd}. */
+    record Dup(int from, int fd) implements SpawnAction {}
+
+    /** The child gets {@code path}, opened with these flags and mode, as {@code fd}. */
+    record Open(String path, int fd, int flags, int mode) implements SpawnAction {}
+
+    /** Every descriptor from {@code lowest} up is closed: the child inherits nothing else of this JVM. */
+    record CloseFrom(int lowest) implements SpawnAction {}
+
+    static SpawnAction dup(int from, int fd) {
+        return new Dup(from, fd);
     }
 
-    public static SpawnAction open(String path, int fd, int flags, int mode) {
-        return new SpawnAction(fd, -1, path, flags, mode);
+    static SpawnAction open(String path, int fd, int flags, int mode) {
+        return new Open(path, fd, flags, mode);
     }
 
-    boolean isDup() {
-        return path == null;
+    static SpawnAction closeFrom(int lowest) {
+        return new CloseFrom(lowest);
     }
 }

@@ -1,0 +1,54 @@
+package dev.isobench.bench.target;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The peers' process runner: what a command gets and what comes back. */
+class ProcessesTest {
+    @TempDir
+    Path scratch;
+
+    @Test
+    void exitStatusOutputAndErrorComeBack() {
+        Execution e = Processes.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), scratch);
+        assertEquals(3, e.exitCode());
+        assertEquals("out\n", e.stdout());
+        assertEquals("err\n", e.stderr());
+        assertTrue(e.nanos() > 0);
+    }
+
+    @Test
+    void aSignalEndsAsOneHundredTwentyEightPlusItsNumber() {
+        assertEquals(143, Processes.run(List.of("sh", "-c", "kill -TERM $$"), scratch).exitCode());
+    }
+
+    @Test
+    void theCommandGetsNoBlockedOrIgnoredSignalAndNoDescriptorBeyondStdio() {
+        Execution e = Processes.run(List.of("sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/$$/status; ls /proc/$$/fd"), scratch);
+        assertEquals(List.of("SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000", "0", "1", "2"), e.stdout().lines().toList());
+    }
+
+    @Test
+    void theEnvironmentIsPassedOn() {
+        assertEquals(System.getenv("PATH") + "\n", Processes.run(List.of("sh", "-c", "echo \"$PATH\""), scratch).stdout());
+    }
+
+    @Test
+    void aMissingCommandIsAClearError() {
+        IllegalStateException x = assertThrows(IllegalStateException.class, () -> Processes.run(List.of("no-such-command-isobench"), scratch));
+        assertTrue(x.getMessage().contains("cannot run no-such-command-isobench"), x.getMessage());
+    }
+
+    @Test
+    void waitStatusesDecodeAsAShellReportsThem() {
+        assertEquals(0, Processes.exitCode(0));
+        assertEquals(42, Processes.exitCode(42 << 8));
+        assertEquals(137, Processes.exitCode(9));
+    }
+}
