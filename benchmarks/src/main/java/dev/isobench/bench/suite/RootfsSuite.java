@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class RootfsSuite implements Suite {
     static final String NAME = "rootfs";
-    /** Overlay provisions per turn (copy and cp -a take one): 3 mkdirs are cheap, and noisy alone. */
+    /** Overlay provisions per turn (copy and cp -a take one): 2 mkdirs are cheap, and noisy alone. */
     static final int OVERLAY_SAMPLES_PER_TURN = 20;
     /** Where a synthetic image with one file keeps it (SyntheticTree's fixed layout). */
     static final String SINGLE_FILE = "/usr/share/synthetic/d00/d00/d00/f000000.dat";
@@ -101,7 +101,7 @@ public final class RootfsSuite implements Suite {
 
     /**
      * Writes out what the previous provisioning left (a deleted 1 GB copy still has journal and discard work
-     * queued), outside the timed region: after a big copy, overlay's three mkdirs measured 6x slower at 100m
+     * queued), outside the timed region: after a big copy, overlay's mkdirs measured 6x slower at 100m
      * than at 10m in one quick run, which was the disk's backlog, not the image size.
      */
     private static void settleDisk(SuiteContext ctx) {

@@ -30,7 +30,6 @@ public final class StartupSuite implements Suite {
     private static final List<String> TRUE = List.of("true");
     private static final int ROUNDS = 4;
     private static final long ORDER_SEED = 20261129L;
-    private static final int ENGINE_WARMUP = 20;
 
     @Override
     public String name() {
@@ -69,12 +68,14 @@ public final class StartupSuite implements Suite {
         ctx.progress().step(NAME, "warm-up of " + targets.size() + " targets");
         List<Target> usable = new ArrayList<>();
         for (Target t : targets) {
-            // first-run costs (image build, class loading, the JIT for the in-process engine) are not startup
+            // First-run costs (image build, page cache) are not startup; nor is the JIT: the engine variants
+            // run in turns, so each warms the code they share.
             var warm = t.run(TRUE);
-            for (int i = 1; i < (t instanceof EngineTarget ? ENGINE_WARMUP : 1) && warm.exitCode() == 0; i++) warm = t.run(TRUE);
             if (warm.exitCode() != 0) ctx.skip(NAME, "start-to-exit on " + t.label(), "it exited " + warm.exitCode() + ": " + warm.stderr().trim());
             else usable.add(t);
         }
+        List<Target> warming = usable.stream().filter(t -> t instanceof EngineTarget).toList();
+        for (int i = 1; i < p.engineWarmups(); i++) warming.forEach(t -> t.run(TRUE).requireSuccess(t.label()));
         int n = p.startupRuns();
         Map<Target, double[]> samples = new LinkedHashMap<>();
         Map<Target, Map<Phase, double[]>> phases = new LinkedHashMap<>();

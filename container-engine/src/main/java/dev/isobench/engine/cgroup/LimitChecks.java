@@ -22,7 +22,9 @@ public final class LimitChecks {
     private LimitChecks() {}
 
     public static void check(Limits limits, CgroupDriver driver) {
-        check(limits, driver, onlineCpus());
+        // Only CPU limits consult the online CPUs: a container without them reads nothing from /sys.
+        boolean cpus = limits.cpu().isPresent() || limits.cpusetCpus().isPresent();
+        check(limits, driver, cpus ? onlineCpus() : new BitSet());
     }
 
     static void check(Limits limits, CgroupDriver driver, BitSet online) {

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * Copy-on-write: the image layers are overlayfs lower dirs and the container gets a fresh upper dir. The
  * mount itself happens in the container's own mount namespace, so it can never outlive the container.
- * Cost is three mkdirs, whatever the image size.
+ * Cost is two mkdirs, whatever the image size.
  *
  * <p>The last unmount of an overlay syncs its whole upper filesystem (the host's disk, with every other
  * writer's dirty data) and flushes the device; here that was ~1 ms of every container's exit. A container
@@ -64,11 +64,11 @@ public final class OverlayProvisioner implements RootfsProvisioner {
         long start = System.nanoTime();
         Path upper = containerDir.resolve("upper");
         Path work = containerDir.resolve("work");
-        Path root = containerDir.resolve("rootfs");
+        Path root = mountPoint(containerDir);
         try {
             Files.createDirectory(upper);
             Files.createDirectory(work);
-            Files.createDirectory(root);
+            if (!Files.isDirectory(root)) Files.createDirectories(root);
         } catch (IOException e) {
             throw new EngineException("cannot prepare overlay dirs in " + containerDir + ": " + e.getMessage(), e);
         }
@@ -99,6 +99,15 @@ public final class OverlayProvisioner implements RootfsProvisioner {
                     + " squash it or use --rootfs copy");
         }
         return List.of(Step.of(Op.CHDIR, parent.toString()), Mounts.mount("overlay", root.toString(), "overlay", 0, relative));
+    }
+
+    /**
+     * Where every container's overlay is mounted: each mount lives in its own container's mount namespace, so
+     * one empty directory serves them all. A directory per container cost a mkdir and an rmdir each time, and
+     * an rmdir on a filesystem mounted with {@code discard} waits for the device (0.2 ms here).
+     */
+    public static Path mountPoint(Path containerDir) {
+        return containerDir.getParent().resolveSibling("overlay-mount");
     }
 
     /** The container's own changes to its image. */

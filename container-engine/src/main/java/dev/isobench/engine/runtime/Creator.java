@@ -48,7 +48,7 @@ public final class Creator {
         boolean leased = false;
         List<String> proxies = new ArrayList<>();
         try {
-            ProcessInfo self = ProcessInfo.of((int) ProcessHandle.current().pid()).orElseThrow();
+            ProcessInfo self = ProcessInfo.self();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
                     spec.detached(), spec.ephemeral(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), spec.net().toString(),
@@ -164,7 +164,9 @@ public final class Creator {
                 throw new EngineException("cannot read the permissions of " + p + ": " + e.getMessage(), e);
             }
         }
-        List<java.nio.file.Path> paths = new ArrayList<>(List.of(rootfs.root(), dir.startFifo()));
+        List<java.nio.file.Path> paths = new ArrayList<>(List.of(dir.startFifo()));
+        // A copy's top is its own; overlay's shared mount point is covered by the mount, whose top is upper.
+        if (rootfs.root().startsWith(dir.path())) paths.add(rootfs.root());
         for (String d : List.of("upper", "work")) {
             if (java.nio.file.Files.isDirectory(dir.path().resolve(d))) paths.add(dir.path().resolve(d));
         }

@@ -24,6 +24,8 @@ public final class StateStore {
 
     private final Path containers;
     private final Path names;
+    /** Set once both directories exist: they are never removed, so later allocations skip two mkdirs. */
+    private volatile boolean prepared;
 
     public StateStore(Path root) {
         this.containers = root.resolve("containers");
@@ -33,17 +35,26 @@ public final class StateStore {
     /** Makes a fresh container directory with a new 12-hex-digit id, and claims the name if one is given. */
     public ContainerDir allocate(Optional<String> name) {
         try {
-            Files.createDirectories(containers);
-            Files.createDirectories(names);
+            if (!prepared) {
+                Files.createDirectories(containers);
+                Files.createDirectories(names);
+                prepared = true;
+            }
             while (true) {
                 byte[] b = new byte[6];
                 RANDOM.nextBytes(b);
                 String id = HexFormat.of().formatHex(b);
-                if (findByPrefix(id).isPresent() || Files.exists(names.resolve(id))) continue;
+                // Ids all have 12 digits, so an existing one can only collide whole: createDirectory below
+                // refuses that atomically. A name equal to the id would block the id's own name link.
+                if (Files.exists(names.resolve(id))) continue;
                 Path dir = containers.resolve(id);
                 try {
                     Files.createDirectory(dir);
                 } catch (FileAlreadyExistsException e) {
+                    continue;
+                } catch (NoSuchFileException e) { // the root was removed under a running engine: make it again
+                    Files.createDirectories(containers);
+                    Files.createDirectories(names);
                     continue;
                 }
                 try {

@@ -16,22 +16,32 @@ public record ProcessInfo(int pid, long startTime) {
         return start.isPresent() ? java.util.Optional.of(new ProcessInfo(pid, start.getAsLong())) : java.util.Optional.empty();
     }
 
+    /** This JVM: its pid and start time never change, so they are read once. */
+    public static ProcessInfo self() {
+        return Self.INFO;
+    }
+
+    private static final class Self {
+        static final ProcessInfo INFO = of((int) ProcessHandle.current().pid()).orElseThrow();
+    }
+
+    /** Still this process (not a reused pid) and not a zombie; one read of /proc/PID/stat. */
     public boolean isAlive() {
-        OptionalLong now = startTimeOf(pid);
-        return now.isPresent() && now.getAsLong() == startTime && !isZombie();
-    }
-
-    private boolean isZombie() {
         String stat = stat(pid);
-        return stat != null && stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        if (stat == null) return false;
+        String[] rest = fieldsAfterName(stat);
+        return Long.parseLong(rest[19]) == startTime && !rest[0].equals("Z");
     }
 
-    /** Field 22 of /proc/PID/stat, counted after the command name, which may itself hold spaces. */
+    /** Field 22 of /proc/PID/stat. */
     static OptionalLong startTimeOf(int pid) {
         String stat = stat(pid);
-        if (stat == null) return OptionalLong.empty();
-        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return OptionalLong.of(Long.parseLong(rest[19]));
+        return stat == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fieldsAfterName(stat)[19]));
+    }
+
+    /** The fields from the state on (field 3), counted after the command name, which may itself hold spaces. */
+    private static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     private static String stat(int pid) {
