@@ -19,6 +19,8 @@ public final class V1Driver implements CgroupDriver {
 
     private final Map<String, Path> mounts;
     private final List<Path> hierarchies;
+    /** Whether this engine saw its cpuset parent copy CPUs and memory nodes into a new group. */
+    private volatile boolean cpusetParentReady;
 
     /** @param mounts controller name to the mount point of its hierarchy */
     public V1Driver(Map<String, Path> mounts) {
@@ -81,18 +83,21 @@ public final class V1Driver implements CgroupDriver {
     public void create(String id) {
         for (Path h : hierarchies) {
             Path parent = h.resolve(CgroupFiles.PARENT);
-            CgroupFiles.mkdir(parent);
             boolean cpuset = h.equals(mounts.get("cpuset"));
             Path group = parent.resolve(id);
-            if (!CgroupFiles.mkdir(group)) { // a concurrent prune removed the parent: make it again
+            if (!CgroupFiles.mkdir(group)) { // no parent yet (the first container, or a prune removed it)
                 CgroupFiles.mkdir(parent);
                 CgroupFiles.mkdir(group);
+                if (cpuset) cpusetParentReady = false;
             }
             // Usually the group copied its CPUs and memory nodes from the parent as it was made; a parent made
-            // just now, or by an older engine, is set up first.
-            if (cpuset && CgroupFiles.read(group.resolve("cpuset.cpus")).isEmpty()) {
-                prepareCpusetParent(h, parent);
-                inheritCpuset(parent, group);
+            // just now, or by an older engine, is set up first. Once seen working, the parent stays so.
+            if (cpuset && !cpusetParentReady) {
+                if (CgroupFiles.read(group.resolve("cpuset.cpus")).isEmpty()) {
+                    prepareCpusetParent(h, parent);
+                    inheritCpuset(parent, group);
+                }
+                cpusetParentReady = true;
             }
             if (h.equals(mounts.get("devices"))) DeviceRules.restrict(group);
         }

@@ -16,6 +16,8 @@ public final class V2Driver implements CgroupDriver {
     public static final List<String> CONTROLLERS = List.of("cpu", "memory", "pids", "cpuset", "io");
 
     private final Path root;
+    /** Set once this engine enabled its controllers in the root's and its parent's subtree_control. */
+    private volatile boolean delegated;
 
     public V2Driver(Path root) {
         this.root = root;
@@ -66,10 +68,14 @@ public final class V2Driver implements CgroupDriver {
     @Override
     public void create(String id) {
         Path parent = root.resolve(CgroupFiles.PARENT);
-        delegate(root);
-        CgroupFiles.mkdir(parent);
-        delegate(parent);
+        if (!delegated) { // four reads per container otherwise; the parent stays delegated while it exists
+            delegate(root);
+            CgroupFiles.mkdir(parent);
+            delegate(parent);
+            delegated = true;
+        }
         if (!CgroupFiles.mkdir(parent.resolve(id))) { // a concurrent prune removed the parent: make it again
+            delegate(root);
             CgroupFiles.mkdir(parent);
             delegate(parent);
             CgroupFiles.mkdir(parent.resolve(id));

@@ -97,4 +97,6 @@ public interface LibC {
     int rename(String oldpath, String newpath);
 
     int unlink(String path);
+
+    int rmdir(String path);
 }

@@ -152,6 +152,11 @@ public final class Native {
         }
     }
 
+    /** rmdir(2); returns 0, or the errno (ENOENT, EBUSY, ...) instead of throwing. */
+    public static int rmdir(String path) {
+        return LIBC.rmdir(path) == 0 ? 0 : errno();
+    }
+
     /** open(2) with the given flags; returns -1 (instead of throwing) when the path cannot be opened, errno in {@link #errno()}. */
     public static int tryOpen(String path, int flags) {
         return LIBC.open(path, flags | LibC.O_CLOEXEC, 0);
