@@ -36,7 +36,7 @@ public final class Compare {
         Map<String, ResultRow[]> byKey = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             for (ResultRow r : runs.get(i).allRows()) {
-                if (r.metric().equals("ratio_vs_host") || r.benchmark().endsWith("-timeseries")) continue;
+                if (r.metric().startsWith("ratio_vs_") || r.benchmark().endsWith("-timeseries")) continue;
                 byKey.computeIfAbsent(r.key(), k -> new ResultRow[runs.size()])[i] = r;
             }
         }

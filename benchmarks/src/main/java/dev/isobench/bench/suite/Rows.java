@@ -32,8 +32,13 @@ final class Rows {
 
     /** other/host as a ratio of medians with a bootstrap 95% interval. */
     static void ratio(SuiteContext ctx, Key k, double[] host, double[] other) {
-        double[] r = Stats.ratioOfMedians(host, other, 2000, BOOTSTRAP_SEED);
-        ctx.write(k.row("ratio_vs_host", "ratio", r[0], other.length).withCi(r[1], r[2]));
+        ratio(ctx, k, "host", host, other);
+    }
+
+    /** Median of {@code other} over median of {@code baseline}, as {@code ratio_vs_<baseline>}, with a bootstrap 95% interval. */
+    static void ratio(SuiteContext ctx, Key k, String baselineName, double[] baseline, double[] other) {
+        double[] r = Stats.ratioOfMedians(baseline, other, 2000, BOOTSTRAP_SEED);
+        ctx.write(k.row("ratio_vs_" + baselineName, "ratio", r[0], other.length).withCi(r[1], r[2]));
     }
 
     /** Writes the samples (nanoseconds) as an HdrHistogram log next to the CSVs. */

@@ -12,6 +12,7 @@ import dev.isobench.engine.spec.RootfsMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,16 +100,24 @@ public final class StartupSuite implements Suite {
             }
         }
         double[] host = null;
+        Map<String, double[]> plain = new HashMap<>(); // each target without a variant, by name
         for (Target t : usable) {
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", t.name(), t.variant(), "");
             Rows.summary(ctx, k, "ms", Rows.millis(samples.get(t)));
             Rows.hlog(ctx, k, samples.get(t));
             if (t.name().equals("host")) host = samples.get(t);
             else if (host != null) Rows.ratio(ctx, k, host, samples.get(t));
+            if (t.variant().isEmpty()) plain.put(t.name(), samples.get(t));
             phases.get(t).forEach((phase, v) -> Rows.summary(ctx,
                     new Rows.Key(NAME, "phase", t.name(), t.variant(), "phase=" + phase.name().toLowerCase()), "ms", Rows.millis(v)));
         }
-        cli(ctx, host);
+        // The engine against the floor and crun, measured in the same turns: what the targets are stated in.
+        if (plain.containsKey("engine")) {
+            for (String peer : List.of("unshare", "crun")) {
+                if (plain.containsKey(peer)) Rows.ratio(ctx, new Rows.Key(NAME, "start-to-exit", "engine", "", ""), peer, plain.get(peer), plain.get("engine"));
+            }
+        }
+        cli(ctx, host, plain.get("runc"));
         vm(ctx, host);
         for (Target t : stormTargets(ctx, engines)) storm(ctx, t);
     }
@@ -178,7 +187,8 @@ public final class StartupSuite implements Suite {
      * The CLI as a user runs it: a whole JVM per container, plain and with class-data sharing (an archive of
      * the classes one run loads, dumped by the warm-up run, as scripts/isobench does on first use).
      */
-    private static void cli(SuiteContext ctx, double[] host) {
+    /** @param runc runc's start-to-exit samples from the main turns, or null: the CLI's stated bound */
+    private static void cli(SuiteContext ctx, double[] host, double[] runc) {
         ctx.progress().step(NAME, "start-to-exit engine-cli");
         if (!ctx.wants("engine")) return;
         if (ctx.cliJar().isEmpty()) {
@@ -204,6 +214,7 @@ public final class StartupSuite implements Suite {
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", variant, "");
             Rows.summary(ctx, k, "ms", Rows.millis(samples));
             if (host != null) Rows.ratio(ctx, k, host, samples);
+            if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
         }
     }
 

@@ -35,7 +35,7 @@ class RunnerTest {
         Privileges.assumeRoot();
         Path out = t.root().resolve("results");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        new Runner(t.engine(), tiny(), List.copyOf(Runner.SUITES.keySet()), Set.of("host", "engine"), out, Optional.empty())
+        new Runner(t.engine(), tiny(), List.copyOf(Runner.SUITES.keySet()), Set.of("host", "engine", "unshare"), out, Optional.empty())
                 .run(new Progress(new PrintStream(log), false));
         Manifest m = Manifest.read(out);
         assertTrue(m.complete());
@@ -49,10 +49,13 @@ class RunnerTest {
         }
         List<ResultRow> syscall = ResultsCsv.read(out.resolve("syscall.csv")).rows();
         Set<String> targets = syscall.stream().map(ResultRow::target).collect(Collectors.toSet());
-        assertEquals(Set.of("host", "engine"), targets);
+        assertEquals(Set.of("host", "engine", "unshare"), targets);
         ResultRow ratio = syscall.stream().filter(r -> r.benchmark().equals("getpid") && r.metric().equals("ratio_vs_host")
                 && r.variant().isEmpty()).findFirst().orElseThrow();
         assertTrue(ratio.hasCi() && ratio.ciLow() <= ratio.value() && ratio.value() <= ratio.ciHigh(), ratio.toString());
+        ResultRow vsFloor = ResultsCsv.read(out.resolve("startup.csv")).rows().stream()
+                .filter(r -> r.target().equals("engine") && r.variant().isEmpty() && r.metric().equals("ratio_vs_unshare")).findFirst().orElseThrow();
+        assertTrue(vsFloor.hasCi() && vsFloor.ciLow() <= vsFloor.value() && vsFloor.value() <= vsFloor.ciHigh(), vsFloor.toString());
         assertTrue(Files.list(out.resolve("hlog")).findAny().isPresent(), "HdrHistogram logs");
         assertTrue(log.toString().contains("syscall:"), "plain progress lines when not on a terminal");
         List<ResultRow> cgroup = ResultsCsv.read(out.resolve("cgroup.csv")).rows();
