@@ -281,8 +281,9 @@ static int resolve(const char *cmd, char *out, size_t n) {
     return -1;
 }
 
-/* The workload starts as under docker: no signal blocked or ignored. The monitor ignores SIGPIPE, and a
- * JVM's threads block SIGQUIT, which a spawned stage inherits. Raw calls: libc keeps some signals to itself. */
+/* The workload starts as under docker: no signal blocked or ignored. The monitor ignores SIGPIPE, and
+ * whatever launched the engine may have left signals ignored (nohup) or blocked (a JVM's threads block
+ * SIGQUIT). Raw calls: libc keeps some signals to itself. */
 static void reset_signals(void) {
     unsigned long none[4] = {0}; /* a kernel sigaction of SIG_DFL, no flags, empty mask; and an empty sigset */
     for (int sig = 1; sig <= 64; sig++)
