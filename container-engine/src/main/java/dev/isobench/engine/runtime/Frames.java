@@ -17,15 +17,25 @@ public final class Frames {
     private Frames() {}
 
     public static void encode(Step step, ByteArrayOutputStream out) {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        for (String a : step.args()) {
-            payload.writeBytes(a.getBytes(StandardCharsets.UTF_8));
-            payload.write(0);
+        List<String> args = step.args();
+        byte[][] strings = new byte[args.size()][];
+        int length = 0;
+        for (int i = 0; i < strings.length; i++) {
+            strings[i] = args.get(i).getBytes(StandardCharsets.UTF_8);
+            length += strings[i].length + 1;
         }
-        ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-        header.putInt(step.op().code()).putInt(payload.size());
-        out.writeBytes(header.array());
-        out.writeBytes(payload.toByteArray());
+        writeInt(out, step.op().code());
+        writeInt(out, length);
+        for (byte[] b : strings) {
+            out.writeBytes(b);
+            out.write(0);
+        }
+    }
+
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    private static void writeInt(ByteArrayOutputStream out, int v) {
+        for (int i = 0; i < 4; i++) out.write(v >>> (LITTLE_ENDIAN ? 8 * i : 24 - 8 * i));
     }
 
     /** Accumulates bytes from a stream and hands out whole frames as they complete. */

@@ -14,7 +14,7 @@ public record Plan(List<Step> steps) {
 
     /** The whole plan as frames, closed by the end frame. */
     public byte[] encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192); // a default plan is ~5 KB
         for (Step s : steps) Frames.encode(s, out);
         Frames.encode(Step.of(Op.END), out);
         return out.toByteArray();
