@@ -281,14 +281,10 @@ static int resolve(const char *cmd, char *out, size_t n) {
     return -1;
 }
 
-/* The workload starts as under docker: no signal blocked or ignored. The monitor ignores SIGPIPE, and
- * whatever launched the engine may have left signals ignored (nohup) or blocked (a JVM's threads block
- * SIGQUIT). Raw calls: libc keeps some signals to itself. */
+/* The workload starts as under docker, with no signal ignored: the engine spawns the monitor with default
+ * signals and an empty mask, and the one disposition the monitor changes before its clone is SIGPIPE's. */
 static void reset_signals(void) {
-    unsigned long none[4] = {0}; /* a kernel sigaction of SIG_DFL, no flags, empty mask; and an empty sigset */
-    for (int sig = 1; sig <= 64; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, none, NULL, 8);
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, none, NULL, 8);
+    signal(SIGPIPE, SIG_DFL);
 }
 
 static _Noreturn void exec_command(int i) {
@@ -330,7 +326,7 @@ static int do_chdir(const char *dir) {
 }
 
 static _Noreturn void run_container(int syncfd) {
-    reset_signals(); /* first, before a seccomp step can filter these calls */
+    reset_signals(); /* first, before a seccomp step could filter the call */
     char c;
     if (read_full(syncfd, &c, 1) < 0) _exit(EXIT_SETUP_FAILED); /* the monitor failed before releasing us */
     /* It joins its cgroups itself: "0" moves the writing thread, and for a thread moving itself recent kernels

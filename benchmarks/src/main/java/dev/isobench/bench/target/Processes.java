@@ -42,7 +42,7 @@ public final class Processes {
                     Native.waitpid(pid);
                     throw new IllegalStateException(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s");
                 }
-                return new Execution(nanos, exitCode(Native.waitpid(pid)), Files.readString(out), Files.readString(err));
+                return new Execution(nanos, Native.exitCode(Native.waitpid(pid)), Files.readString(out), Files.readString(err));
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
@@ -50,12 +50,6 @@ public final class Processes {
         } catch (IOException | EngineException e) {
             throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
         }
-    }
-
-    /** As a shell reports it: the exit status, or 128 + the signal that ended the process. */
-    static int exitCode(int waitStatus) {
-        int signal = waitStatus & 0x7f;
-        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
     }
 
     /** The first line a command prints, or empty when it cannot run (not installed). */

@@ -47,8 +47,8 @@ class ProcessesTest {
 
     @Test
     void waitStatusesDecodeAsAShellReportsThem() {
-        assertEquals(0, Processes.exitCode(0));
-        assertEquals(42, Processes.exitCode(42 << 8));
-        assertEquals(137, Processes.exitCode(9));
+        assertEquals(0, dev.isobench.engine.sys.Native.exitCode(0));
+        assertEquals(42, dev.isobench.engine.sys.Native.exitCode(42 << 8));
+        assertEquals(137, dev.isobench.engine.sys.Native.exitCode(9));
     }
 }

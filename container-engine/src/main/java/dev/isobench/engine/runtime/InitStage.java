@@ -102,7 +102,7 @@ public final class InitStage implements AutoCloseable {
         if (frame != null && frame.op() == Op.ST_EXIT) {
             exitCode = Integer.parseInt(frame.args().get(0));
         } else {
-            exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+            exitCode = Native.exitCode(status);
         }
         return exitCode;
     }
@@ -153,7 +153,7 @@ public final class InitStage implements AutoCloseable {
         if (reaped) return Integer.toString(exitCode);
         int status = Native.waitpid(monitorPid);
         reaped = true;
-        exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        exitCode = Native.exitCode(status);
         return Integer.toString(exitCode);
     }
 

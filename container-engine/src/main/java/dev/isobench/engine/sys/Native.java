@@ -84,6 +84,12 @@ public final class Native {
         return status[0];
     }
 
+    /** A wait status as a shell reports it: the exit status, or 128 + the signal that ended the process. */
+    public static int exitCode(int waitStatus) {
+        int signal = waitStatus & 0x7f;
+        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
+    }
+
     public static boolean isRoot() {
         return LIBC.geteuid() == 0;
     }
