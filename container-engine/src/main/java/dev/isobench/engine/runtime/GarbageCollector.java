@@ -10,6 +10,11 @@ import java.util.Set;
  * Finds and removes what crashed runs left: containers whose owner is gone (an attached container whose
  * CLI was killed, a create that died half-way), cgroups under isobench/ without a container, dangling
  * names, and leases, veths and the bridge of containers that are gone. A detached container, running or stopped, is kept for {@code rm}, unless {@code all}.
+ *
+ * <p>Every engine root shares the isobench/ cgroup parent, so a group without a container here may be another
+ * root's (the tests' temporary roots, a second {@code --root}): only an empty one older than a minute counts as
+ * a leftover. Another engine fills its new group within milliseconds; a crashed run's groups empty themselves,
+ * since a container dies with its monitor.
  */
 public final class GarbageCollector {
     /** What one collection removed. */
@@ -20,6 +25,8 @@ public final class GarbageCollector {
             network = List.copyOf(network);
         }
     }
+
+    static final java.time.Duration FOREIGN_GRACE = java.time.Duration.ofMinutes(1);
 
     private final Host host;
 
@@ -51,15 +58,27 @@ public final class GarbageCollector {
         }
         List<String> cgroups = new java.util.ArrayList<>();
         for (String id : host.cgroups().list()) {
-            if (!kept.contains(id)) {
-                host.cgroups().destroy(id);
-                if (!removed.contains(id)) cgroups.add(id);
-            }
+            if (kept.contains(id) || removed.contains(id) || !abandoned(id)) continue;
+            host.cgroups().destroy(id);
+            cgroups.add(id);
         }
         host.cgroups().prune();
         host.store().releaseNames(null);
         List<String> network = host.network().collect(kept);
         return new Report(removed, cgroups, network);
+    }
+
+    /** A group of no container here: empty and made over a minute ago (see the class comment). */
+    private boolean abandoned(String id) {
+        if (!host.cgroups().pids(id).isEmpty()) return false;
+        List<java.nio.file.Path> files = host.cgroups().joinFiles(id);
+        if (files.isEmpty()) return false;
+        try {
+            java.time.Instant made = java.nio.file.Files.getLastModifiedTime(files.get(0).getParent()).toInstant();
+            return made.isBefore(java.time.Instant.now().minus(FOREIGN_GRACE));
+        } catch (java.io.IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     private static boolean isLeftover(StateRecord r) {
