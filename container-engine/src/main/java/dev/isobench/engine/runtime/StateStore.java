@@ -8,11 +8,15 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Container directories under {@code <root>/containers/<id>} and names under {@code <root>/names/<name>}
@@ -24,8 +28,12 @@ public final class StateStore {
 
     private final Path containers;
     private final Path names;
+    /** What this process last wrote for each container, so that reading its own write back skips a parse. */
+    private final Map<Path, Written> written = new ConcurrentHashMap<>();
     /** Set once both directories exist: they are never removed, so later allocations skip two mkdirs. */
     private volatile boolean prepared;
+
+    private record Written(Object key, FileTime modified, long size, StateRecord record) {}
 
     public StateStore(Path root) {
         this.containers = root.resolve("containers");
@@ -73,17 +81,35 @@ public final class StateStore {
     }
 
     public void write(ContainerDir dir, StateRecord record) {
+        written.remove(dir.path());
         try {
             Path tmp = dir.path().resolve("state.json.tmp");
             JSON.writeValue(tmp.toFile(), record);
+            BasicFileAttributes file = Files.readAttributes(tmp, BasicFileAttributes.class);
             dev.isobench.engine.sys.Native.replace(tmp.toString(), dir.state().toString());
+            written.put(dir.path(), new Written(file.fileKey(), file.lastModifiedTime(), file.size(), record));
         } catch (IOException | EngineException e) {
             throw new EngineException("cannot write " + dir.state() + ": " + e.getMessage(), e);
         }
     }
 
-    /** The record, or empty when the directory has none yet (a create that died early). */
+    /**
+     * The record, or empty when the directory has none yet (a create that died early). When the file is still
+     * the one this process wrote (same inode, modification time and size: an inode number can be reused, a
+     * nanosecond time and a size with it hardly), the record written is returned without parsing it again.
+     */
     public Optional<StateRecord> read(ContainerDir dir) {
+        Written mine = written.get(dir.path());
+        if (mine != null) {
+            try {
+                BasicFileAttributes now = Files.readAttributes(dir.state(), BasicFileAttributes.class);
+                if (now.fileKey().equals(mine.key()) && now.lastModifiedTime().equals(mine.modified()) && now.size() == mine.size()) {
+                    return Optional.of(mine.record());
+                }
+            } catch (IOException e) {
+                // gone or unreadable: the parse below says which
+            }
+        }
         try {
             return Optional.of(JSON.readValue(dir.state().toFile(), StateRecord.class));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
@@ -131,6 +157,7 @@ public final class StateStore {
 
     /** Removes the directory and its name (one link, looked up directly: no scan, no race with other removals). */
     public void remove(ContainerDir dir, String name) {
+        written.remove(dir.path());
         SafeDelete.tree(dir.path());
         Path link = names.resolve(name);
         try {
@@ -144,6 +171,7 @@ public final class StateStore {
 
     /** Removes a directory whose state is unknown (a create that died early), and any name pointing at it. */
     public void remove(ContainerDir dir) {
+        written.remove(dir.path());
         SafeDelete.tree(dir.path());
         releaseNames(dir.id());
     }

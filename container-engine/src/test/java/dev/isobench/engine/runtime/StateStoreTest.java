@@ -1,0 +1,55 @@
+package dev.isobench.engine.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.Seccomp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+    @TempDir
+    Path root;
+
+    private static StateRecord record(String id, String status) {
+        return new StateRecord(id, id, "probe", "img", List.of("/probe", "true"), List.of(), "/", 0, 0, id, List.of(Namespace.MOUNT),
+                RootfsMode.OVERLAY, false, true, Seccomp.DEFAULT, List.of(), List.of(), false, null, false, "none", List.of(), List.of(),
+                "", List.of(), status, 1, 2, 3, 4, 5, 6, 7L);
+    }
+
+    @Test
+    void aWriteByAnotherProcessIsSeenThoughThisOneWroteTheFileBefore() {
+        StateStore mine = new StateStore(root);
+        StateStore other = new StateStore(root); // another process: its own memory of what it wrote
+        ContainerDir dir = mine.allocate(Optional.empty());
+        mine.write(dir, record(dir.id(), "created"));
+        assertEquals("created", mine.read(dir).orElseThrow().status());
+        other.write(dir, record(dir.id(), "running"));
+        assertEquals("running", mine.read(dir).orElseThrow().status());
+        assertEquals("running", other.read(dir).orElseThrow().status());
+    }
+
+    @Test
+    void aFileEditedInPlaceIsParsedAgain() throws Exception {
+        StateStore store = new StateStore(root);
+        ContainerDir dir = store.allocate(Optional.empty());
+        store.write(dir, record(dir.id(), "created"));
+        String json = Files.readString(dir.state()).replace("\"created\"", "\"exited\" ");
+        Files.writeString(dir.state(), json);
+        assertEquals("exited", store.read(dir).orElseThrow().status());
+    }
+
+    @Test
+    void aRemovedContainerHasNoRecord() {
+        StateStore store = new StateStore(root);
+        ContainerDir dir = store.allocate(Optional.empty());
+        store.write(dir, record(dir.id(), "created"));
+        store.remove(dir, dir.id());
+        assertEquals(Optional.empty(), store.read(dir));
+    }
+}
