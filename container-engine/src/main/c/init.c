@@ -281,12 +281,6 @@ static int resolve(const char *cmd, char *out, size_t n) {
     return -1;
 }
 
-/* The workload starts as under docker, with no signal ignored: the engine spawns the monitor with default
- * signals and an empty mask, and the one disposition the monitor changes before its clone is SIGPIPE's. */
-static void reset_signals(void) {
-    signal(SIGPIPE, SIG_DFL);
-}
-
 static _Noreturn void exec_command(int i) {
     struct step *s = &steps[i];
     char path[4096];
@@ -326,7 +320,10 @@ static int do_chdir(const char *dir) {
 }
 
 static _Noreturn void run_container(int syncfd) {
-    reset_signals(); /* first, before a seccomp step could filter the call */
+    /* The workload starts as under docker, with no signal ignored: the engine spawns the monitor with default
+     * signals and an empty mask, and the one disposition the monitor changes before its clone is SIGPIPE's.
+     * First, before a seccomp step could filter the call. */
+    signal(SIGPIPE, SIG_DFL);
     char c;
     if (read_full(syncfd, &c, 1) < 0) _exit(EXIT_SETUP_FAILED); /* the monitor failed before releasing us */
     /* It joins its cgroups itself: "0" moves the writing thread, and for a thread moving itself recent kernels

@@ -68,18 +68,18 @@ public final class V2Driver implements CgroupDriver {
     @Override
     public void create(String id) {
         Path parent = root.resolve(CgroupFiles.PARENT);
-        if (!delegated) { // four reads per container otherwise; the parent stays delegated while it exists
-            delegate(root);
-            CgroupFiles.mkdir(parent);
-            delegate(parent);
-            delegated = true;
-        }
+        if (!delegated) makeParent(parent); // four reads per container otherwise; the parent stays delegated while it exists
         if (!CgroupFiles.mkdir(parent.resolve(id))) { // a concurrent prune removed the parent: make it again
-            delegate(root);
-            CgroupFiles.mkdir(parent);
-            delegate(parent);
+            makeParent(parent);
             CgroupFiles.mkdir(parent.resolve(id));
         }
+    }
+
+    private void makeParent(Path parent) {
+        delegate(root);
+        CgroupFiles.mkdir(parent);
+        delegate(parent);
+        delegated = true;
     }
 
     /** Enables in subtree_control the managed controllers that the group has and has not yet enabled. */

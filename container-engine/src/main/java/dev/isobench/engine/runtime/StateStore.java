@@ -40,14 +40,16 @@ public final class StateStore {
         this.names = root.resolve("names");
     }
 
+    private void makeRoot() throws IOException {
+        Files.createDirectories(containers);
+        Files.createDirectories(names);
+        prepared = true;
+    }
+
     /** Makes a fresh container directory with a new 12-hex-digit id, and claims the name if one is given. */
     public ContainerDir allocate(Optional<String> name) {
         try {
-            if (!prepared) {
-                Files.createDirectories(containers);
-                Files.createDirectories(names);
-                prepared = true;
-            }
+            if (!prepared) makeRoot();
             while (true) {
                 byte[] b = new byte[6];
                 RANDOM.nextBytes(b);
@@ -61,8 +63,7 @@ public final class StateStore {
                 } catch (FileAlreadyExistsException e) {
                     continue;
                 } catch (NoSuchFileException e) { // the root was removed under a running engine: make it again
-                    Files.createDirectories(containers);
-                    Files.createDirectories(names);
+                    makeRoot();
                     continue;
                 }
                 try {
