@@ -3,6 +3,7 @@ package dev.isobench.bench.suite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.host.HostFacts;
+import dev.isobench.bench.target.PeakRss;
 import dev.isobench.bench.target.Targets;
 import dev.isobench.bench.target.Workspace;
 import dev.isobench.engine.Engine;
@@ -36,6 +37,9 @@ public final class Runner {
     private final Set<String> targets;
     private final Path out;
     private final Optional<Path> cliJar;
+
+    private static final long MIB = 1L << 20;
+    private static final long FOOTPRINT_BUDGET = 512 * MIB;
 
     public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar) {
         for (String s : suites) {
@@ -84,8 +88,16 @@ public final class Runner {
                 ctx.open(name);
                 SUITES.get(name).run(ctx);
                 ctx.close();
+                recordFootprint(run);
                 manifest.write(out);
             }
+        }
+        long peak = recordFootprint(run);
+        if (peak > FOOTPRINT_BUDGET) {
+            String w = "the runner's JVM peaked at " + peak / MIB + " MiB resident, over its " + FOOTPRINT_BUDGET / MIB
+                    + " MiB budget: lower -Xmx in scripts/isobench, or report which suite grew";
+            manifest.warn(w);
+            progress.message("warning: " + w);
         }
         run.put("finished", Instant.now().toString());
         manifest.root().put("complete", true);
@@ -93,6 +105,17 @@ public final class Runner {
         Runtime.getRuntime().removeShutdownHook(hook);
         progress.finish();
         return out;
+    }
+
+    /**
+     * The runner's own footprint so far (its peak resident set: heap, metaspace, code, stacks, native buffers),
+     * checked against the budget a 2-core, small-memory host can spare beside the workloads it measures.
+     */
+    private static long recordFootprint(ObjectNode run) {
+        long peak = PeakRss.bytes(ProcessHandle.current().pid());
+        run.put("runner_peak_rss_mib", peak / MIB);
+        run.put("runner_max_heap_mib", Runtime.getRuntime().maxMemory() / MIB);
+        return peak;
     }
 
     /** On Ctrl-C: remove this run's containers and leave a manifest that says the run is incomplete. */

@@ -109,7 +109,7 @@ public final class VmTarget implements Target {
         try {
             long end = start + TimeUnit.SECONDS.toNanos(deadlineSeconds);
             while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
-                peakRss = Math.max(peakRss, hwm(p.pid()));
+                peakRss = Math.max(peakRss, PeakRss.bytes(p.pid()));
                 if (System.nanoTime() > end) {
                     p.destroyForcibly().waitFor();
                     reader.join(1000);
@@ -152,18 +152,6 @@ public final class VmTarget implements Target {
         } catch (IOException e) {
             // the process ended
         }
-    }
-
-    /** The process's peak resident set (VmHWM), 0 once it is gone. */
-    private static long hwm(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone
-        }
-        return 0;
     }
 
     private static String tail(ByteArrayOutputStream console) {

@@ -41,6 +41,8 @@ class RunnerTest {
         assertTrue(m.complete());
         assertEquals("tiny", m.run().path("profile").path("name").asText());
         assertFalse(m.host().path("kernel").asText().isEmpty());
+        long rss = m.run().path("runner_peak_rss_mib").asLong(), heap = m.run().path("runner_max_heap_mib").asLong();
+        assertTrue(rss > 16 && heap > 0, "the runner's footprint is recorded: " + m.run());
         for (String suite : Runner.SUITES.keySet()) {
             ResultsCsv.Read read = ResultsCsv.read(out.resolve(suite + ".csv"));
             assertEquals(List.of(), read.problems());
