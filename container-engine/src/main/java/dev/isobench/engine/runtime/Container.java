@@ -189,8 +189,9 @@ public final class Container {
                 deleted = true;
                 return;
             }
-            // Marked first: a delete cut short (a killed CLI) leaves a container gc always removes.
-            host.store().write(dir, record.withStatus("removing"));
+            // Marked first: a delete cut short (a killed CLI) leaves a container gc always removes. One removed at
+            // exit is such a leftover by definition once its monitor is gone, so it needs no mark.
+            if (!record.ephemeral()) host.store().write(dir, record.withStatus("removing"));
             if (new ProcessInfo(record.pid(), record.pidStart()).isAlive()) Native.kill(record.pid(), 9);
             if (stage != null) {
                 stage.kill();

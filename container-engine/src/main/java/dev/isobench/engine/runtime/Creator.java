@@ -13,12 +13,28 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Creates a container: state dir, rootfs, cgroup, then the init stage up to its start barrier. Any failure
+ * Creates a container: state dir, rootfs, cgroup, then the init stage up to its start barrier (launched first,
+ * and sent its plan once all of that is ready). Any failure
  * undoes every earlier step before the error reaches the caller, so nothing half-made is left.
  */
 public final class Creator {
+    /**
+     * Launches monitors while their creator prepares the rootfs, cgroups and plan: posix_spawn holds its thread
+     * through the child's exec (a millisecond here), time the creator spends on the other core instead. runc
+     * likewise starts its init process before it sets up cgroups and sends the config.
+     */
+    private static final ExecutorService LAUNCHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "isobench-launch");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Host host;
 
     public Creator(Host host) {
@@ -44,10 +60,14 @@ public final class Creator {
         String id = dir.id();
         String hostname = spec.hostname().orElse(id);
         InitStage stage = null;
+        Future<InitStage> launching = null;
         boolean cgroupMade = false;
         boolean leased = false;
         List<String> proxies = new ArrayList<>();
         try {
+            Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
+            java.nio.file.Path init = host.binaries().init();
+            launching = LAUNCHER.submit(() -> InitStage.launch(init, stdio));
             ProcessInfo self = ProcessInfo.self();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
                     spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
@@ -79,13 +99,20 @@ public final class Creator {
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
             Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().joinFiles(id), joinedPid,
                     etcFilesToBind(seen, dir));
-            Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
-            stage = InitStage.spawn(host.binaries().init(), plan, stdio);
+            stage = join(launching);
+            stage.send(plan);
             phases.put(Phase.SPAWNED, System.nanoTime());
             FaultInjection.at("SPAWNED", stage.monitorPid(), 0);
             int pid = stage.awaitPid();
             phases.put(Phase.CLONED, System.nanoTime());
             FaultInjection.at("CLONED", stage.monitorPid(), pid);
+            ProcessInfo monitor = ProcessInfo.of(stage.monitorPid()).orElseThrow(() -> new EngineException("monitor vanished"));
+            ProcessInfo process = ProcessInfo.of(pid).orElseThrow(() -> new EngineException("container process vanished"));
+            record = record.withProcesses(monitor.pid(), monitor.startTime(), process.pid(), process.startTime()).withNetwork(address, List.of());
+            if (!leased) { // written while the process mounts its rootfs; a failure before ready removes it all again
+                record = record.withStatus("created");
+                host.store().write(dir, record);
+            }
             stage.awaitReady();
             phases.put(Phase.READY, System.nanoTime());
             FaultInjection.at("READY", stage.monitorPid(), pid);
@@ -93,16 +120,34 @@ public final class Creator {
                 proxies = host.network().attach(id, pid, stage.monitorPid(), address, spec.net().ports());
                 phases.put(Phase.NETWORK_READY, System.nanoTime());
                 FaultInjection.at("NETWORK_READY", stage.monitorPid(), pid);
+                record = record.withNetwork(address, proxies).withStatus("created");
+                host.store().write(dir, record);
             }
-            ProcessInfo monitor = ProcessInfo.of(stage.monitorPid()).orElseThrow(() -> new EngineException("monitor vanished"));
-            ProcessInfo process = ProcessInfo.of(pid).orElseThrow(() -> new EngineException("container process vanished"));
-            record = record.withProcesses(monitor.pid(), monitor.startTime(), process.pid(), process.startTime())
-                    .withNetwork(address, proxies).withStatus("created");
-            host.store().write(dir, record);
             return new Container(host, dir, record, stage, phases);
         } catch (RuntimeException e) {
+            if (stage == null && launching != null) {
+                try {
+                    stage = join(launching);
+                } catch (RuntimeException launchFailed) {
+                    if (launchFailed != e) e.addSuppressed(launchFailed);
+                }
+            }
             undo(dir, spec.name().orElse(id), stage, cgroupMade, leased, proxies, e);
             throw e;
+        }
+    }
+
+    /** The monitor launched for this create, once its exec is done; its failure is the create's. */
+    private static InitStage join(Future<InitStage> launching) {
+        try {
+            return launching.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new EngineException("cannot start the init stage: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            launching.cancel(false);
+            throw new EngineException("interrupted while starting the init stage", e);
         }
     }
 

@@ -82,8 +82,10 @@ public final class GarbageCollector {
     }
 
     private static boolean isLeftover(StateRecord r) {
+        boolean monitorAlive = new ProcessInfo(r.monitorPid(), r.monitorStart()).isAlive();
+        if (r.ephemeral() && r.monitorPid() > 0 && !monitorAlive) return true; // removed at exit: only a cut-short delete leaves it
         boolean ownerAlive = new ProcessInfo(r.ownerPid(), r.ownerStart()).isAlive();
-        if (r.status().equals("removing")) return !ownerAlive || !new ProcessInfo(r.monitorPid(), r.monitorStart()).isAlive();
+        if (r.status().equals("removing")) return !ownerAlive || !monitorAlive;
         if (!r.detached()) return !ownerAlive && !r.status().equals("exited");
         return r.status().equals("creating") && !ownerAlive;
     }

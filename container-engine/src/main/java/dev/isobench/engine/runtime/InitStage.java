@@ -18,20 +18,31 @@ public final class InitStage implements AutoCloseable {
     private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
 
     private final int monitorPid;
-    private final Plan plan;
+    private int planFd;
+    private Plan plan = new Plan(List.of());
     private int statusFd;
     private final Frames.Decoder decoder = new Frames.Decoder();
     private boolean reaped;
     private int exitCode = -1;
 
-    private InitStage(int monitorPid, int statusFd, Plan plan) {
+    private InitStage(int monitorPid, int planFd, int statusFd) {
         this.monitorPid = monitorPid;
+        this.planFd = planFd;
         this.statusFd = statusFd;
-        this.plan = plan;
     }
 
-    /** Spawns the monitor with the plan pipe on fd 3 and the status pipe on fd 4, and sends the plan. */
+    /** Spawns the monitor and sends it the plan. */
     public static InitStage spawn(Path initBinary, Plan plan, Stdio stdio) {
+        InitStage stage = launch(initBinary, stdio);
+        stage.send(plan);
+        return stage;
+    }
+
+    /**
+     * Spawns the monitor with the plan pipe on fd 3 and the status pipe on fd 4; it waits for its plan. The
+     * exec takes this thread about a millisecond, so a creator launches early and prepares the plan meanwhile.
+     */
+    public static InitStage launch(Path initBinary, Stdio stdio) {
         int[] planPipe = Native.pipe();
         int[] statusPipe;
         try {
@@ -58,15 +69,21 @@ public final class InitStage implements AutoCloseable {
             Native.close(planPipe[0]);
             Native.close(statusPipe[1]);
         }
-        InitStage stage = new InitStage(pid, statusPipe[0], plan);
+        return new InitStage(pid, planPipe[1], statusPipe[0]);
+    }
+
+    /** Sends the plan the monitor waits for; it then runs the plan's steps. */
+    public void send(Plan plan) {
+        if (planFd < 0) throw new IllegalStateException("the plan was sent already");
+        this.plan = plan;
         try {
-            Native.writeFully(planPipe[1], plan.encode());
+            Native.writeFully(planFd, plan.encode());
         } catch (EngineException e) {
             // The stage died before reading its plan; its own error frame, if any, says why.
         } finally {
-            Native.close(planPipe[1]);
+            Native.close(planFd);
+            planFd = -1;
         }
-        return stage;
     }
 
     private static void redirect(Optional<Path> file, int fd, List<SpawnAction> actions) {
@@ -177,6 +194,10 @@ public final class InitStage implements AutoCloseable {
         if (!reaped) {
             Native.kill(monitorPid, 9);
             reapStatus();
+        }
+        if (planFd >= 0) {
+            Native.close(planFd);
+            planFd = -1;
         }
         closeStatus();
     }

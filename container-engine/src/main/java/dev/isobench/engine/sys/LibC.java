@@ -7,6 +7,8 @@ import jnr.ffi.annotations.Out;
 /** The few libc calls the engine makes from Java; everything that must be single-threaded lives in C. */
 public interface LibC {
     int O_CLOEXEC = 0x80000;
+    int O_DIRECTORY = 0x10000;
+    int LOCK_EX = 2;
     int F_DUPFD_CLOEXEC = 1030;
 
     int pipe2(@Out int[] fds, int flags);
@@ -18,6 +20,8 @@ public interface LibC {
     long write(int fd, byte[] buf, long count);
 
     int close(int fd);
+
+    int flock(int fd, int operation);
 
     int kill(int pid, int signal);
 

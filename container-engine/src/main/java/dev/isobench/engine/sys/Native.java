@@ -163,6 +163,21 @@ public final class Native {
         return LIBC.rmdir(path) == 0 ? 0 : errno();
     }
 
+    /**
+     * Opens a directory and takes an exclusive flock(2) on it, waiting for any holder; closing the fd releases
+     * it. An flock belongs to the open file, so it excludes other threads of this process as well as others.
+     */
+    public static int lockDirectory(String path) {
+        int fd = check(LIBC.open(path, LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0), "open " + path);
+        while (LIBC.flock(fd, LibC.LOCK_EX) < 0) {
+            int err = errno();
+            if (err == Errno.EINTR) continue;
+            LIBC.close(fd);
+            throw failure("flock " + path, err);
+        }
+        return fd;
+    }
+
     /** open(2) with the given flags; returns -1 (instead of throwing) when the path cannot be opened, errno in {@link #errno()}. */
     public static int tryOpen(String path, int flags) {
         return LIBC.open(path, flags | LibC.O_CLOEXEC, 0);

@@ -1,0 +1,40 @@
+package dev.isobench.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.spec.ContainerSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What 'gc' without --all counts as a leftover while the container's owner (this JVM) is alive: a container
+ * removed at exit once it has exited (its delete was cut short, so it carries no "removing" mark), and nothing
+ * that is still running or that was kept on purpose.
+ */
+class LeftoverRulesTest {
+    @RegisterExtension
+    final TestEngine t = new TestEngine();
+
+    @Test
+    void anExitedEphemeralContainerIsALeftoverAndAKeptOneIsNot() {
+        Container ephemeral = t.start(ContainerSpec.builder().ephemeral(true).command("/probe", "true"));
+        Container kept = t.start(ContainerSpec.builder().command("/probe", "true"));
+        Container running = t.start(ContainerSpec.builder().ephemeral(true).command("/probe", "sleep", "30"));
+        try {
+            assertEquals(0, ephemeral.waitFor());
+            assertEquals(0, kept.waitFor());
+            List<String> removed = t.engine().gc(false).containers();
+            assertEquals(List.of(ephemeral.id()), removed, "only the exited --rm container is garbage");
+            List<String> left = t.engine().list().stream().map(Container::id).toList();
+            assertTrue(left.containsAll(List.of(kept.id(), running.id())) && !left.contains(ephemeral.id()), left.toString());
+            assertTrue(running.state().canExec(), "gc left the running --rm container alone");
+            ephemeral.delete(); // the owner's own delete after gc's: a no-op, not an error
+        } finally {
+            running.delete();
+            kept.delete();
+        }
+    }
+}
