@@ -137,6 +137,14 @@ class ContainerIsolationTest {
         c.kill(9);
         assertEquals(137, c.waitFor());
         assertEquals(ContainerState.STOPPED, c.state());
+        assertEquals(java.util.Optional.of(137), c.exitCode());
+        // A container removed at exit keeps no exit file: its owner hears the code on the status pipe.
+        Container rm = t.start(ContainerSpec.builder().ephemeral(true).command("/probe", "exit", "42"));
+        assertEquals(42, rm.waitFor());
+        assertEquals(java.util.Optional.of(42), rm.exitCode());
+        assertEquals(ContainerState.STOPPED, rm.state());
+        assertFalse(java.nio.file.Files.exists(t.root().resolve("containers").resolve(rm.id()).resolve("exit")));
+        rm.delete();
     }
 
     @Test

@@ -81,7 +81,8 @@ public final class Container {
         boolean exited = Files.exists(dir.exitFile()) || (stage != null && stage.reaped())
                 || !new ProcessInfo(record.pid(), record.pidStart()).isAlive();
         if (exited) return oomKilled() ? ContainerState.OOM_KILLED : ContainerState.STOPPED;
-        return record.status().equals("running") ? ContainerState.RUNNING : ContainerState.CREATED;
+        // Started means the start fifo is gone, as runc's exec fifo: start needs no state write.
+        return record.status().equals("running") || !Files.exists(dir.startFifo()) ? ContainerState.RUNNING : ContainerState.CREATED;
     }
 
     /** Whether the kernel's OOM killer struck inside this container, as docker's OOMKilled. */
@@ -118,8 +119,11 @@ public final class Container {
                 Native.close(fd);
             }
             phases.put(Phase.STARTED, System.nanoTime());
-            record = record.withStatus("running");
-            host.store().write(dir, record);
+            try {
+                Files.delete(dir.startFifo()); // the process has it open until its exec; the name says "not started"
+            } catch (IOException e) {
+                throw new EngineException("cannot remove the start fifo of " + id() + ": " + e.getMessage(), e);
+            }
         }
         FaultInjection.at("STARTED", record.monitorPid(), record.pid());
     }
@@ -142,8 +146,9 @@ public final class Container {
         host.store().write(dir, record);
     }
 
-    /** The exit code the monitor recorded, once the container has stopped. */
+    /** The exit code the monitor reported (to this process) or recorded (for others), once the container has stopped. */
     public Optional<Integer> exitCode() {
+        if (stage != null && stage.reaped()) return Optional.of(stage.awaitExit());
         try {
             return Optional.of(Integer.parseInt(Files.readString(dir.exitFile()).trim().split(" ")[0]));
         } catch (IOException | RuntimeException e) {

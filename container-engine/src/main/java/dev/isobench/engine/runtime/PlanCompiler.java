@@ -46,7 +46,9 @@ public final class PlanCompiler {
         p.add(Op.CLONE, Long.toString(cloneFlags(spec)));
         if (spec.detached()) p.add(Op.SETSID);
         cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
-        p.add(Op.EXIT_FILE, dir.path().toString());
+        // For other processes (ps); one removed at exit is gone before anyone else could read it, and its owner
+        // hears the code on the status pipe.
+        if (!spec.ephemeral()) p.add(Op.EXIT_FILE, dir.path().toString());
         spec.userns().ifPresent(map -> {
             p.add(Op.USERNS_MAP, map.procLine(), map.procLine());
             p.add(Op.SET_USER, "0", "0"); // the mapped root: every later step runs as root of the user namespace
