@@ -196,12 +196,16 @@ public final class StartupSuite implements Suite {
             return;
         }
         java.nio.file.Path jsa = ctx.workspace().scratch().resolve("cli.jsa");
+        java.nio.file.Path classes = ctx.workspace().scratch().resolve("cli.classes");
         for (String variant : List.of("", "cds")) {
             List<String> jvm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
             List<String> warm = new ArrayList<>(jvm);
-            if (variant.equals("cds")) {
-                warm.add("-XX:ArchiveClassesAtExit=" + jsa);
+            List<String> dump = new ArrayList<>(jvm);
+            if (variant.equals("cds")) { // a static archive, as scripts/isobench makes: see the comment there
+                warm.add("-XX:DumpLoadedClassList=" + classes);
+                dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + jsa,
+                        "-cp", ctx.cliJar().get().toString()));
                 jvm.add("-XX:SharedArchiveFile=" + jsa);
             }
             List<String> args = List.of("-jar", ctx.cliJar().get().toString(),
@@ -209,6 +213,7 @@ public final class StartupSuite implements Suite {
             warm.addAll(args);
             jvm.addAll(args);
             Processes.run(warm, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
+            if (variant.equals("cds")) Processes.run(dump, ctx.workspace().scratch()).requireSuccess("java -Xshare:dump");
             double[] samples = new double[ctx.profile().cliRuns()];
             for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(jvm, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", variant, "");
