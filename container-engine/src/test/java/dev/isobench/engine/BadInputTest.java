@@ -47,6 +47,17 @@ class BadInputTest {
     }
 
     @Test
+    void aFailureAfterTheMonitorWasLaunchedTakesTheMonitorAlong() {
+        // The monitor is launched before volumes are checked, and waits there for its plan.
+        EngineException e = assertThrows(EngineException.class, () -> t.engine().create(ContainerSpec.builder()
+                .volume(dev.isobench.engine.spec.Volume.parse("/nonexistent-" + System.nanoTime() + ":/data")).command("/probe", "true").build()));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .map(p -> p.info().command().orElse("?")).filter(c -> c.endsWith("isobench-init")).toList(), "monitor left");
+        t.assertNoLeftovers();
+    }
+
+    @Test
     void malformedSpecValuesAreRefusedBeforeAnythingIsMade() {
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder().workdir("relative").build());
         assertThrows(IllegalArgumentException.class, () -> ContainerSpec.builder().env("NOVALUE").build());

@@ -137,17 +137,25 @@ public final class Creator {
         }
     }
 
-    /** The monitor launched for this create, once its exec is done; its failure is the create's. */
+    /**
+     * The monitor launched for this create, once its exec is done; its failure is the create's. An interrupt
+     * waits the millisecond out (and stays set), so that a launched monitor is never lost before undo kills it.
+     */
     private static InitStage join(Future<InitStage> launching) {
+        boolean interrupted = false;
         try {
-            return launching.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new EngineException("cannot start the init stage: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            launching.cancel(false);
-            throw new EngineException("interrupted while starting the init stage", e);
+            while (true) {
+                try {
+                    return launching.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    throw new EngineException("cannot start the init stage: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
