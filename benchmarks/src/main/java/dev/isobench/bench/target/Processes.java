@@ -1,6 +1,7 @@
 package dev.isobench.bench.target;
 
 import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.SpawnAction;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.util.List;
  */
 public final class Processes {
     private static final int TIMEOUT_SECONDS = 120;
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY_TRUNC = 01 | 01000;
     private static final List<String> ENVIRONMENT = System.getenv().entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).toList();
 
@@ -30,8 +29,8 @@ public final class Processes {
             Path out = Files.createTempFile(scratch, "out", "");
             Path err = Files.createTempFile(scratch, "err", "");
             try {
-                List<SpawnAction> actions = List.of(SpawnAction.open("/dev/null", 0, O_RDONLY, 0),
-                        SpawnAction.open(out.toString(), 1, O_WRONLY_TRUNC, 0), SpawnAction.open(err.toString(), 2, O_WRONLY_TRUNC, 0),
+                List<SpawnAction> actions = List.of(SpawnAction.open("/dev/null", 0, LibC.O_RDONLY, 0),
+                        SpawnAction.open(out.toString(), 1, LibC.O_WRONLY | LibC.O_TRUNC, 0), SpawnAction.open(err.toString(), 2, LibC.O_WRONLY | LibC.O_TRUNC, 0),
                         SpawnAction.closeFrom(3));
                 long start = System.nanoTime();
                 int pid = Native.spawn(command.get(0), command, actions, ENVIRONMENT);

@@ -7,6 +7,7 @@ import dev.isobench.engine.image.Image;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
+import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
  * and the exit file that the monitor writes.
  */
 public final class Container {
-    private static final int O_WRONLY_NONBLOCK = 0x1 | 0x800;
 
     private final Host host;
     private final ContainerDir dir;
@@ -111,7 +111,7 @@ public final class Container {
             record = host.store().read(dir).orElseThrow(() -> new EngineException("container " + id() + " was removed meanwhile"));
             ContainerState s = state();
             if (!s.canStart()) throw new EngineException("container " + id() + " is " + s.lower() + ", only a created container can be started");
-            int fd = Native.tryOpen(dir.startFifo().toString(), O_WRONLY_NONBLOCK);
+            int fd = Native.tryOpen(dir.startFifo().toString(), LibC.O_WRONLY | LibC.O_NONBLOCK);
             if (fd < 0) throw new EngineException("container " + id() + " is no longer waiting to start (its process is gone)");
             try {
                 Native.writeFully(fd, new byte[] {'s'});

@@ -2,6 +2,7 @@ package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.EngineException;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.SpawnAction;
 import java.nio.file.Path;
@@ -14,8 +15,6 @@ import java.util.Optional;
  * each await method names the frame it waits for and fails with "expected X, got Y".
  */
 public final class InitStage implements AutoCloseable {
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY_CREAT_APPEND = 0x1 | 0x40 | 0x400;
 
     private final int monitorPid;
     private int planFd;
@@ -55,7 +54,7 @@ public final class InitStage implements AutoCloseable {
         List<SpawnAction> actions = new ArrayList<>();
         actions.add(SpawnAction.dup(planPipe[0], 3));
         actions.add(SpawnAction.dup(statusPipe[1], 4));
-        if (!stdio.inheritStdin()) actions.add(SpawnAction.open("/dev/null", 0, O_RDONLY, 0));
+        if (!stdio.inheritStdin()) actions.add(SpawnAction.open("/dev/null", 0, LibC.O_RDONLY, 0));
         redirect(stdio.stdout(), 1, actions);
         redirect(stdio.stderr(), 2, actions);
         int pid;
@@ -87,7 +86,7 @@ public final class InitStage implements AutoCloseable {
     }
 
     private static void redirect(Optional<Path> file, int fd, List<SpawnAction> actions) {
-        file.ifPresent(f -> actions.add(SpawnAction.open(f.toString(), fd, O_WRONLY_CREAT_APPEND, 0644)));
+        file.ifPresent(f -> actions.add(SpawnAction.open(f.toString(), fd, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0644)));
     }
 
     public int monitorPid() {

@@ -18,7 +18,9 @@ import java.util.Set;
  * @param detached   whether the container outlives the caller (its monitor starts a new session)
  * @param ephemeral  removed when it exits ({@code run --rm}): nothing in its rootfs has to survive a crash, so an
  *                   overlay rootfs is mounted {@code volatile} and its teardown skips syncing the upper
- *                   filesystem (podman does the same for {@code --rm}, CRI-O for every container)
+ *                   filesystem (podman does the same for {@code --rm}, CRI-O for every container). Its monitor
+ *                   writes no exit file (the owner reads the code from the status pipe), and gc counts it as a
+ *                   leftover once its monitor is gone, whoever owns it
  * @param limits     cgroup limits, applied before the container's first instruction
  * @param volumes    host paths and anonymous directories bound into the container
  * @param seccomp    the syscall filter (Docker's default profile unless told otherwise)

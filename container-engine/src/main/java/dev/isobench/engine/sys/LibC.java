@@ -6,6 +6,12 @@ import jnr.ffi.annotations.Out;
 
 /** The few libc calls the engine makes from Java; everything that must be single-threaded lives in C. */
 public interface LibC {
+    int O_RDONLY = 0;
+    int O_WRONLY = 0x1;
+    int O_CREAT = 0x40;
+    int O_TRUNC = 0x200;
+    int O_APPEND = 0x400;
+    int O_NONBLOCK = 0x800;
     int O_CLOEXEC = 0x80000;
     int O_DIRECTORY = 0x10000;
     int LOCK_EX = 2;
