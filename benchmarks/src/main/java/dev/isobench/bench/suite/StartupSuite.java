@@ -186,8 +186,9 @@ public final class StartupSuite implements Suite {
     /**
      * The CLI as a user runs it: a whole JVM per container, plain and with class-data sharing (an archive of
      * the classes one run loads, dumped by the warm-up run, as scripts/isobench does on first use).
+     *
+     * @param runc runc's start-to-exit samples from the main turns, or null: the CLI's stated bound
      */
-    /** @param runc runc's start-to-exit samples from the main turns, or null: the CLI's stated bound */
     private static void cli(SuiteContext ctx, double[] host, double[] runc) {
         ctx.progress().step(NAME, "start-to-exit engine-cli");
         if (!ctx.wants("engine")) return;
@@ -200,6 +201,7 @@ public final class StartupSuite implements Suite {
         for (String variant : List.of("", "cds")) {
             List<String> jvm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            if (transparentHugePages()) jvm.add("-XX:+UseTransparentHugePages"); // as scripts/isobench: see the comment there
             List<String> warm = new ArrayList<>(jvm);
             List<String> dump = new ArrayList<>(jvm);
             if (variant.equals("cds")) { // a static archive, as scripts/isobench makes: see the comment there
@@ -220,6 +222,16 @@ public final class StartupSuite implements Suite {
             Rows.summary(ctx, k, "ms", Rows.millis(samples));
             if (host != null) Rows.ratio(ctx, k, host, samples);
             if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
+        }
+    }
+
+    /** Whether the kernel backs madvised memory with huge pages (THP "always" or "madvise"). */
+    private static boolean transparentHugePages() {
+        try {
+            String mode = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            return mode.contains("[always]") || mode.contains("[madvise]");
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
