@@ -217,23 +217,21 @@ static void pin_first_cpu(void) {
 }
 
 /*
- * Times BATCHES batches of ITERS operations and prints one line per batch: "ns_per_op N". Batching keeps
- * the clock's own cost out of sub-microsecond operations. The loop (and a ping-pong or fork partner, which
- * inherits it) runs on one CPU, see pin_first_cpu.
+ * Times BATCHES batches of ITERS operations of OP and prints "bench OP", then one line per batch: "ns_per_op N".
+ * Batching keeps the clock's own cost out of sub-microsecond operations. The loop (and a ping-pong or fork
+ * partner, which inherits it) runs on one CPU, see pin_first_cpu. An op that fails prints "bench_failed OP
+ * reason" and the next op still runs.
  */
-static int cmd_bench(int argc, char **argv) {
-    if (argc < 5) { fputs("usage: probe bench OP BATCHES ITERS\n", stderr); return 2; }
-    pin_first_cpu();
-    const char *op = argv[2];
-    long batches = atol(argv[3]), iters = atol(argv[4]);
+static int bench_op(const char *op, long batches, long iters) {
+    printf("bench %s\n", op);
     int zero = !strcmp(op, "read") ? open("/dev/zero", O_RDONLY | O_CLOEXEC) : 0;
     int null = !strcmp(op, "write") ? open("/dev/null", O_WRONLY | O_CLOEXEC) : 0;
-    int pp[2], qq[2];
-    if (zero < 0) return fail("open", "/dev/zero");
-    if (null < 0) return fail("open", "/dev/null");
-    if (pipe(pp) < 0 || pipe(qq) < 0) return fail("pipe", op);
+    int pp[2] = {-1, -1}, qq[2] = {-1, -1}, failed = 0;
+    const char *what = "bench";
+    if (zero < 0 || null < 0) { what = "open"; failed = 1; }
+    else if (pipe(pp) < 0 || pipe(qq) < 0) { what = "pipe"; failed = 1; }
     pid_t echo = -1;
-    if (!strcmp(op, "pipe-pingpong")) {
+    if (!failed && !strcmp(op, "pipe-pingpong")) {
         echo = fork();
         if (echo == 0) {
             close(pp[1]);
@@ -243,21 +241,40 @@ static int cmd_bench(int argc, char **argv) {
             _exit(0);
         }
     }
-    if (!strcmp(op, "stat") || !strcmp(op, "open-close")) {
+    if (!failed && (!strcmp(op, "stat") || !strcmp(op, "open-close"))) {
         mkdir("/tmp/.probe", 0755);
         close(open("/tmp/.probe/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)); mkdir("/tmp/.probe/a", 0755); mkdir("/tmp/.probe/a/b", 0755);
         mkdir("/tmp/.probe/a/b/c", 0755); mkdir("/tmp/.probe/a/b/c/d", 0755);
         close(open("/tmp/.probe/a/b/c/d/e", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
     }
-    for (long b = 0; b < batches; b++) {
+    for (long b = 0; b < batches && !failed; b++) {
         double start = now_s();
-        for (long i = 0; i < iters; i++)
-            if (op_once(op, zero, null, pp, qq) < 0) return fail("bench", op);
-        printf("ns_per_op %.2f\n", (now_s() - start) * 1e9 / iters);
+        for (long i = 0; i < iters && !failed; i++)
+            if (op_once(op, zero, null, pp, qq) < 0) failed = 1;
+        if (!failed) printf("ns_per_op %.2f\n", (now_s() - start) * 1e9 / iters);
+    }
+    if (failed) {
+        int err = errno;
+        printf("bench_failed %s %s: %s\n", op, what, strerror(err));
+        errno = err;
+        fail(what, op);
     }
     fflush(stdout);
-    if (echo > 0) { close(pp[1]); waitpid(echo, NULL, 0); }
-    return 0;
+    for (int i = 0; i < 2; i++) { if (pp[i] >= 0) close(pp[i]); if (qq[i] >= 0) close(qq[i]); }
+    if (echo > 0) waitpid(echo, NULL, 0);
+    if (zero > 0) close(zero);
+    if (null > 0) close(null);
+    return failed;
+}
+
+/* probe bench OP BATCHES ITERS [OP BATCHES ITERS]...: the ops in order, in one process, so a suite that
+ * measures them all pays one container start instead of one per op. Exits 1 when any op failed. */
+static int cmd_bench(int argc, char **argv) {
+    if (argc < 5 || (argc - 2) % 3) { fputs("usage: probe bench OP BATCHES ITERS [OP BATCHES ITERS]...\n", stderr); return 2; }
+    pin_first_cpu();
+    int failed = 0;
+    for (int i = 2; i + 2 < argc; i += 3) failed |= bench_op(argv[i], atol(argv[i + 1]), atol(argv[i + 2]));
+    return failed;
 }
 
 /* Times the first write to an existing file: on overlayfs this copies the whole file up from the lower layer. */
@@ -507,7 +524,7 @@ static const char *usage =
     "  hostname | pid | ppid | id | cwd | env | ps | fds | mounts | status\n"
     "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | symlink TARGET LINK | mount-tmpfs PATH | chroot DIR\n"
     "  alloc MIB | forks N | syscalls N | echo ARGS...\n"
-    "  bench OP BATCHES ITERS (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
+    "  bench OP BATCHES ITERS [OP BATCHES ITERS]... (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
     "  first-write FILE | lookup PATH N | read-file FILE [cold]\n"
     "  try unshare-user|keyctl|clone-newuts|getpid|mount|module|settime | try open-write|open-read|chroot-out PATH\n"
     "  dio-write FILE MIB\n"

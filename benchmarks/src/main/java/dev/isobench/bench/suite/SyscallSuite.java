@@ -6,10 +6,13 @@ import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Seccomp;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * System call latency with the static probe's native loop ({@code probe bench OP BATCHES ITERS}): the floor
@@ -47,34 +50,15 @@ public final class SyscallSuite implements Suite {
                     ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), ctx.workspace().scratch()));
         }
-        ctx.progress().plan(p.syscallOps().size() + 2 + (ctx.vm().isPresent() ? 1 : 0));
+        ctx.progress().plan(ROUNDS + 2 + (ctx.vm().isPresent() ? 1 : 0));
         Map<String, double[]> vm = vmSamples(ctx);
+        Map<Target, Map<String, List<Double>>> samples = measure(ctx, targets);
         double[] nativeHostGetpid = null;
         for (String op : p.syscallOps()) {
-            ctx.progress().step(NAME, op + " on " + targets.size() + " targets");
-            int iters = Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
-            // Targets take turns, round by round, so a drift in the machine's speed spreads over all of them.
-            int perRound = Math.max(1, p.syscallBatches() / ROUNDS);
-            Map<Target, List<Double>> samples = new LinkedHashMap<>();
-            Random order = new Random(ORDER_SEED);
-            List<Target> turn = new ArrayList<>(targets);
-            for (int round = 0; round < ROUNDS; round++) {
-                Collections.shuffle(turn, order);
-                for (Target t : turn) {
-                    if (samples.containsKey(t) && samples.get(t) == null) continue;
-                    var run = t.run(List.of("bench", op, Integer.toString(perRound), Integer.toString(iters)));
-                    if (run.exitCode() != 0) {
-                        ctx.skip(NAME, op + " on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
-                        samples.put(t, null);
-                        continue;
-                    }
-                    List<Double> ns = samples.computeIfAbsent(t, x -> new ArrayList<>());
-                    run.stdout().lines().filter(l -> l.startsWith("ns_per_op ")).forEach(l -> ns.add(Double.parseDouble(l.substring(10))));
-                }
-            }
+            int iters = iters(p, op);
             double[] host = null;
             for (Target t : targets) { // in the listed order, host first, whatever order they ran in
-                List<Double> v = samples.get(t);
+                List<Double> v = samples.get(t).get(op);
                 if (v == null || v.isEmpty()) continue;
                 double[] ns = v.stream().mapToDouble(Double::doubleValue).toArray();
                 Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
@@ -95,6 +79,53 @@ public final class SyscallSuite implements Suite {
         JmhSyscalls.run(ctx, java.util.Optional.ofNullable(nativeHostGetpid));
     }
 
+    private static int iters(Profile p, String op) {
+        return Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
+    }
+
+    /**
+     * Each target's batches per op, in {@link #ROUNDS} turns. A turn starts one probe per target that runs every
+     * op in order ({@code probe bench OP BATCHES ITERS ...}): one container start per target and turn instead of
+     * one per op (in the quick profile 20 s instead of 45 s). An op that fails on a target is skipped there with
+     * the probe's reason; the other ops keep their samples.
+     */
+    private static Map<Target, Map<String, List<Double>>> measure(SuiteContext ctx, List<Target> targets) {
+        Profile p = ctx.profile();
+        int perRound = Math.max(1, p.syscallBatches() / ROUNDS);
+        List<String> command = new ArrayList<>(List.of("bench"));
+        for (String op : p.syscallOps()) command.addAll(List.of(op, Integer.toString(perRound), Integer.toString(iters(p, op))));
+        Map<Target, Map<String, List<Double>>> samples = new LinkedHashMap<>();
+        Map<Target, Set<String>> failed = new HashMap<>();
+        for (Target t : targets) {
+            samples.put(t, new LinkedHashMap<>());
+            failed.put(t, new HashSet<>());
+        }
+        Random order = new Random(ORDER_SEED);
+        List<Target> turn = new ArrayList<>(targets);
+        for (int round = 0; round < ROUNDS; round++) {
+            ctx.progress().step(NAME, "every op on " + targets.size() + " targets, turn " + (round + 1) + " of " + ROUNDS);
+            Collections.shuffle(turn, order);
+            for (Target t : turn) {
+                if (failed.get(t).containsAll(p.syscallOps())) continue;
+                var run = t.run(command);
+                BenchOutput out = BenchOutput.of(run);
+                if (!out.ran()) {
+                    ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
+                    failed.get(t).addAll(p.syscallOps());
+                    continue;
+                }
+                out.failures().forEach((op, why) -> {
+                    if (failed.get(t).add(op)) ctx.skip(NAME, op + " on " + t.label(), why);
+                });
+                out.samples().forEach((op, ns) -> {
+                    if (!failed.get(t).contains(op)) samples.get(t).computeIfAbsent(op, x -> new ArrayList<>()).addAll(ns);
+                });
+            }
+        }
+        for (Target t : targets) failed.get(t).forEach(samples.get(t)::remove);
+        return samples;
+    }
+
     /** Every op's batches in one boot of the VM (a boot costs seconds under emulation). */
     private static Map<String, double[]> vmSamples(SuiteContext ctx) {
         Map<String, double[]> out = new LinkedHashMap<>();
@@ -103,7 +134,7 @@ public final class SyscallSuite implements Suite {
         ctx.progress().step(NAME, "all ops in one boot of the vm (" + ctx.vm().get().variant() + ")");
         List<List<String>> commands = new ArrayList<>();
         for (String op : p.syscallOps()) {
-            int iters = Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
+            int iters = iters(p, op);
             commands.add(List.of("bench", op, Integer.toString(p.syscallBatches()), Integer.toString(iters)));
         }
         try {
