@@ -102,7 +102,8 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "prune", mixinStandardHelpOptions = true, description = "Delete untagged images (with --all, every unused one) and unused layers.")
+    @Command(name = "prune", mixinStandardHelpOptions = true, description = {"Delete untagged images (with --all, every unused one) and unused layers, and what other builds",
+            "of isobench left: their built-in images and binaries. Run it while no other build uses this root."})
     static final class Prune implements Callable<Integer> {
         @ParentCommand
         ImageCommand image;
@@ -112,9 +113,16 @@ final class ImageCommand {
 
         @Override
         public Integer call() {
-            List<String> removed = image.ctr.engine().images().store().prune(image.ctr.engine().imagesInUse(), all);
+            var engine = image.ctr.engine();
+            var inUse = engine.imagesInUse();
+            List<String> removed = engine.images().store().prune(inUse, all);
             removed.forEach(id -> System.out.println("deleted " + id));
-            System.out.println("prune: " + removed.size() + " image(s) deleted");
+            List<String> builtins = engine.images().builtins().pruneStale(inUse);
+            builtins.forEach(name -> System.out.println("deleted built-in image " + name + " (made for another build)"));
+            List<String> binaries = engine.binaries().pruneOthers();
+            binaries.forEach(v -> System.out.println("deleted binaries of another build " + v));
+            System.out.println("prune: " + removed.size() + " image(s), " + builtins.size() + " stale built-in image(s), "
+                    + binaries.size() + " stale binary set(s) deleted");
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package dev.isobench.engine.image;
 
 import dev.isobench.engine.EngineException;
 import dev.isobench.engine.runtime.NativeBinaries;
+import dev.isobench.engine.runtime.SafeDelete;
 import dev.isobench.engine.spec.MountSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The images that need no network: {@code probe} (only the static probe binary and mount points) and
@@ -20,6 +24,10 @@ public final class BuiltinImages {
     public static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final List<String> MOUNT_POINTS = List.of("dev", "proc", "sys", "tmp", "etc", "root", "run");
     private static final List<String> HOST_DIRS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+    /** The names built-in images get: the build's binaries version last, or the host image's hash. */
+    private static final Pattern BUILTIN = Pattern.compile("(probe|synthetic-[0-9]+-[0-9]+|layers-[0-9]+)-[0-9a-f]+|host-[0-9a-f]+");
+    /** A layer of a {@code layers:N} stack, as its user-namespace copy is named: the stack's name, then the layer. */
+    private static final Pattern STACK_LAYER = Pattern.compile("-l[0-9]+$");
 
     private final Path dir;
     private final NativeBinaries binaries;
@@ -110,18 +118,9 @@ public final class BuiltinImages {
 
     /** Host dirs that are symlinks (merged /usr) stay symlinks; real dirs are bound read-only. */
     public Image host() {
-        List<MountSpec> binds = new ArrayList<>(List.of(
-                new MountSpec(hostRoot.resolve("usr"), "/usr", true),
-                new MountSpec(hostRoot.resolve("etc"), "/etc", true)));
-        List<String> links = new ArrayList<>();
-        for (String d : HOST_DIRS) {
-            Path p = hostRoot.resolve(d);
-            if (Files.isSymbolicLink(p)) links.add(d);
-            else if (Files.isDirectory(p)) binds.add(new MountSpec(p, "/" + d, true));
-        }
-        StringBuilder version = new StringBuilder(binaries.version());
-        for (MountSpec b : binds) version.append(b.target().hashCode());
-        Path layer = dir.resolve("host-" + Integer.toHexString(version.toString().hashCode()));
+        List<MountSpec> binds = hostBinds();
+        List<String> links = HOST_DIRS.stream().filter(d -> Files.isSymbolicLink(hostRoot.resolve(d))).toList();
+        Path layer = dir.resolve(hostLayerName(binds));
         ensure(layer, tmp -> {
             for (String d : MOUNT_POINTS) Files.createDirectory(tmp.resolve(d));
             Files.createDirectories(tmp.resolve("var/tmp"));
@@ -130,6 +129,66 @@ public final class BuiltinImages {
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
         return new Image("host", layer.getFileName().toString(), List.of(layer), binds, List.of(PATH_ENV), List.of("/bin/sh"), "", "");
+    }
+
+    private List<MountSpec> hostBinds() {
+        List<MountSpec> binds = new ArrayList<>(List.of(
+                new MountSpec(hostRoot.resolve("usr"), "/usr", true),
+                new MountSpec(hostRoot.resolve("etc"), "/etc", true)));
+        for (String d : HOST_DIRS) {
+            Path p = hostRoot.resolve(d);
+            if (!Files.isSymbolicLink(p) && Files.isDirectory(p)) binds.add(new MountSpec(p, "/" + d, true));
+        }
+        return binds;
+    }
+
+    private String hostLayerName(List<MountSpec> binds) {
+        StringBuilder version = new StringBuilder(binaries.version());
+        for (MountSpec b : binds) version.append(b.target().hashCode());
+        return "host-" + Integer.toHexString(version.toString().hashCode());
+    }
+
+    /**
+     * Deletes the built-in images made for other builds of the binaries, with their user-namespace copies,
+     * unless a container still uses one. Every build that changes the probe makes its own (a 1 GB synthetic
+     * image takes 1.2 GB of disk), so without this an engine root grows with every update. A half-built image
+     * ({@code .tmp-}) older than an hour is a crashed build's and goes too. Returns the names deleted.
+     */
+    public List<String> pruneStale(Set<String> inUse) {
+        String host = hostLayerName(hostBinds());
+        Predicate<String> stale = name -> BUILTIN.matcher(name).matches() && !name.equals(host)
+                && !name.endsWith("-" + binaries.version()) && !inUse.contains(name);
+        List<String> removed = new ArrayList<>();
+        for (Path image : entries(dir)) {
+            String name = image.getFileName().toString();
+            if (stale.test(name) || name.startsWith(".tmp-") && olderThanAnHour(image)) {
+                SafeDelete.tree(image);
+                removed.add(name);
+            }
+        }
+        for (Path map : entries(dir.resolveSibling("shifted"))) {
+            for (Path copy : entries(map)) {
+                if (stale.test(STACK_LAYER.matcher(copy.getFileName().toString()).replaceFirst(""))) SafeDelete.tree(copy);
+            }
+        }
+        return removed;
+    }
+
+    private static List<Path> entries(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean olderThanAnHour(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis() < System.currentTimeMillis() - 3_600_000;
+        } catch (IOException e) {
+            return false; // gone meanwhile
+        }
     }
 
     private interface Filler {
@@ -146,7 +205,7 @@ public final class BuiltinImages {
                 Files.move(tmp, layer, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 if (!Files.isDirectory(layer)) throw e;
-                dev.isobench.engine.runtime.SafeDelete.tree(tmp); // another thread or engine built it first
+                SafeDelete.tree(tmp); // another thread or engine built it first
             }
         } catch (IOException e) {
             throw new EngineException("cannot build image " + layer.getFileName() + ": " + e.getMessage(), e);

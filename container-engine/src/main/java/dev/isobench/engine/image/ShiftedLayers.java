@@ -44,10 +44,13 @@ public final class ShiftedLayers {
     private Path shiftLayer(Path layer, IdMap map) {
         try {
             Path real = layer.toRealPath();
-            Path target = dir.resolve(map.hostBase() + "-" + map.size()).resolve(real.getFileName().toString());
+            // A layers:N stack's layers are l0, l1, ...: named with their stack, so another build's l0 is not reused.
+            String name = real.getFileName().toString();
+            if (name.matches("l[0-9]+")) name = real.getParent().getFileName() + "-" + name;
+            Path target = dir.resolve(map.hostBase() + "-" + map.size()).resolve(name);
             if (Files.isDirectory(target)) return target;
             Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling(".tmp-" + real.getFileName() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Path tmp = target.resolveSibling(".tmp-" + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
             try {
                 CopyTree.copy(real, tmp, false);
                 chownTree(tmp, map, real);

@@ -51,6 +51,25 @@ public final class NativeBinaries {
         return dir.getFileName().toString();
     }
 
+    /**
+     * Deletes the binaries other builds unpacked under {@code root/bin}. A monitor or proxy already running from
+     * them keeps its program (an unlinked file stays readable to whoever has it open or mapped); new containers
+     * use this build's. Returns the versions deleted.
+     */
+    public List<String> pruneOthers() {
+        List<String> removed = new java.util.ArrayList<>();
+        try (var s = Files.list(dir.getParent())) {
+            for (Path other : s.toList()) {
+                if (other.equals(dir) || !other.getFileName().toString().matches("[0-9a-f]{16}")) continue;
+                SafeDelete.tree(other);
+                removed.add(other.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + dir.getParent() + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
     private static void install(Path dir, String name) {
         Path target = dir.resolve(name);
         if (Files.isExecutable(target)) return;
