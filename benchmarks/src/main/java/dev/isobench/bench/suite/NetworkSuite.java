@@ -14,19 +14,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * TCP round trip (1-byte ping-pong) and bulk throughput over each path a container's traffic can take:
  * host loopback; a {@code --net host} container to the host; a bridge container to the host side of
  * {@code isobench0}; container to container on the bridge; the host to a port published on 127.0.0.1.
- * The probe is server and client everywhere, so the same code runs on every path. Every server serves a
- * fixed number of connections and has a deadline; every client a fixed count or duration.
+ * The probe is server and client everywhere, so the same code runs on every path, the server pinned to the
+ * last CPU and the client to the first (see probe.c). Every server serves one connection and has a deadline;
+ * every client a fixed count or duration. The paths take turns.
  */
 public final class NetworkSuite implements Suite {
     public static final String NAME = "network";
     private static final int SERVER_TIMEOUT_S = 120;
+    /** Turns of round trips: each path's pings are split over them. */
+    private static final int TURNS = 4;
 
     @Override
     public String name() {
@@ -45,26 +51,42 @@ public final class NetworkSuite implements Suite {
         ctx.skip(NAME, "runc/crun/bwrap paths", "those peers give a container only an empty network namespace; isobench measures their"
                 + " isolation, not networking");
         ctx.skip(NAME, "podman paths", "podman is not driven by this version of the network suite");
-        ctx.progress().plan(paths.size() * 2);
+        ctx.progress().plan(TURNS + p.netStreamRuns());
         Container holder = null;
         try {
             // Keeps the bridge up for the whole suite, so the host side has its address to listen on.
             if (ctx.wants("engine")) holder = start(ctx, bridge().command("/probe", "sleep", Integer.toString(30 * 60)), null);
-            double[] loopback = null;
+            // The paths take turns, so a drift in the machine's speed falls on all of them alike: run one after
+            // the other, loopback's round trip measured 20-34 us from run to run and a path's ratio to it 0.66-1.52.
+            Map<Route, List<Double>> rtt = new EnumMap<>(Route.class);
+            List<Route> order = new ArrayList<>(paths);
+            for (int turn = 0; turn < TURNS; turn++) {
+                ctx.progress().step(NAME, "round trips, every path, turn " + (turn + 1) + " of " + TURNS);
+                for (Route path : order) rtt.computeIfAbsent(path, x -> new ArrayList<>()).addAll(pings(ctx, path, p.netPings() / TURNS));
+                Collections.rotate(order, 1);
+            }
+            Map<Route, List<Double>> mbps = new EnumMap<>(Route.class);
+            for (int run = 0; run < p.netStreamRuns(); run++) {
+                ctx.progress().step(NAME, "stream, every path, turn " + (run + 1) + " of " + p.netStreamRuns());
+                for (Route path : order) mbps.computeIfAbsent(path, x -> new ArrayList<>()).add(stream(ctx, path));
+                Collections.rotate(order, 1);
+            }
+            double[] loopback = array(rtt.get(Route.LOOPBACK));
             for (Route path : paths) {
-                ctx.progress().step(NAME, "round trips, " + label(path));
-                double[] rtt = pings(ctx, path);
+                double[] ns = array(rtt.get(path));
                 Rows.Key k = key("tcp-rtt", path);
-                Rows.summary(ctx, k, "us", micros(rtt));
-                Rows.hlog(ctx, k, rtt);
-                if (path == Route.LOOPBACK) loopback = rtt;
-                else if (loopback != null) Rows.ratio(ctx, k, loopback, rtt);
-                ctx.progress().step(NAME, "stream, " + label(path));
-                Rows.summary(ctx, key("tcp-stream", path), "MB/s", streams(ctx, path));
+                Rows.summary(ctx, k, "us", micros(ns));
+                Rows.hlog(ctx, k, ns);
+                if (path != Route.LOOPBACK) Rows.ratio(ctx, k, loopback, ns);
+                Rows.summary(ctx, key("tcp-stream", path), "MB/s", array(mbps.get(path)));
             }
         } finally {
             if (holder != null) holder.delete();
         }
+    }
+
+    private static double[] array(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static Rows.Key key(String benchmark, Route path) {
@@ -75,32 +97,26 @@ public final class NetworkSuite implements Suite {
         return p.name().toLowerCase().replace('_', '-');
     }
 
-    private double[] pings(SuiteContext ctx, Route path) {
-        List<String> out = exchange(ctx, path, "tcp-echo", 1, List.of(List.of("ping", "%s", "%d", Integer.toString(ctx.profile().netPings()))));
-        List<Double> ns = new ArrayList<>();
-        out.get(0).lines().map(String::trim).filter(l -> !l.isEmpty()).forEach(l -> ns.add(Double.parseDouble(l)));
+    /** Round trips (ns) of one connection of n pings, less its first tenth. */
+    private List<Double> pings(SuiteContext ctx, Route path, int n) {
+        List<String> out = exchange(ctx, path, "tcp-echo", List.of("ping", "%s", "%d", Integer.toString(n)));
+        List<Double> ns = out.stream().map(String::trim).filter(l -> !l.isEmpty()).map(Double::parseDouble).toList();
         // The first round trips pay for connection warm-up (ARP, slow start): the first tenth is dropped.
-        return ns.subList(ns.size() / 10, ns.size()).stream().mapToDouble(Double::doubleValue).toArray();
+        return ns.subList(ns.size() / 10, ns.size());
     }
 
-    private double[] streams(SuiteContext ctx, Route path) {
-        int runs = ctx.profile().netStreamRuns();
-        List<List<String>> clients = new ArrayList<>();
-        for (int i = 0; i < runs; i++) clients.add(List.of("send", "%s", "%d", Double.toString(ctx.profile().netStreamSeconds())));
-        List<String> out = exchange(ctx, path, "tcp-stream", runs, clients);
-        double[] mbps = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            String[] f = out.get(i).trim().split("\\s+"); // bytes B nanos N
-            mbps[i] = Double.parseDouble(f[1]) / 1e6 / (Double.parseDouble(f[3]) / 1e9);
-        }
-        return mbps;
+    /** MB/s of one connection that sends for the profile's stream time. */
+    private double stream(SuiteContext ctx, Route path) {
+        String[] f = exchange(ctx, path, "tcp-stream", List.of("send", "%s", "%d", Double.toString(ctx.profile().netStreamSeconds())))
+                .get(0).trim().split("\\s+"); // bytes B nanos N
+        return Double.parseDouble(f[1]) / 1e6 / (Double.parseDouble(f[3]) / 1e9);
     }
 
     /**
-     * Starts the path's server for the given number of connections, runs each client in turn (%s: the
-     * address, %d: the port) and returns what each printed.
+     * Starts the path's server for one connection, runs the client (%s: the address, %d: the port) and
+     * returns the lines it printed.
      */
-    private List<String> exchange(SuiteContext ctx, Route path, String kind, int conns, List<List<String>> clients) {
+    private List<String> exchange(SuiteContext ctx, Route path, String kind, List<String> client) {
         Engine engine = ctx.engine();
         int port = freePort();
         boolean containerServer = path == Route.CONTAINER_TO_CONTAINER || path == Route.PUBLISHED;
@@ -109,11 +125,10 @@ public final class NetworkSuite implements Suite {
             case BRIDGE_TO_HOST -> Bridge.GATEWAY;
             default -> "0.0.0.0";
         };
-        List<String> serve = List.of("/probe", kind, "serve", listenOn, Integer.toString(port), Integer.toString(conns),
+        List<String> serve = List.of("/probe", kind, "serve", listenOn, Integer.toString(port), "1",
                 Integer.toString(SERVER_TIMEOUT_S));
         Process hostServer = null;
         Container server = null;
-        List<String> outputs = new ArrayList<>();
         try {
             String target;
             int targetPort = port;
@@ -134,12 +149,9 @@ public final class NetworkSuite implements Suite {
                 if (!first.startsWith("listening")) throw new IllegalStateException(label(path) + ": the host server did not start: " + first);
                 target = listenOn;
             }
-            for (List<String> c : clients) {
-                List<String> argv = new ArrayList<>(List.of("/probe", kind));
-                for (String a : c) argv.add(a.equals("%s") ? target : a.equals("%d") ? Integer.toString(targetPort) : a);
-                outputs.add(client(ctx, path, argv));
-            }
-            return outputs;
+            List<String> argv = new ArrayList<>(List.of("/probe", kind));
+            for (String a : client) argv.add(a.equals("%s") ? target : a.equals("%d") ? Integer.toString(targetPort) : a);
+            return client(ctx, path, argv).lines().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
