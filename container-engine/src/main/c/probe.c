@@ -201,7 +201,7 @@ static int op_once(const char *op, int zero, int null, int pp[2], int qq[2]) {
     return -1;
 }
 
-/* Pins the caller to the first CPU it may use. A VM's vCPUs can differ: getpid took ~1.0 us on this host's
+/* Pins the caller to the first (or the last) CPU it may use. A VM's vCPUs can differ: getpid took ~1.0 us on this host's
  * CPU 0 and ~1.2 us on its CPU 1, in three alternations, so the CPU a probe happened to land on decided its
  * number. Every target's probe pins the same way; a filter that refuses the call leaves it unpinned. */
 static void pin_cpu(int last) {
@@ -306,11 +306,9 @@ static int cmd_lookup(const char *path, long n) {
     return 0;
 }
 
-/* Reads a file to its end and reports bytes per second. */
-/* Reads a file through; "cold" first drops its cached pages (posix_fadvise DONTNEED: only this file's, and
- * through overlayfs the lower file's), so the read comes from the disk. */
-/* Reads FILE whole, REPS times, one "bytes_per_s N" line each; cold drops the file's cached pages before each
- * read. The buffer is touched first: its page faults (about 12 us each on a VM) are not the read's cost. */
+/* Reads FILE whole, REPS times, one "bytes_per_s N" line each. "cold" first drops its cached pages
+ * (posix_fadvise DONTNEED: only this file's, and through overlayfs the lower file's), so each read comes from
+ * the disk. The buffer is touched first: its page faults (about 12 us each on a VM) are not the read's cost. */
 static int cmd_read_file(const char *path, int cold, long reps) {
     static char buf[1 << 20];
     memset(buf, 0, sizeof buf);

@@ -29,7 +29,7 @@ public final class RootfsSuite implements Suite {
     static final int OVERLAY_SAMPLES_PER_TURN = 20;
     /** Where a synthetic image with one file keeps it (SyntheticTree's fixed layout). */
     static final String SINGLE_FILE = "/usr/share/synthetic/d00/d00/d00/f000000.dat";
-    /** Reads of the file per run: one run is a container start, and one read of a cached 64 MiB file takes about 10 ms. */
+    /** Reads of the file per run: a run costs a container start, a read of the cached 64 MiB file 3-5 ms here. */
     private static final int READ_REPS = 5;
 
     @Override
