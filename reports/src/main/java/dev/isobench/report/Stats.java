@@ -1,6 +1,8 @@
 package dev.isobench.report;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -69,6 +71,46 @@ public final class Stats {
         }
         Arrays.sort(ratios);
         return new double[] {ratio, percentile(ratios, 2.5), percentile(ratios, 97.5)};
+    }
+
+    /**
+     * {@link #summarize} of samples that come in runs (one process, one connection), with the median's interval
+     * from a bootstrap over runs, not samples: samples of one run share that run's placement and moment, so
+     * treating them as independent gives an interval far too narrow (identical setups then "differ").
+     * One run falls back to the order-statistic interval.
+     */
+    public static Summary summarizeRuns(List<double[]> runs, int resamples, long seed) {
+        Summary pooled = summarize(pool(runs));
+        if (runs.size() < 2) return pooled;
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] medians = new double[resamples];
+        for (int i = 0; i < resamples; i++) medians[i] = median(pool(resample(runs, random)));
+        Arrays.sort(medians);
+        return new Summary(pooled.median(), percentile(medians, 2.5), percentile(medians, 97.5), pooled.p99(), pooled.p999(), pooled.mean(), pooled.n());
+    }
+
+    /**
+     * {@link #ratioOfMedians} of samples that come in runs: the bootstrap draws whole runs, for the reason given
+     * at {@link #summarizeRuns}. Fewer than 2 runs on either side give NaN bounds.
+     */
+    public static double[] ratioOfMediansByRun(List<double[]> a, List<double[]> b, int resamples, long seed) {
+        double ratio = median(pool(b)) / median(pool(a));
+        if (a.size() < 2 || b.size() < 2) return new double[] {ratio, Double.NaN, Double.NaN};
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] ratios = new double[resamples];
+        for (int i = 0; i < resamples; i++) ratios[i] = median(pool(resample(b, random))) / median(pool(resample(a, random)));
+        Arrays.sort(ratios);
+        return new double[] {ratio, percentile(ratios, 2.5), percentile(ratios, 97.5)};
+    }
+
+    public static double[] pool(List<double[]> runs) {
+        return runs.stream().flatMapToDouble(Arrays::stream).toArray();
+    }
+
+    private static List<double[]> resample(List<double[]> runs, SplittableRandom random) {
+        List<double[]> drawn = new ArrayList<>(runs.size());
+        for (int k = 0; k < runs.size(); k++) drawn.add(runs.get(random.nextInt(runs.size())));
+        return drawn;
     }
 
     /** Two-sided p-value of the Mann-Whitney U test (normal approximation with tie correction). */

@@ -7,6 +7,7 @@ import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.PortMapping;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.report.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -58,11 +59,12 @@ public final class NetworkSuite implements Suite {
             if (ctx.wants("engine")) holder = start(ctx, bridge().command("/probe", "sleep", Integer.toString(30 * 60)), null);
             // The paths take turns, so a drift in the machine's speed falls on all of them alike: run one after
             // the other, loopback's round trip measured 20-34 us from run to run and a path's ratio to it 0.66-1.52.
-            Map<Route, List<Double>> rtt = new EnumMap<>(Route.class);
+            // Each connection's round trips are one run: the intervals are taken over connections (Stats.summarizeRuns).
+            Map<Route, List<double[]>> rtt = new EnumMap<>(Route.class);
             List<Route> order = new ArrayList<>(paths);
             for (int turn = 0; turn < TURNS; turn++) {
                 ctx.progress().step(NAME, "round trips, every path, turn " + (turn + 1) + " of " + TURNS);
-                for (Route path : order) rtt.computeIfAbsent(path, x -> new ArrayList<>()).addAll(pings(ctx, path, p.netPings() / TURNS));
+                for (Route path : order) rtt.computeIfAbsent(path, x -> new ArrayList<>()).add(pings(ctx, path, p.netPings() / TURNS));
                 Collections.rotate(order, 1);
             }
             Map<Route, List<Double>> mbps = new EnumMap<>(Route.class);
@@ -71,13 +73,12 @@ public final class NetworkSuite implements Suite {
                 for (Route path : order) mbps.computeIfAbsent(path, x -> new ArrayList<>()).add(stream(ctx, path));
                 Collections.rotate(order, 1);
             }
-            double[] loopback = array(rtt.get(Route.LOOPBACK));
             for (Route path : paths) {
-                double[] ns = array(rtt.get(path));
+                List<double[]> ns = rtt.get(path);
                 Rows.Key k = key("tcp-rtt", path);
-                Rows.summary(ctx, k, "us", micros(ns));
-                Rows.hlog(ctx, k, ns);
-                if (path != Route.LOOPBACK) Rows.ratio(ctx, k, loopback, ns);
+                Rows.summaryRuns(ctx, k, "us", ns.stream().map(NetworkSuite::micros).toList());
+                Rows.hlog(ctx, k, Stats.pool(ns));
+                if (path != Route.LOOPBACK) Rows.ratioByRun(ctx, k, "host", rtt.get(Route.LOOPBACK), ns);
                 Rows.summary(ctx, key("tcp-stream", path), "MB/s", array(mbps.get(path)));
             }
         } finally {
@@ -98,11 +99,11 @@ public final class NetworkSuite implements Suite {
     }
 
     /** Round trips (ns) of one connection of n pings, less its first tenth. */
-    private List<Double> pings(SuiteContext ctx, Route path, int n) {
+    private double[] pings(SuiteContext ctx, Route path, int n) {
         List<String> out = exchange(ctx, path, "tcp-echo", List.of("ping", "%s", "%d", Integer.toString(n)));
-        List<Double> ns = out.stream().map(String::trim).filter(l -> !l.isEmpty()).map(Double::parseDouble).toList();
+        double[] ns = out.stream().map(String::trim).filter(l -> !l.isEmpty()).mapToDouble(Double::parseDouble).toArray();
         // The first round trips pay for connection warm-up (ARP, slow start): the first tenth is dropped.
-        return ns.subList(ns.size() / 10, ns.size());
+        return java.util.Arrays.copyOfRange(ns, ns.length / 10, ns.length);
     }
 
     /** MB/s of one connection that sends for the profile's stream time. */

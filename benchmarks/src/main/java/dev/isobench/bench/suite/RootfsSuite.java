@@ -154,25 +154,24 @@ public final class RootfsSuite implements Suite {
             }
             ctx.progress().step(NAME, "read 64m " + cache + ": " + String.join(", ", readers.keySet()) + " in turns");
             readers.values().forEach(r -> values(r.get(), "bytes_per_s"));
-            Map<String, List<Double>> bps = new LinkedHashMap<>();
+            Map<String, List<double[]>> bps = new LinkedHashMap<>(); // one run per process: intervals over runs
             List<String> order = new ArrayList<>(readers.keySet());
             for (int i = 0; i < ctx.profile().rootfsRuns(); i++) {
-                for (String name : order) bps.computeIfAbsent(name, x -> new ArrayList<>()).addAll(values(readers.get(name).get(), "bytes_per_s"));
+                for (String name : order) {
+                    bps.computeIfAbsent(name, x -> new ArrayList<>())
+                            .add(values(readers.get(name).get(), "bytes_per_s").stream().mapToDouble(Double::doubleValue).toArray());
+                }
                 Collections.rotate(order, 1);
             }
-            double[] host = array(bps.get("host"));
-            Rows.summary(ctx, new Rows.Key(NAME, "read-" + cache, "host", "", "size=64m"), "bytes/s", host);
+            List<double[]> host = bps.get("host");
+            Rows.summaryRuns(ctx, new Rows.Key(NAME, "read-" + cache, "host", "", "size=64m"), "bytes/s", host);
             for (RootfsMode mode : modes) {
                 Rows.Key k = new Rows.Key(NAME, "read-" + cache, "engine", mode.name().toLowerCase(), "size=64m");
-                double[] through = array(bps.get(mode.name().toLowerCase()));
-                Rows.summary(ctx, k, "bytes/s", through);
-                Rows.ratio(ctx, k, host, through);
+                List<double[]> through = bps.get(mode.name().toLowerCase());
+                Rows.summaryRuns(ctx, k, "bytes/s", through);
+                Rows.ratioByRun(ctx, k, "host", host, through);
             }
         }
-    }
-
-    private static double[] array(List<Double> v) {
-        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static List<Double> values(Execution e, String key) {

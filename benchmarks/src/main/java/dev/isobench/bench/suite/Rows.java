@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -23,11 +24,28 @@ final class Rows {
     }
 
     static void summary(SuiteContext ctx, Key k, String unit, double[] samples) {
-        Stats.Summary s = Stats.summarize(samples);
+        write(ctx, k, unit, Stats.summarize(samples));
+    }
+
+    /**
+     * {@link #summary} of samples taken in runs (one process or connection each): the median's interval comes
+     * from a bootstrap over runs, see {@link Stats#summarizeRuns}.
+     */
+    static void summaryRuns(SuiteContext ctx, Key k, String unit, List<double[]> runs) {
+        write(ctx, k, unit, Stats.summarizeRuns(runs, 2000, BOOTSTRAP_SEED));
+    }
+
+    private static void write(SuiteContext ctx, Key k, String unit, Stats.Summary s) {
         ctx.write(k.row("median", unit, s.median(), s.n()).withCi(s.ciLow(), s.ciHigh()));
         ctx.write(k.row("p99", unit, s.p99(), s.n()));
         ctx.write(k.row("p99.9", unit, s.p999(), s.n()));
         ctx.write(k.row("mean", unit, s.mean(), s.n()));
+    }
+
+    /** {@link #ratio} of samples taken in runs, with a bootstrap over runs (see {@link Stats#ratioOfMediansByRun}). */
+    static void ratioByRun(SuiteContext ctx, Key k, String baselineName, List<double[]> baseline, List<double[]> other) {
+        double[] r = Stats.ratioOfMediansByRun(baseline, other, 2000, BOOTSTRAP_SEED);
+        ctx.write(k.row("ratio_vs_" + baselineName, "ratio", r[0], Stats.pool(other).length).withCi(r[1], r[2]));
     }
 
     /** other/host as a ratio of medians with a bootstrap 95% interval. */
