@@ -91,14 +91,29 @@ public final class Stats {
 
     /**
      * {@link #ratioOfMedians} of samples that come in runs: the bootstrap draws whole runs, for the reason given
-     * at {@link #summarizeRuns}. Fewer than 2 runs on either side give NaN bounds.
+     * at {@link #summarizeRuns}. When both sides have as many runs, run i of each is taken to come from the
+     * same turn and the two are drawn together, so a drift of the machine from turn to turn, which both share,
+     * cancels instead of widening the interval. Fewer than 2 runs on either side give NaN bounds.
      */
     public static double[] ratioOfMediansByRun(List<double[]> a, List<double[]> b, int resamples, long seed) {
         double ratio = median(pool(b)) / median(pool(a));
         if (a.size() < 2 || b.size() < 2) return new double[] {ratio, Double.NaN, Double.NaN};
+        boolean paired = a.size() == b.size();
         SplittableRandom random = new SplittableRandom(seed);
         double[] ratios = new double[resamples];
-        for (int i = 0; i < resamples; i++) ratios[i] = median(pool(resample(b, random))) / median(pool(resample(a, random)));
+        List<double[]> ra = new ArrayList<>(a.size());
+        List<double[]> rb = new ArrayList<>(b.size());
+        for (int i = 0; i < resamples; i++) {
+            ra.clear();
+            rb.clear();
+            for (int k = 0; k < b.size(); k++) {
+                int turn = random.nextInt(b.size());
+                rb.add(b.get(turn));
+                if (paired) ra.add(a.get(turn));
+            }
+            if (!paired) for (int k = 0; k < a.size(); k++) ra.add(a.get(random.nextInt(a.size())));
+            ratios[i] = median(pool(rb)) / median(pool(ra));
+        }
         Arrays.sort(ratios);
         return new double[] {ratio, percentile(ratios, 2.5), percentile(ratios, 97.5)};
     }

@@ -57,8 +57,8 @@ class StatsTest {
         int bySample = 0;
         int experiments = 200;
         for (int e = 0; e < experiments; e++) {
-            java.util.List<double[]> a = runs(r);
-            java.util.List<double[]> b = runs(r);
+            java.util.List<double[]> a = runs(r, new double[6]);
+            java.util.List<double[]> b = runs(r, new double[6]);
             double[] runLevel = Stats.ratioOfMediansByRun(a, b, 500, e);
             double[] sampleLevel = Stats.ratioOfMedians(Stats.pool(a), Stats.pool(b), 500, e);
             if (runLevel[1] <= 1.0 && 1.0 <= runLevel[2]) byRun++;
@@ -66,16 +66,44 @@ class StatsTest {
         }
         assertTrue(byRun >= 0.88 * experiments, "runs: " + byRun + " of " + experiments + " intervals hold 1.0");
         assertTrue(bySample <= 0.85 * experiments, "samples: " + bySample + " of " + experiments + " intervals hold 1.0");
-        Stats.Summary s = Stats.summarizeRuns(runs(r), 500, 1);
+        Stats.Summary s = Stats.summarizeRuns(runs(r, new double[6]), 500, 1);
         assertTrue(s.ciLow() < s.median() && s.median() < s.ciHigh(), s.toString());
         assertEquals(30, s.n());
     }
 
-    /** 6 runs of 5 samples: each run has its own level (sd 4%), each sample a little noise (sd 1%). */
-    private static java.util.List<double[]> runs(SplittableRandom r) {
+    /**
+     * Two identical setups measured in the same 12 turns, while the machine drifts from turn to turn (sd 8%)
+     * and each run has its own level on top (sd 2%): drawing the two sides' runs of a turn together, the
+     * interval keeps its coverage and is several times narrower than drawing them apart.
+     */
+    @Test
+    void runsOfTheSameTurnAreDrawnTogetherSoTheMachinesDriftCancels() {
+        SplittableRandom r = new SplittableRandom(4);
+        int covered = 0;
+        double pairedWidth = 0;
+        double apartWidth = 0;
+        int experiments = 200;
+        for (int e = 0; e < experiments; e++) {
+            double[] drift = new double[12];
+            for (int t = 0; t < drift.length; t++) drift[t] = 0.08 * gaussian(r);
+            java.util.List<double[]> a = runs(r, drift);
+            java.util.List<double[]> b = runs(r, drift);
+            double[] paired = Stats.ratioOfMediansByRun(a, b, 500, e);
+            double[] apart = Stats.ratioOfMediansByRun(a, b.subList(0, 11), 500, e); // unequal counts: drawn apart
+            if (paired[1] <= 1.0 && 1.0 <= paired[2]) covered++;
+            pairedWidth += paired[2] - paired[1];
+            apartWidth += apart[2] - apart[1];
+        }
+        assertTrue(covered >= 0.88 * experiments, covered + " of " + experiments + " paired intervals hold 1.0");
+        assertTrue(pairedWidth * 2 < apartWidth, "paired " + pairedWidth / experiments + " against apart " + apartWidth / experiments);
+    }
+
+    /** One run of 5 samples per turn: each run has the turn's drift plus its own level (sd 2% with drift, else 4%), each sample sd 1%. */
+    private static java.util.List<double[]> runs(SplittableRandom r, double[] drift) {
         java.util.List<double[]> runs = new java.util.ArrayList<>();
-        for (int k = 0; k < 6; k++) {
-            double level = 100 * (1 + 0.04 * gaussian(r));
+        boolean drifting = java.util.Arrays.stream(drift).anyMatch(d -> d != 0);
+        for (int k = 0; k < drift.length; k++) {
+            double level = 100 * (1 + drift[k] + (drifting ? 0.02 : 0.04) * gaussian(r));
             double[] run = new double[5];
             for (int i = 0; i < run.length; i++) run[i] = level * (1 + 0.01 * gaussian(r));
             runs.add(run);

@@ -9,9 +9,13 @@ import java.util.List;
  * <p>{@code engineWarmups}: runs of each in-process engine variant before any is measured. The variants share
  * most code, so together they take it past the JIT's compile thresholds (C1 compiles a method after about 200
  * calls): after 150 runs in all, the engine's own phases measured 0.85 ms slower than after 500.
+ *
+ * <p>{@code syscallTurns}: probe runs per target in the syscall suite, each with its share of the batches. The
+ * intervals are taken over these runs (a run's batches share its placement), so more turns, narrower intervals:
+ * with 6 in the full profile, getpid's ratio to the host spanned about 0.97-1.18.
  */
 public record Profile(String name, int startupRuns, int engineWarmups, int cliRuns, double stormSeconds, List<Integer> stormLevels,
-                      int syscallBatches, int syscallIters, List<String> syscallOps, List<String> rootfsSizes, int rootfsRuns,
+                      int syscallBatches, int syscallIters, int syscallTurns, List<String> syscallOps, List<String> rootfsSizes, int rootfsRuns,
                       List<String> copyUpSizes, List<Integer> layerDepths, List<Double> quotaCpus, List<Integer> quotaThreads,
                       double quotaSeconds, List<Integer> shareRatios, List<Integer> memoryLimitsMib, List<Integer> pidsLimits,
                       int jmhForks, int jmhWarmups, int jmhIterations, int jmhMillis,
@@ -20,14 +24,14 @@ public record Profile(String name, int startupRuns, int engineWarmups, int cliRu
             "pipe-pingpong", "fork");
 
     public static Profile quick() {
-        return new Profile("quick", 40, 60, 5, 2.0, List.of(1, 2, 4, 8, 16), 30, 2000, ALL_OPS, List.of("10m", "100m"), 3,
+        return new Profile("quick", 40, 60, 5, 2.0, List.of(1, 2, 4, 8, 16), 30, 2000, 6, ALL_OPS, List.of("10m", "100m"), 3,
                 List.of("4k", "1m", "64m"), List.of(1, 4, 16), List.of(0.25, 0.5, 1.0, 1.5), List.of(1, 2), 2.0,
                 List.of(1, 2, 4), List.of(16, 64), List.of(20), 1, 1, 3, 300,
                 2000, 3, 1.0, 3);
     }
 
     public static Profile full() {
-        return new Profile("full", 200, 100, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, ALL_OPS, List.of("10m", "100m", "1g"), 5,
+        return new Profile("full", 200, 100, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, 16, ALL_OPS, List.of("10m", "100m", "1g"), 5,
                 List.of("4k", "64k", "1m", "16m", "64m", "256m"), List.of(1, 2, 4, 8, 16, 32), List.of(0.1, 0.25, 0.5, 1.0, 1.5, 2.0),
                 List.of(1, 2, 4), 3.0, List.of(1, 2, 4), List.of(16, 32, 64, 128, 256, 512), List.of(20, 100), 2, 2, 5, 1000,
                 20000, 3, 10.0, 10);

@@ -22,11 +22,10 @@ import java.util.Set;
 public final class SyscallSuite implements Suite {
     static final String NAME = "syscall";
     /**
-     * Every target runs its batches in this many turns, in a shuffled order each turn (fixed seed): a slow spell
-     * of the machine then lands on all targets alike instead of on the one that ran during it. With 3 turns in
-     * a fixed order the same-run getpid container/host ratio ranged 0.92-1.21 over three quick runs.
+     * The order of targets in each turn ({@link Profile#syscallTurns}) is shuffled with this seed: a slow spell of
+     * the machine then lands on all targets alike instead of on the one that ran during it. With 3 turns in a
+     * fixed order the same-run getpid container/host ratio ranged 0.92-1.21 over three quick runs.
      */
-    private static final int ROUNDS = 6;
     private static final long ORDER_SEED = 20261129L;
     /**
      * A known, injected per-syscall cost: this many filter rules on an argument that never match. What costs is
@@ -55,7 +54,7 @@ public final class SyscallSuite implements Suite {
                     ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), ctx.workspace().scratch()));
         }
-        ctx.progress().plan(ROUNDS + 2 + (ctx.vm().isPresent() ? 1 : 0));
+        ctx.progress().plan(p.syscallTurns() + 2 + (ctx.vm().isPresent() ? 1 : 0));
         Map<String, double[]> vm = vmSamples(ctx);
         Map<Target, Map<String, List<double[]>>> samples = measure(ctx, targets);
         double[] nativeHostGetpid = null;
@@ -89,7 +88,7 @@ public final class SyscallSuite implements Suite {
     }
 
     /**
-     * Each target's batches per op, in {@link #ROUNDS} turns. A turn starts one probe per target that runs every
+     * Each target's batches per op, in the profile's turns. A turn starts one probe per target that runs every
      * op in order ({@code probe bench OP BATCHES ITERS ...}): one container start per target and turn instead of
      * one per op (in the quick profile 20 s instead of 45 s). An op that fails on a target is skipped there with
      * the probe's reason; the other ops keep their samples. Each probe's batches are kept as one run: batches of
@@ -98,7 +97,8 @@ public final class SyscallSuite implements Suite {
      */
     private static Map<Target, Map<String, List<double[]>>> measure(SuiteContext ctx, List<Target> targets) {
         Profile p = ctx.profile();
-        int perRound = Math.max(1, p.syscallBatches() / ROUNDS);
+        int turns = p.syscallTurns();
+        int perRound = Math.max(1, p.syscallBatches() / turns);
         List<String> command = new ArrayList<>(List.of("bench"));
         for (String op : p.syscallOps()) command.addAll(List.of(op, Integer.toString(perRound), Integer.toString(iters(p, op))));
         Map<Target, Map<String, List<double[]>>> samples = new LinkedHashMap<>();
@@ -109,8 +109,8 @@ public final class SyscallSuite implements Suite {
         }
         Random order = new Random(ORDER_SEED);
         List<Target> turn = new ArrayList<>(targets);
-        for (int round = 0; round < ROUNDS; round++) {
-            ctx.progress().step(NAME, "every op on " + targets.size() + " targets, turn " + (round + 1) + " of " + ROUNDS);
+        for (int round = 0; round < turns; round++) {
+            ctx.progress().step(NAME, "every op on " + targets.size() + " targets, turn " + (round + 1) + " of " + turns);
             Collections.shuffle(turn, order);
             for (Target t : turn) {
                 if (failed.get(t).containsAll(p.syscallOps())) continue;

@@ -26,7 +26,7 @@ class RunnerTest {
     final TestEngine t = new TestEngine();
 
     static Profile tiny() {
-        return new Profile("tiny", 6, 2, 1, 0.3, List.of(1, 2), 6, 200, List.of("getpid", "open-close"), List.of("1m"), 1,
+        return new Profile("tiny", 6, 2, 1, 0.3, List.of(1, 2), 6, 200, 2, List.of("getpid", "open-close"), List.of("1m"), 1,
                 List.of("4k"), List.of(1, 2), List.of(0.5), List.of(1), 0.6, List.of(2), List.of(16), List.of(10), 1, 1, 1, 100, 200, 1, 0.3, 1);
     }
 
