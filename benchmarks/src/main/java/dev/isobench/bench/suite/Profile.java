@@ -11,8 +11,8 @@ import java.util.List;
  * calls): after 150 runs in all, the engine's own phases measured 0.85 ms slower than after 500.
  *
  * <p>{@code syscallTurns}: probe runs per target in the syscall suite, each with its share of the batches. The
- * intervals are taken over these runs (a run's batches share its placement), so more turns, narrower intervals:
- * with 6 in the full profile, getpid's ratio to the host spanned about 0.97-1.18.
+ * intervals are taken over these runs (a run's batches share its placement), and a bootstrap over few runs is
+ * rough: the full profile takes 16, which gave getpid ratios to the host known to about +-4-5% here.
  */
 public record Profile(String name, int startupRuns, int engineWarmups, int cliRuns, double stormSeconds, List<Integer> stormLevels,
                       int syscallBatches, int syscallIters, int syscallTurns, List<String> syscallOps, List<String> rootfsSizes, int rootfsRuns,
