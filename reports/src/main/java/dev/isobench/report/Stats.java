@@ -101,18 +101,9 @@ public final class Stats {
         boolean paired = a.size() == b.size();
         SplittableRandom random = new SplittableRandom(seed);
         double[] ratios = new double[resamples];
-        List<double[]> ra = new ArrayList<>(a.size());
-        List<double[]> rb = new ArrayList<>(b.size());
         for (int i = 0; i < resamples; i++) {
-            ra.clear();
-            rb.clear();
-            for (int k = 0; k < b.size(); k++) {
-                int turn = random.nextInt(b.size());
-                rb.add(b.get(turn));
-                if (paired) ra.add(a.get(turn));
-            }
-            if (!paired) for (int k = 0; k < a.size(); k++) ra.add(a.get(random.nextInt(a.size())));
-            ratios[i] = median(pool(rb)) / median(pool(ra));
+            int[] turns = draw(b.size(), random);
+            ratios[i] = median(pool(pick(b, turns))) / median(pool(pick(a, paired ? turns : draw(a.size(), random))));
         }
         Arrays.sort(ratios);
         return new double[] {ratio, percentile(ratios, 2.5), percentile(ratios, 97.5)};
@@ -123,9 +114,20 @@ public final class Stats {
     }
 
     private static List<double[]> resample(List<double[]> runs, SplittableRandom random) {
-        List<double[]> drawn = new ArrayList<>(runs.size());
-        for (int k = 0; k < runs.size(); k++) drawn.add(runs.get(random.nextInt(runs.size())));
+        return pick(runs, draw(runs.size(), random));
+    }
+
+    /** n indices below n, drawn with replacement. */
+    private static int[] draw(int n, SplittableRandom random) {
+        int[] drawn = new int[n];
+        for (int k = 0; k < n; k++) drawn[k] = random.nextInt(n);
         return drawn;
+    }
+
+    private static List<double[]> pick(List<double[]> runs, int[] indices) {
+        List<double[]> picked = new ArrayList<>(indices.length);
+        for (int i : indices) picked.add(runs.get(i));
+        return picked;
     }
 
     /** Two-sided p-value of the Mann-Whitney U test (normal approximation with tie correction). */

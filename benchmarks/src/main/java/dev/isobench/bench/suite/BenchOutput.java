@@ -29,9 +29,8 @@ record BenchOutput(Map<String, List<Double>> samples, Map<String, String> failur
             }
         }
         if (run.exitCode() != 0 && failures.isEmpty()) {
-            String why = "probe exited " + run.exitCode() + ": " + run.stderr().trim();
             if (op == null) return new BenchOutput(Map.of(), Map.of(), false);
-            failures.put(op, why);
+            failures.put(op, "probe exited " + run.exitCode() + ": " + run.stderr().trim());
         }
         failures.keySet().forEach(samples::remove);
         return new BenchOutput(samples, failures, true);

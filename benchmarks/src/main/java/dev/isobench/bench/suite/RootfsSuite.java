@@ -158,8 +158,7 @@ public final class RootfsSuite implements Suite {
             List<String> order = new ArrayList<>(readers.keySet());
             for (int i = 0; i < ctx.profile().rootfsRuns(); i++) {
                 for (String name : order) {
-                    bps.computeIfAbsent(name, x -> new ArrayList<>())
-                            .add(values(readers.get(name).get(), "bytes_per_s").stream().mapToDouble(Double::doubleValue).toArray());
+                    bps.computeIfAbsent(name, x -> new ArrayList<>()).add(values(readers.get(name).get(), "bytes_per_s"));
                 }
                 Collections.rotate(order, 1);
             }
@@ -174,17 +173,16 @@ public final class RootfsSuite implements Suite {
         }
     }
 
-    private static List<Double> values(Execution e, String key) {
+    /** Every value the probe printed under this key, in order; it must have printed one. */
+    private static double[] values(Execution e, String key) {
         e.requireSuccess("probe");
-        List<Double> v = e.stdout().lines().filter(l -> l.startsWith(key + " ")).map(l -> Double.parseDouble(l.substring(key.length() + 1))).toList();
-        if (v.isEmpty()) throw new IllegalStateException("probe printed no " + key + ": " + e.stdout());
+        double[] v = e.stdout().lines().filter(l -> l.startsWith(key + " ")).mapToDouble(l -> Double.parseDouble(l.substring(key.length() + 1))).toArray();
+        if (v.length == 0) throw new IllegalStateException("probe printed no " + key + ": " + e.stdout());
         return v;
     }
 
     static double value(Execution e, String key) {
-        e.requireSuccess("probe");
-        return e.stdout().lines().filter(l -> l.startsWith(key + " ")).mapToDouble(l -> Double.parseDouble(l.substring(key.length() + 1)))
-                .findFirst().orElseThrow(() -> new IllegalStateException("probe printed no " + key + ": " + e.stdout()));
+        return values(e, key)[0];
     }
 
     private static Path scratchDir(SuiteContext ctx) {

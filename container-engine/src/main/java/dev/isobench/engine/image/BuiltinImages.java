@@ -26,7 +26,7 @@ public final class BuiltinImages {
     private static final List<String> HOST_DIRS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
     /** The names built-in images get: the build's binaries version last, or the host image's hash. */
     private static final Pattern BUILTIN = Pattern.compile("(probe|synthetic-[0-9]+-[0-9]+|layers-[0-9]+)-[0-9a-f]+|host-[0-9a-f]+");
-    /** A layer of a {@code layers:N} stack, as its user-namespace copy is named: the stack's name, then the layer. */
+    /** A layer of a {@code layers:N} stack is l0, l1, ...; its user-namespace copy adds the stack's name before it. */
     private static final Pattern STACK_LAYER = Pattern.compile("-l[0-9]+$");
 
     private final Path dir;
@@ -129,6 +129,15 @@ public final class BuiltinImages {
             Files.copy(binaries.probe(), tmp.resolve("probe"), StandardCopyOption.COPY_ATTRIBUTES);
         });
         return new Image("host", layer.getFileName().toString(), List.of(layer), binds, List.of(PATH_ENV), List.of("/bin/sh"), "", "");
+    }
+
+    /**
+     * The name a layer's user-namespace copy gets: the layer directory's own name, with the stack's before it for
+     * a layer of a {@code layers:N} stack (l0 alone would be shared with every other build's l0).
+     */
+    static String copyName(Path layer) {
+        String name = layer.getFileName().toString();
+        return name.matches("l[0-9]+") ? layer.getParent().getFileName() + "-" + name : name;
     }
 
     private List<MountSpec> hostBinds() {

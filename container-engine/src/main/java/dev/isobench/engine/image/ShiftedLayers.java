@@ -44,9 +44,7 @@ public final class ShiftedLayers {
     private Path shiftLayer(Path layer, IdMap map) {
         try {
             Path real = layer.toRealPath();
-            // A layers:N stack's layers are l0, l1, ...: named with their stack, so another build's l0 is not reused.
-            String name = real.getFileName().toString();
-            if (name.matches("l[0-9]+")) name = real.getParent().getFileName() + "-" + name;
+            String name = BuiltinImages.copyName(real);
             Path target = dir.resolve(map.hostBase() + "-" + map.size()).resolve(name);
             if (Files.isDirectory(target)) return target;
             Files.createDirectories(target.getParent());
