@@ -224,6 +224,57 @@ static void pin_first_cpu(void) { pin_cpu(0); }
  * two, so where the pair happened to land decided the number (20 to 34 us from run to run). */
 static void pin_last_cpu(void) { pin_cpu(1); }
 
+/* What an op needs around its calls: /dev/zero or /dev/null open, two pipes and the echo partner of a
+ * ping-pong, the files that stat and open-close find. "what" names the step that failed, for the report. */
+struct bench_env { const char *op; int zero, null, pp[2], qq[2]; pid_t echo; const char *what; int err; };
+
+static int bench_open(struct bench_env *e, const char *op) {
+    *e = (struct bench_env){op, 0, 0, {-1, -1}, {-1, -1}, -1, "bench", 0};
+    e->zero = !strcmp(op, "read") ? open("/dev/zero", O_RDONLY | O_CLOEXEC) : 0;
+    e->null = !strcmp(op, "write") ? open("/dev/null", O_WRONLY | O_CLOEXEC) : 0;
+    if (e->zero < 0 || e->null < 0) { e->what = "open"; e->err = errno; return -1; }
+    if (pipe(e->pp) < 0 || pipe(e->qq) < 0) { e->what = "pipe"; e->err = errno; return -1; }
+    if (!strcmp(op, "pipe-pingpong")) {
+        e->echo = fork();
+        if (e->echo < 0) { e->what = "fork"; e->err = errno; return -1; }
+        if (e->echo == 0) {
+            close(e->pp[1]);
+            close(e->qq[0]);
+            char c;
+            while (read(e->pp[0], &c, 1) == 1 && write(e->qq[1], &c, 1) == 1) {}
+            _exit(0);
+        }
+    }
+    if (!strcmp(op, "stat") || !strcmp(op, "open-close")) {
+        mkdir("/tmp/.probe", 0755);
+        close(open("/tmp/.probe/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)); mkdir("/tmp/.probe/a", 0755); mkdir("/tmp/.probe/a/b", 0755);
+        mkdir("/tmp/.probe/a/b/c", 0755); mkdir("/tmp/.probe/a/b/c/d", 0755);
+        close(open("/tmp/.probe/a/b/c/d/e", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+    }
+    return 0;
+}
+
+static void bench_close(struct bench_env *e) {
+    for (int i = 0; i < 2; i++) { if (e->pp[i] >= 0) close(e->pp[i]); if (e->qq[i] >= 0) close(e->qq[i]); }
+    if (e->echo > 0) waitpid(e->echo, NULL, 0);
+    if (e->zero > 0) close(e->zero);
+    if (e->null > 0) close(e->null);
+}
+
+/* One batch: ITERS calls of the op; its mean in ns, or -1 when a call failed (errno says why). */
+static double bench_batch(struct bench_env *e, long iters) {
+    long long start = now_ns();
+    for (long i = 0; i < iters; i++)
+        if (op_once(e->op, e->zero, e->null, e->pp, e->qq) < 0) { e->err = errno; return -1; }
+    return (double)(now_ns() - start) / iters;
+}
+
+static void bench_failed(struct bench_env *e) {
+    printf("bench_failed %s %s: %s\n", e->op, e->what, strerror(e->err));
+    errno = e->err;
+    fail(e->what, e->op);
+}
+
 /*
  * Times BATCHES batches of ITERS operations of OP and prints "bench OP", then one line per batch: "ns_per_op N".
  * Batching keeps the clock's own cost out of sub-microsecond operations. The loop (and a ping-pong or fork
@@ -232,50 +283,19 @@ static void pin_last_cpu(void) { pin_cpu(1); }
  */
 static int bench_op(const char *op, long batches, long iters) {
     printf("bench %s\n", op);
-    int zero = !strcmp(op, "read") ? open("/dev/zero", O_RDONLY | O_CLOEXEC) : 0;
-    int null = !strcmp(op, "write") ? open("/dev/null", O_WRONLY | O_CLOEXEC) : 0;
-    int pp[2] = {-1, -1}, qq[2] = {-1, -1}, failed = 0;
-    const char *what = "bench";
-    if (zero < 0 || null < 0) { what = "open"; failed = 1; }
-    else if (pipe(pp) < 0 || pipe(qq) < 0) { what = "pipe"; failed = 1; }
-    pid_t echo = -1;
-    if (!failed && !strcmp(op, "pipe-pingpong")) {
-        echo = fork();
-        if (echo == 0) {
-            close(pp[1]);
-            close(qq[0]);
-            char c;
-            while (read(pp[0], &c, 1) == 1 && write(qq[1], &c, 1) == 1) {}
-            _exit(0);
-        }
-    }
-    if (!failed && (!strcmp(op, "stat") || !strcmp(op, "open-close"))) {
-        mkdir("/tmp/.probe", 0755);
-        close(open("/tmp/.probe/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0644)); mkdir("/tmp/.probe/a", 0755); mkdir("/tmp/.probe/a/b", 0755);
-        mkdir("/tmp/.probe/a/b/c", 0755); mkdir("/tmp/.probe/a/b/c/d", 0755);
-        close(open("/tmp/.probe/a/b/c/d/e", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
-    }
+    struct bench_env e;
+    int failed = bench_open(&e, op) < 0;
     /* One untimed batch first: a process's first batch of an op ran up to 45% slower (its pages, caches and
      * branch history are cold, and a fresh process may still be settling onto its pinned CPU). */
-    for (long i = 0; i < iters && !failed; i++)
-        if (op_once(op, zero, null, pp, qq) < 0) failed = 1;
+    if (!failed && bench_batch(&e, iters) < 0) failed = 1;
     for (long b = 0; b < batches && !failed; b++) {
-        double start = now_s();
-        for (long i = 0; i < iters && !failed; i++)
-            if (op_once(op, zero, null, pp, qq) < 0) failed = 1;
-        if (!failed) printf("ns_per_op %.2f\n", (now_s() - start) * 1e9 / iters);
+        double ns = bench_batch(&e, iters);
+        if (ns < 0) failed = 1;
+        else printf("ns_per_op %.2f\n", ns);
     }
-    if (failed) {
-        int err = errno;
-        printf("bench_failed %s %s: %s\n", op, what, strerror(err));
-        errno = err;
-        fail(what, op);
-    }
+    if (failed) bench_failed(&e);
     fflush(stdout);
-    for (int i = 0; i < 2; i++) { if (pp[i] >= 0) close(pp[i]); if (qq[i] >= 0) close(qq[i]); }
-    if (echo > 0) waitpid(echo, NULL, 0);
-    if (zero > 0) close(zero);
-    if (null > 0) close(null);
+    bench_close(&e);
     return failed;
 }
 
@@ -286,6 +306,69 @@ static int cmd_bench(int argc, char **argv) {
     pin_first_cpu();
     int failed = 0;
     for (int i = 2; i + 2 < argc; i += 3) failed |= bench_op(argv[i], atol(argv[i + 1]), atol(argv[i + 2]));
+    return failed;
+}
+
+static void sleep_until(long long ns) {
+    struct timespec t = {ns / 1000000000LL, ns % 1000000000LL};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR) {}
+}
+
+/*
+ * probe bench-slots T0 K INDEX OP BATCHES ITERS SLOT_NS [OP BATCHES ITERS SLOT_NS]...: the same batches as bench,
+ * taken in turns with K-1 other probes (one per target, all started together) on a shared clock, so that every
+ * target's batches fall in the same stretch of time and the machine's drift lands on all of them alike. Run
+ * one after another, the probes' getpid means moved 2-7% from process to process in this VM's slow spells;
+ * taking turns batch by batch, 0.3-1.2% (CLOCK_MONOTONIC is one clock for every container: none of the
+ * engines makes a time namespace).
+ *
+ * From T0 (CLOCK_MONOTONIC, ns) the ops follow one another; an op has BATCHES + 1 rounds of K slots of SLOT_NS,
+ * and in round r this probe takes slot (INDEX + r) % K. Round 0 is the untimed batch. A batch that could not
+ * start on time (the probe started late, or the CPU was still busy when it woke) or did not end inside its slot
+ * is not reported; each op prints "bench_late OP N" with how many. An op's output is written in its last slot, so that no write lands in another's.
+ */
+static int cmd_bench_slots(int argc, char **argv) {
+    if (argc < 9 || (argc - 5) % 4) {
+        fputs("usage: probe bench-slots T0_NS K INDEX OP BATCHES ITERS SLOT_NS [OP BATCHES ITERS SLOT_NS]...\n", stderr);
+        return 2;
+    }
+    static char out[1 << 20];
+    setvbuf(stdout, out, _IOFBF, sizeof out);
+    long long t0 = atoll(argv[2]);
+    long k = atol(argv[3]), index = atol(argv[4]);
+    int ops = (argc - 5) / 4, failed = 0;
+    if (k < 1 || index < 0 || index >= k || ops > 32) { fputs("probe: bench-slots needs 0 <= INDEX < K and at most 32 ops\n", stderr); return 2; }
+    pin_first_cpu();
+    struct bench_env env[32];
+    int ready[32];
+    for (int j = 0; j < ops; j++) ready[j] = bench_open(&env[j], argv[5 + 4 * j]) == 0;
+    long long window = t0;
+    for (int j = 0; j < ops; j++) {
+        const char *op = argv[5 + 4 * j];
+        long batches = atol(argv[6 + 4 * j]), iters = atol(argv[7 + 4 * j]);
+        long long slot = atoll(argv[8 + 4 * j]);
+        printf("bench %s\n", op);
+        long late = 0;
+        int ok = ready[j];
+        for (long r = 0; r <= batches && ok; r++) {
+            long long start = window + (r * k + (index + r) % k) * slot;
+            if (now_ns() >= start + slot) { late += r > 0; continue; }
+            sleep_until(start);
+            /* Woken well after its slot began: the CPU was still busy, likely with a batch that overran its own
+             * slot. Running now would be slowed by it and would push it further, so this batch is given up. */
+            if (now_ns() - start > slot / 8) { late += r > 0; continue; }
+            double ns = bench_batch(&env[j], iters);
+            if (ns < 0) ok = 0;
+            else if (now_ns() > start + slot) late += r > 0;
+            else if (r > 0) printf("ns_per_op %.2f\n", ns);
+            if (r == batches) fflush(stdout); /* still in its own slot: a probe killed later keeps this op */
+        }
+        if (!ok) { bench_failed(&env[j]); failed = 1; }
+        printf("bench_late %s %ld\n", op, late);
+        window += (batches + 1) * k * slot;
+    }
+    for (int j = 0; j < ops; j++) bench_close(&env[j]);
+    fflush(stdout);
     return failed;
 }
 
@@ -543,6 +626,7 @@ static const char *usage =
     "  cat FILE | write FILE TEXT | ls DIR | stat PATH | mkdir PATH | symlink TARGET LINK | mount-tmpfs PATH | chroot DIR\n"
     "  alloc MIB | forks N | syscalls N | echo ARGS...\n"
     "  bench OP BATCHES ITERS [OP BATCHES ITERS]... (OP: getpid getppid read write open-close stat mmap pipe-pingpong fork)\n"
+    "  bench-slots T0_NS K INDEX OP BATCHES ITERS SLOT_NS [OP BATCHES ITERS SLOT_NS]... (batches in turns with K-1 other probes)\n"
     "  first-write FILE | lookup PATH N | read-file FILE [cold|warm [REPS]]\n"
     "  try unshare-user|keyctl|clone-newuts|getpid|mount|module|settime | try open-write|open-read|chroot-out PATH\n"
     "  dio-write FILE MIB\n"
@@ -669,6 +753,7 @@ static int probe_main(int argc, char **argv) {
     if (a && !strcmp(c, "forks")) return cmd_forks(atol(a));
     if (a && !strcmp(c, "syscalls")) return cmd_syscalls(atol(a));
     if (a && !strcmp(c, "bench")) return cmd_bench(argc, argv);
+    if (a && !strcmp(c, "bench-slots")) return cmd_bench_slots(argc, argv);
     if (a && !strcmp(c, "first-write")) return cmd_first_write(a);
     if (a && !strcmp(c, "lookup")) return cmd_lookup(a, argc > 3 ? atol(b) : 1000);
     if (a && !strcmp(c, "read-file")) return cmd_read_file(a, argc > 3 && !strcmp(argv[3], "cold"), argc > 4 ? atol(argv[4]) : 1);

@@ -24,7 +24,7 @@ public record Profile(String name, int startupRuns, int engineWarmups, int cliRu
             "pipe-pingpong", "fork");
 
     public static Profile quick() {
-        return new Profile("quick", 40, 60, 5, 2.0, List.of(1, 2, 4, 8, 16), 30, 2000, 6, ALL_OPS, List.of("10m", "100m"), 3,
+        return new Profile("quick", 40, 60, 5, 2.0, List.of(1, 2, 4, 8, 16), 30, 1000, 6, ALL_OPS, List.of("10m", "100m"), 3,
                 List.of("4k", "1m", "64m"), List.of(1, 4, 16), List.of(0.25, 0.5, 1.0, 1.5), List.of(1, 2), 2.0,
                 List.of(1, 2, 4), List.of(16, 64), List.of(20), 1, 1, 3, 300,
                 2000, 3, 1.0, 3);

@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.target.EngineTarget;
+import dev.isobench.bench.target.Execution;
 import dev.isobench.bench.target.Target;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Seccomp;
@@ -14,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.ToIntFunction;
 
 /**
  * System call latency with the static probe's native loop ({@code probe bench OP BATCHES ITERS}): the floor
@@ -33,6 +39,9 @@ public final class SyscallSuite implements Suite {
      * the rules themselves are nearly free with the BPF JIT (one rule measured the same as 150, see README).
      */
     static final int NOOP_RULES = 150;
+    private static final String UNCONFINED = "seccomp-unconfined";
+    static final String HEADLINE_OP = "getpid";
+    static final int HEADLINE_BATCHES = 4;
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
@@ -49,18 +58,20 @@ public final class SyscallSuite implements Suite {
             targets.add(new EngineTarget(ctx.engine(), "", b -> b, ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "net-host", b -> b.network(NetworkMode.HOST), ctx.workspace().scratch()));
             // the default engine runs Docker's seccomp profile; these two isolate the filter's cost
-            targets.add(new EngineTarget(ctx.engine(), "seccomp-unconfined", b -> b.seccomp(Seccomp.UNCONFINED), ctx.workspace().scratch()));
+            targets.add(new EngineTarget(ctx.engine(), UNCONFINED, b -> b.seccomp(Seccomp.UNCONFINED), ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "seccomp+" + NOOP_RULES + "-noop", b -> b.seccomp(Seccomp.withNoopRules(NOOP_RULES)),
                     ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), ctx.workspace().scratch()));
         }
-        ctx.progress().plan(p.syscallTurns() + 2 + (ctx.vm().isPresent() ? 1 : 0));
+        ctx.progress().plan(p.syscallTurns() + 3 + (ctx.vm().isPresent() ? 1 : 0));
         Map<String, double[]> vm = vmSamples(ctx);
         Map<Target, Map<String, List<double[]>>> samples = measure(ctx, targets);
         double[] nativeHostGetpid = null;
         for (String op : p.syscallOps()) {
             int iters = iters(p, op);
             List<double[]> host = null;
+            List<double[]> unconfined = targets.stream().filter(t -> t.name().equals("engine") && t.variant().equals(UNCONFINED))
+                    .map(t -> samples.get(t).get(op)).filter(r -> r != null && !r.isEmpty()).findFirst().orElse(null);
             for (Target t : targets) { // in the listed order, host first, whatever order they ran in
                 List<double[]> runs = samples.get(t).get(op);
                 if (runs == null || runs.isEmpty()) continue;
@@ -70,6 +81,7 @@ public final class SyscallSuite implements Suite {
                 if (t.name().equals("host") && op.equals("getpid")) nativeHostGetpid = Stats.pool(runs);
                 if (t.name().equals("host")) host = runs;
                 else if (host != null) Rows.ratioByRun(ctx, k, "host", host, runs);
+                if (unconfined != null && filtered(t)) Rows.ratioByRun(ctx, k, "unconfined", unconfined, runs);
             }
             if (vm.containsKey(op)) { // one boot: one run, so no interval over runs
                 var target = ctx.vm().get();
@@ -83,54 +95,141 @@ public final class SyscallSuite implements Suite {
         JmhSyscalls.run(ctx, java.util.Optional.ofNullable(nativeHostGetpid));
     }
 
+    /**
+     * The engine variants that run a seccomp filter (its default, Docker's profile, and the no-op rules): their
+     * ratio to the same engine without one ({@code ratio_vs_unconfined}) is the filter's own cost, paired by turn.
+     */
+    private static boolean filtered(Target t) {
+        return t.name().equals("engine") && (t.variant().isEmpty() || t.variant().startsWith("seccomp+"));
+    }
+
+    /**
+     * A probe's batches of an op in one turn. getpid takes HEADLINE_BATCHES times the others: it is the headline,
+     * and what a filter's or a namespace's cost is judged on. Its batches last about a millisecond, so this adds
+     * under a second to a quick turn of 11 targets; with 5 batches a run, the getpid ratios of a quick run moved
+     * about 2% from turn to turn.
+     */
+    static int batches(Profile p, String op) {
+        int perTurn = Math.max(1, p.syscallBatches() / p.syscallTurns());
+        return op.equals(HEADLINE_OP) ? perTurn * HEADLINE_BATCHES : perTurn;
+    }
+
     private static int iters(Profile p, String op) {
         return Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
     }
 
     /**
-     * Each target's batches per op, in the profile's turns. A turn starts one probe per target that runs every
-     * op in order ({@code probe bench OP BATCHES ITERS ...}): one container start per target and turn instead of
-     * one per op (in the quick profile 20 s instead of 45 s). An op that fails on a target is skipped there with
-     * the probe's reason; the other ops keep their samples. Each probe's batches are kept as one run: batches of
-     * one process share its placement, and the intervals are taken over runs. Over batches they were too narrow:
-     * runc's getpid came out 0.93 [0.91, 0.96] of the host's in one run and 1.02 [0.98, 1.05] in the next.
+     * Each target's batches per op, in the profile's turns. A turn starts one probe per target, all at once, and
+     * the probes take turns batch by batch ({@code probe bench-slots}, see {@link SlotSchedule}); each runs every op
+     * in order, so a turn pays one container start per target. Taken one target after another, the getpid means
+     * moved 2-7% from process to process in this VM's slow spells, and a turn's ratios with them; in turns batch by
+     * batch, 0.3-1.2%. Each probe's batches are kept as one run and the intervals are taken over runs: batches of
+     * one process share its placement (over batches, runc's getpid came out 0.93 [0.91, 0.96] of the host's in
+     * one run and 1.02 [0.98, 1.05] in the next). An untimed first turn, one target after the other with plain
+     * {@code probe bench}, sizes the slots and finds the targets and ops that fail, with the probe's reason.
      */
     private static Map<Target, Map<String, List<double[]>>> measure(SuiteContext ctx, List<Target> targets) {
         Profile p = ctx.profile();
         int turns = p.syscallTurns();
-        int perRound = Math.max(1, p.syscallBatches() / turns);
-        List<String> command = new ArrayList<>(List.of("bench"));
-        for (String op : p.syscallOps()) command.addAll(List.of(op, Integer.toString(perRound), Integer.toString(iters(p, op))));
+        ToIntFunction<String> perRound = op -> batches(p, op);
         Map<Target, Map<String, List<double[]>>> samples = new LinkedHashMap<>();
         Map<Target, Set<String>> failed = new HashMap<>();
         for (Target t : targets) {
             samples.put(t, new LinkedHashMap<>());
             failed.put(t, new HashSet<>());
         }
-        Random order = new Random(ORDER_SEED);
-        List<Target> turn = new ArrayList<>(targets);
-        for (int round = 0; round < turns; round++) {
-            ctx.progress().step(NAME, "every op on " + targets.size() + " targets, turn " + (round + 1) + " of " + turns);
-            Collections.shuffle(turn, order);
-            for (Target t : turn) {
-                if (failed.get(t).containsAll(p.syscallOps())) continue;
-                var run = t.run(command);
-                BenchOutput out = BenchOutput.of(run);
-                if (!out.ran()) {
-                    ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
-                    failed.get(t).addAll(p.syscallOps());
-                    continue;
-                }
-                out.failures().forEach((op, why) -> {
-                    if (failed.get(t).add(op)) ctx.skip(NAME, op + " on " + t.label(), why);
-                });
-                out.samples().forEach((op, ns) -> {
-                    if (!failed.get(t).contains(op)) samples.get(t).computeIfAbsent(op, x -> new ArrayList<>()).add(ns.stream().mapToDouble(Double::doubleValue).toArray());
-                });
+        ctx.progress().step(NAME, "every op on " + targets.size() + " targets, one after another (untimed: sizes the slots)");
+        List<String> plain = new ArrayList<>(List.of("bench"));
+        for (String op : p.syscallOps()) plain.addAll(List.of(op, Integer.toString(batches(p, op)), Integer.toString(iters(p, op))));
+        Map<String, Double> slowest = new LinkedHashMap<>(); // per op, the slowest target's median batch
+        long startCosts = 0;
+        List<Target> live = new ArrayList<>();
+        for (Target t : targets) {
+            var run = t.run(plain);
+            BenchOutput out = record(ctx, t, run, failed, null);
+            if (out == null) continue;
+            live.add(t);
+            double work = 0;
+            for (var e : out.samples().entrySet()) {
+                int iters = iters(p, e.getKey());
+                double[] ns = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+                double mean = java.util.Arrays.stream(ns).average().orElse(0);
+                slowest.merge(e.getKey(), Stats.median(ns) * iters, Math::max);
+                work += (e.getValue().size() + 1) * mean * iters; // and the untimed batch
             }
+            startCosts += Math.max(0, run.nanos() - (long) work);
+        }
+        List<String> ops = p.syscallOps().stream().filter(slowest::containsKey).toList();
+        if (live.isEmpty() || ops.isEmpty()) return samples;
+        SlotSchedule schedule = SlotSchedule.calibrate(slowest, startCosts);
+        Random order = new Random(ORDER_SEED);
+        List<Target> turn = new ArrayList<>(live);
+        ExecutorService pool = Executors.newFixedThreadPool(live.size());
+        int late = 0;
+        try {
+            for (int round = 0; round < turns; round++) {
+                ctx.progress().step(NAME, "every op on " + live.size() + " targets in turns, turn " + (round + 1) + " of " + turns);
+                Collections.shuffle(turn, order);
+                long t0 = System.nanoTime() + schedule.leadNanos();
+                List<Future<Execution>> runs = new ArrayList<>();
+                for (int i = 0; i < turn.size(); i++) {
+                    Target t = turn.get(i);
+                    List<String> command = schedule.command(t0, turn.size(), i, ops, perRound, op -> iters(p, op));
+                    runs.add(pool.submit(() -> t.run(command)));
+                }
+                Map<String, Integer> lateOps = new HashMap<>();
+                for (int i = 0; i < turn.size(); i++) {
+                    BenchOutput out = record(ctx, turn.get(i), result(runs.get(i)), failed, samples);
+                    if (out != null) out.late().forEach((op, n) -> lateOps.merge(op, n, Integer::sum));
+                }
+                late += lateOps.values().stream().mapToInt(Integer::intValue).sum();
+                schedule = schedule.widened(lateOps, op -> batches(p, op) * turn.size(), ops.get(0));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (late > 0) {
+            long all = (long) turns * live.size() * ops.stream().mapToInt(perRound).sum();
+            ctx.manifest().warn(NAME + ": " + late + " of " + all + " batches could not start or end inside their slot and were"
+                    + " dropped (an op's slots grow after a turn that dropped more than a tenth of its batches)");
         }
         for (Target t : targets) failed.get(t).forEach(samples.get(t)::remove);
         return samples;
+    }
+
+    /**
+     * Reads one probe run: records the ops that failed (skipped once, with the probe's reason) and, when given
+     * {@code samples}, the batches of the others as one run each. Null when the probe never ran: every op is out.
+     */
+    private static BenchOutput record(SuiteContext ctx, Target t, Execution run,
+                                      Map<Target, Set<String>> failed, Map<Target, Map<String, List<double[]>>> samples) {
+        if (failed.get(t).containsAll(ctx.profile().syscallOps())) return null;
+        BenchOutput out = BenchOutput.of(run);
+        if (!out.ran()) {
+            ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
+            failed.get(t).addAll(ctx.profile().syscallOps());
+            return null;
+        }
+        out.failures().forEach((op, why) -> {
+            if (failed.get(t).add(op)) ctx.skip(NAME, op + " on " + t.label(), why);
+        });
+        if (samples != null) {
+            out.samples().forEach((op, ns) -> {
+                if (!failed.get(t).contains(op)) samples.get(t).computeIfAbsent(op, x -> new ArrayList<>()).add(ns.stream().mapToDouble(Double::doubleValue).toArray());
+            });
+        }
+        return out;
+    }
+
+    private static Execution result(Future<Execution> run) {
+        try {
+            return run.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the syscall probes ran", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** Every op's batches in one boot of the VM (a boot costs seconds under emulation). */

@@ -34,6 +34,46 @@ class BenchOutputTest {
     }
 
     @Test
+    void probesStartedTogetherTakeTheirBatchesInTurnsAndWaitForTheirSlots() throws Exception {
+        Path probe = NativeBinaries.unpack(dir.resolve("root")).probe();
+        int targets = 3;
+        long slot = 20_000_000; // 20 ms: batches of 200 getpid take well under 1 ms even on a slow machine
+        long t0 = System.nanoTime() + 300_000_000L;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(targets);
+        try {
+            List<java.util.concurrent.Future<Execution>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < targets; i++) {
+                List<String> command = List.of(probe.toString(), "bench-slots", Long.toString(t0), Integer.toString(targets), Integer.toString(i),
+                        "getpid", "3", "200", Long.toString(slot), "getppid", "2", "200", Long.toString(slot));
+                runs.add(pool.submit(() -> Processes.run(command, dir)));
+            }
+            long window = (3 + 1) * targets * slot + (2 + 1) * targets * slot;
+            for (var f : runs) {
+                Execution run = f.get();
+                assertEquals(0, run.exitCode(), run.stderr());
+                BenchOutput out = BenchOutput.of(run);
+                assertEquals(3, out.samples().getOrDefault("getpid", List.of()).size() + out.late().get("getpid"), run.stdout());
+                assertEquals(2, out.samples().getOrDefault("getppid", List.of()).size() + out.late().get("getppid"), run.stdout());
+            }
+            // every probe waited for its slots: the last slot of the schedule begins one slot before its end
+            assertTrue(System.nanoTime() >= t0 + window - slot, "the probes returned before their schedule ended");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aProbeThatStartsAfterItsSlotsReportsThemLateInsteadOfMeasuring() {
+        Path probe = NativeBinaries.unpack(dir.resolve("root")).probe();
+        long past = System.nanoTime() - 10_000_000_000L;
+        Execution run = Processes.run(List.of(probe.toString(), "bench-slots", Long.toString(past), "2", "1", "getpid", "4", "100", "1000000"), dir);
+        assertEquals(0, run.exitCode(), run.stderr());
+        BenchOutput out = BenchOutput.of(run);
+        assertTrue(out.samples().isEmpty(), out.samples().toString());
+        assertEquals(Map.of("getpid", 4), out.late());
+    }
+
+    @Test
     void aProbeKilledInsideAnOpLosesThatOpAndKeepsTheOnesBefore() {
         BenchOutput out = BenchOutput.of(new Execution(1, 159, "bench getpid\nns_per_op 1000.5\nbench fork\nns_per_op 5\n", "Bad system call"));
         assertEquals(Map.of("getpid", List.of(1000.5)), out.samples());
