@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/sysmacros.h>
 #include <sys/resource.h>
@@ -261,12 +262,14 @@ static void bench_close(struct bench_env *e) {
     if (e->null > 0) close(e->null);
 }
 
-/* One batch: ITERS calls of the op; its mean in ns, or -1 when a call failed (errno says why). */
-static double bench_batch(struct bench_env *e, long iters) {
-    long long start = now_ns();
+/* One batch: ITERS calls of the op; its mean in ns, or -1 when a call failed (e->err says why). *span gets its
+ * start and end (CLOCK_MONOTONIC, ns). */
+static double bench_batch(struct bench_env *e, long iters, long long span[2]) {
+    span[0] = now_ns();
     for (long i = 0; i < iters; i++)
         if (op_once(e->op, e->zero, e->null, e->pp, e->qq) < 0) { e->err = errno; return -1; }
-    return (double)(now_ns() - start) / iters;
+    span[1] = now_ns();
+    return (double)(span[1] - span[0]) / iters;
 }
 
 static void bench_failed(struct bench_env *e) {
@@ -287,9 +290,10 @@ static int bench_op(const char *op, long batches, long iters) {
     int failed = bench_open(&e, op) < 0;
     /* One untimed batch first: a process's first batch of an op ran up to 45% slower (its pages, caches and
      * branch history are cold, and a fresh process may still be settling onto its pinned CPU). */
-    if (!failed && bench_batch(&e, iters) < 0) failed = 1;
+    long long span[2];
+    if (!failed && bench_batch(&e, iters, span) < 0) failed = 1;
     for (long b = 0; b < batches && !failed; b++) {
-        double ns = bench_batch(&e, iters);
+        double ns = bench_batch(&e, iters, span);
         if (ns < 0) failed = 1;
         else printf("ns_per_op %.2f\n", ns);
     }
@@ -323,9 +327,11 @@ static void sleep_until(long long ns) {
  * engines makes a time namespace).
  *
  * From T0 (CLOCK_MONOTONIC, ns) the ops follow one another; an op has BATCHES + 1 rounds of K slots of SLOT_NS,
- * and in round r this probe takes slot (INDEX + r) % K. Round 0 is the untimed batch. A batch that could not
- * start on time (the probe started late, or the CPU was still busy when it woke) or did not end inside its slot
- * is not reported; each op prints "bench_late OP N" with how many. An op's output is written in its last slot, so that no write lands in another's.
+ * and in round r this probe takes slot (INDEX + r) % K. Round 0 is the untimed batch ("untimed START END"); a
+ * timed one prints "ns_per_op N START END", so the caller can drop a batch that ran while another probe's did
+ * (one that overran its slot). A slot already over when the probe gets to it is skipped: each op ends with
+ * "bench_late OP N", how many timed ones were. An op's output is written in its last slot, so that no write
+ * lands in another probe's.
  */
 static int cmd_bench_slots(int argc, char **argv) {
     if (argc < 9 || (argc - 5) % 4) {
@@ -337,8 +343,12 @@ static int cmd_bench_slots(int argc, char **argv) {
     long long t0 = atoll(argv[2]);
     long k = atol(argv[3]), index = atol(argv[4]);
     int ops = (argc - 5) / 4, failed = 0;
-    if (k < 1 || index < 0 || index >= k || ops > 32) { fputs("probe: bench-slots needs 0 <= INDEX < K and at most 32 ops\n", stderr); return 2; }
+    if (k < 1 || index < 0 || index >= k || ops > 32) {
+        fputs("probe: bench-slots needs 0 <= INDEX < K and at most 32 ops\n", stderr);
+        return 2;
+    }
     pin_first_cpu();
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake at the slot's start, not up to 50 us after (the default slack) */
     struct bench_env env[32];
     int ready[32];
     for (int j = 0; j < ops; j++) ready[j] = bench_open(&env[j], argv[5 + 4 * j]) == 0;
@@ -346,7 +356,7 @@ static int cmd_bench_slots(int argc, char **argv) {
     for (int j = 0; j < ops; j++) {
         const char *op = argv[5 + 4 * j];
         long batches = atol(argv[6 + 4 * j]), iters = atol(argv[7 + 4 * j]);
-        long long slot = atoll(argv[8 + 4 * j]);
+        long long slot = atoll(argv[8 + 4 * j]), span[2];
         printf("bench %s\n", op);
         long late = 0;
         int ok = ready[j];
@@ -354,13 +364,10 @@ static int cmd_bench_slots(int argc, char **argv) {
             long long start = window + (r * k + (index + r) % k) * slot;
             if (now_ns() >= start + slot) { late += r > 0; continue; }
             sleep_until(start);
-            /* Woken well after its slot began: the CPU was still busy, likely with a batch that overran its own
-             * slot. Running now would be slowed by it and would push it further, so this batch is given up. */
-            if (now_ns() - start > slot / 8) { late += r > 0; continue; }
-            double ns = bench_batch(&env[j], iters);
+            double ns = bench_batch(&env[j], iters, span);
             if (ns < 0) ok = 0;
-            else if (now_ns() > start + slot) late += r > 0;
-            else if (r > 0) printf("ns_per_op %.2f\n", ns);
+            else if (r == 0) printf("untimed %lld %lld\n", span[0], span[1]);
+            else printf("ns_per_op %.2f %lld %lld\n", ns, span[0], span[1]);
             if (r == batches) fflush(stdout); /* still in its own slot: a probe killed later keeps this op */
         }
         if (!ok) { bench_failed(&env[j]); failed = 1; }

@@ -146,7 +146,7 @@ public final class SyscallSuite implements Suite {
         List<Target> live = new ArrayList<>();
         for (Target t : targets) {
             var run = t.run(plain);
-            BenchOutput out = record(ctx, t, run, failed, null);
+            BenchOutput out = record(ctx, t, run, BenchOutput.of(run), failed, null);
             if (out == null) continue;
             live.add(t);
             double work = 0;
@@ -177,9 +177,11 @@ public final class SyscallSuite implements Suite {
                     List<String> command = schedule.command(t0, turn.size(), i, ops, perRound, op -> iters(p, op));
                     runs.add(pool.submit(() -> t.run(command)));
                 }
+                List<Execution> done = runs.stream().map(SyscallSuite::result).toList();
+                List<BenchOutput> outs = BenchOutput.withoutOverlaps(done.stream().map(BenchOutput::of).toList());
                 Map<String, Integer> lateOps = new HashMap<>();
                 for (int i = 0; i < turn.size(); i++) {
-                    BenchOutput out = record(ctx, turn.get(i), result(runs.get(i)), failed, samples);
+                    BenchOutput out = record(ctx, turn.get(i), done.get(i), outs.get(i), failed, samples);
                     if (out != null) out.late().forEach((op, n) -> lateOps.merge(op, n, Integer::sum));
                 }
                 late += lateOps.values().stream().mapToInt(Integer::intValue).sum();
@@ -190,8 +192,9 @@ public final class SyscallSuite implements Suite {
         }
         if (late > 0) {
             long all = (long) turns * live.size() * ops.stream().mapToInt(perRound).sum();
-            ctx.manifest().warn(NAME + ": " + late + " of " + all + " batches could not start or end inside their slot and were"
-                    + " dropped (an op's slots grow after a turn that dropped more than a tenth of its batches)");
+            ctx.manifest().warn(NAME + ": " + late + " of " + all + " batches were dropped: their slot was over before the probe"
+                    + " got to it, or they ran while another probe's batch did (an op's slots grow after a turn that dropped more"
+                    + " than a tenth of its batches)");
         }
         for (Target t : targets) failed.get(t).forEach(samples.get(t)::remove);
         return samples;
@@ -201,10 +204,9 @@ public final class SyscallSuite implements Suite {
      * Reads one probe run: records the ops that failed (skipped once, with the probe's reason) and, when given
      * {@code samples}, the batches of the others as one run each. Null when the probe never ran: every op is out.
      */
-    private static BenchOutput record(SuiteContext ctx, Target t, Execution run,
+    private static BenchOutput record(SuiteContext ctx, Target t, Execution run, BenchOutput out,
                                       Map<Target, Set<String>> failed, Map<Target, Map<String, List<double[]>>> samples) {
         if (failed.get(t).containsAll(ctx.profile().syscallOps())) return null;
-        BenchOutput out = BenchOutput.of(run);
         if (!out.ran()) {
             ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
             failed.get(t).addAll(ctx.profile().syscallOps());

@@ -48,13 +48,19 @@ class BenchOutputTest {
                 runs.add(pool.submit(() -> Processes.run(command, dir)));
             }
             long window = (3 + 1) * targets * slot + (2 + 1) * targets * slot;
+            List<BenchOutput> outs = new java.util.ArrayList<>();
             for (var f : runs) {
                 Execution run = f.get();
                 assertEquals(0, run.exitCode(), run.stderr());
                 BenchOutput out = BenchOutput.of(run);
                 assertEquals(3, out.samples().getOrDefault("getpid", List.of()).size() + out.late().get("getpid"), run.stdout());
                 assertEquals(2, out.samples().getOrDefault("getppid", List.of()).size() + out.late().get("getppid"), run.stdout());
+                assertEquals(out.samples().get("getpid").size(), out.spans().get("getpid").size(), "a span for every timed batch");
+                assertEquals(2, out.untimed().size(), "an untimed batch per op");
+                outs.add(out);
             }
+            // taken in turns, no batch of one probe ran while another's did
+            assertEquals(outs, BenchOutput.withoutOverlaps(outs));
             // every probe waited for its slots: the last slot of the schedule begins one slot before its end
             assertTrue(System.nanoTime() >= t0 + window - slot, "the probes returned before their schedule ended");
         } finally {
@@ -71,6 +77,20 @@ class BenchOutputTest {
         BenchOutput out = BenchOutput.of(run);
         assertTrue(out.samples().isEmpty(), out.samples().toString());
         assertEquals(Map.of("getpid", 4), out.late());
+    }
+
+    @Test
+    void batchesThatRanWhileAnotherProbesDidAreDroppedAsLate() {
+        BenchOutput a = BenchOutput.of(new Execution(1, 0, "bench getpid\nuntimed 0 10\nns_per_op 1000 100 110\nns_per_op 1001 300 350\n"
+                + "bench_late getpid 0\n", ""));
+        BenchOutput b = BenchOutput.of(new Execution(1, 0, "bench getpid\nuntimed 105 108\nns_per_op 2000 200 210\nns_per_op 2001 340 400\n"
+                + "bench_late getpid 1\n", ""));
+        List<BenchOutput> kept = BenchOutput.withoutOverlaps(List.of(a, b));
+        assertEquals(Map.of("getpid", List.of()), Map.of("getpid", kept.get(0).samples().getOrDefault("getpid", List.of())),
+                "a's first batch met b's untimed one, its second b's second");
+        assertEquals(Map.of("getpid", 2), kept.get(0).late());
+        assertEquals(List.of(2000.0), kept.get(1).samples().get("getpid"));
+        assertEquals(Map.of("getpid", 2), kept.get(1).late(), "the slot it skipped and the batch that met a's");
     }
 
     @Test
