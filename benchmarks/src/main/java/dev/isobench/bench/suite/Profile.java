@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>{@code syscallTurns}: probe runs per target in the syscall suite, each with its share of the batches. The
  * intervals are taken over these runs (a run's batches share its placement), and a bootstrap over few runs is
- * rough: the full profile takes 16, which gave getpid ratios to the host known to about +-4-5% here.
+ * rough: the full profile takes 16, which gave getpid ratios to the host known to about +-0.8-1.2% here (+-4-5%
+ * before the probes took turns batch by batch), the quick one 6, +-0.5-2.5%.
  */
 public record Profile(String name, int startupRuns, int engineWarmups, int cliRuns, double stormSeconds, List<Integer> stormLevels,
                       int syscallBatches, int syscallIters, int syscallTurns, List<String> syscallOps, List<String> rootfsSizes, int rootfsRuns,
