@@ -7,6 +7,7 @@ import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.report.Stats;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -138,30 +139,11 @@ public final class SyscallSuite implements Suite {
             samples.put(t, new LinkedHashMap<>());
             failed.put(t, new HashSet<>());
         }
-        ctx.progress().step(NAME, "every op on " + targets.size() + " targets, one after another (untimed: sizes the slots)");
-        List<String> plain = new ArrayList<>(List.of("bench"));
-        for (String op : p.syscallOps()) plain.addAll(List.of(op, Integer.toString(batches(p, op)), Integer.toString(iters(p, op))));
-        Map<String, Double> slowest = new LinkedHashMap<>(); // per op, the slowest target's median batch
-        long startCosts = 0;
         List<Target> live = new ArrayList<>();
-        for (Target t : targets) {
-            var run = t.run(plain);
-            BenchOutput out = record(ctx, t, run, BenchOutput.of(run), failed, null);
-            if (out == null) continue;
-            live.add(t);
-            double work = 0;
-            for (var e : out.samples().entrySet()) {
-                int iters = iters(p, e.getKey());
-                double[] ns = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-                double mean = java.util.Arrays.stream(ns).average().orElse(0);
-                slowest.merge(e.getKey(), Stats.median(ns) * iters, Math::max);
-                work += (e.getValue().size() + 1) * mean * iters; // and the untimed batch
-            }
-            startCosts += Math.max(0, run.nanos() - (long) work);
-        }
-        List<String> ops = p.syscallOps().stream().filter(slowest::containsKey).toList();
-        if (live.isEmpty() || ops.isEmpty()) return samples;
-        SlotSchedule schedule = SlotSchedule.calibrate(slowest, startCosts);
+        SlotSchedule sized = calibrate(ctx, targets, failed, live);
+        if (sized == null) return samples;
+        List<String> ops = p.syscallOps().stream().filter(sized.slotNanos()::containsKey).toList();
+        SlotSchedule schedule = sized;
         Random order = new Random(ORDER_SEED);
         List<Target> turn = new ArrayList<>(live);
         ExecutorService pool = Executors.newFixedThreadPool(live.size());
@@ -198,6 +180,35 @@ public final class SyscallSuite implements Suite {
         }
         for (Target t : targets) failed.get(t).forEach(samples.get(t)::remove);
         return samples;
+    }
+
+    /**
+     * The untimed first turn: every target after the other with plain {@code probe bench}. Sizes the slots from
+     * the batches and the lead from each run's time less its batches; records the targets and ops that fail, and
+     * adds the targets that ran to {@code live}. Null when no op ran anywhere.
+     */
+    private static SlotSchedule calibrate(SuiteContext ctx, List<Target> targets, Map<Target, Set<String>> failed, List<Target> live) {
+        Profile p = ctx.profile();
+        ctx.progress().step(NAME, "every op on " + targets.size() + " targets, one after another (untimed: sizes the slots)");
+        List<String> plain = new ArrayList<>(List.of("bench"));
+        for (String op : p.syscallOps()) plain.addAll(List.of(op, Integer.toString(batches(p, op)), Integer.toString(iters(p, op))));
+        Map<String, Double> slowest = new LinkedHashMap<>(); // per op, the slowest target's median batch
+        long startCosts = 0;
+        for (Target t : targets) {
+            Execution run = t.run(plain);
+            BenchOutput out = record(ctx, t, run, BenchOutput.of(run), failed, null);
+            if (out == null) continue;
+            live.add(t);
+            double work = 0;
+            for (var e : out.samples().entrySet()) {
+                int iters = iters(p, e.getKey());
+                double[] ns = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
+                slowest.merge(e.getKey(), Stats.median(ns) * iters, Math::max);
+                work += (ns.length + 1) * Arrays.stream(ns).average().orElse(0) * iters; // and the untimed batch
+            }
+            startCosts += Math.max(0, run.nanos() - (long) work);
+        }
+        return slowest.isEmpty() ? null : SlotSchedule.calibrate(slowest, startCosts);
     }
 
     /**
