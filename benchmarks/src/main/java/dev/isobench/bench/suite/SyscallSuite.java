@@ -41,8 +41,8 @@ public final class SyscallSuite implements Suite {
      */
     static final int NOOP_RULES = 150;
     private static final String UNCONFINED = "seccomp-unconfined";
-    static final String HEADLINE_OP = "getpid";
-    static final int HEADLINE_BATCHES = 4;
+    private static final String HEADLINE_OP = "getpid";
+    private static final int HEADLINE_BATCHES = 4;
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
@@ -110,7 +110,7 @@ public final class SyscallSuite implements Suite {
      * under a second to a quick turn of 11 targets; with 5 batches a run, the getpid ratios of a quick run moved
      * about 2% from turn to turn.
      */
-    static int batches(Profile p, String op) {
+    private static int batches(Profile p, String op) {
         int perTurn = Math.max(1, p.syscallBatches() / p.syscallTurns());
         return op.equals(HEADLINE_OP) ? perTurn * HEADLINE_BATCHES : perTurn;
     }
