@@ -7,6 +7,7 @@
  * relays each connection to TARGET_ADDR:TARGET_PORT with splice-free copying through poll. It lives as
  * long as the container's monitor: when MONITOR_PID exits (a pidfd turns readable), so does the proxy.
  * Bounded: at most MAX_CONNS connections at once; a connection beyond that is closed at accept.
+ * A connection it cannot relay is closed, and why goes to stderr.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -69,10 +70,9 @@ int main(int argc, char **argv) {
     }
     fprintf(stdout, "ready\n");
     fflush(stdout);
-    int devnull = open("/dev/null", O_RDWR);
+    int devnull = open("/dev/null", O_RDWR); /* stderr stays: the engine points it at the container's proxy.log */
     dup2(devnull, 0);
     dup2(devnull, 1);
-    dup2(devnull, 2);
 
     struct pair conns[MAX_CONNS];
     int n = 0;
@@ -104,6 +104,9 @@ int main(int argc, char **argv) {
             if (c < 0) continue;
             int t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
             if (n == MAX_CONNS || t < 0 || connect(t, (struct sockaddr *)&target, sizeof target) < 0) {
+                /* The client sees only a closed connection: the reason goes to the log. */
+                if (n == MAX_CONNS) fprintf(stderr, "isobench-proxy %s:%s: refused a connection: %d already open\n", argv[1], argv[2], MAX_CONNS);
+                else fprintf(stderr, "isobench-proxy %s:%s: cannot connect to %s:%s: %s\n", argv[1], argv[2], argv[3], argv[4], strerror(errno));
                 close(c);
                 if (t >= 0) close(t);
                 continue;

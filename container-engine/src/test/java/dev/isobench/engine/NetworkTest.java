@@ -82,6 +82,19 @@ class NetworkTest {
     }
 
     @Test
+    void aConnectionThePortProxyCannotRelayIsClosedAndItsLogSaysWhy() throws Exception {
+        Container c = t.start(bridge("/probe", "sleep", "30").publish(new PortMapping(18183, 7000))); // nothing listens on 7000
+        try (Socket s = new Socket("127.0.0.1", 18183)) {
+            s.setSoTimeout(10_000);
+            assertEquals(-1, s.getInputStream().read(), "the proxy closes what it cannot relay");
+        }
+        String log = Files.readString(c.dir().proxyLog());
+        assertTrue(log.contains("127.0.0.1:18183: cannot connect to 10.88.") && log.contains(":7000: Connection refused"), log);
+        c.kill(9);
+        c.waitFor();
+    }
+
+    @Test
     void aTakenPortAndAnExhaustedPoolAreRefusedWithNothingLeft() throws Exception {
         try (ServerSocket taken = new ServerSocket(18182, 1, InetAddress.getLoopbackAddress())) {
             EngineException e = assertThrows(EngineException.class, () -> t.engine().create(bridge("/probe", "true")

@@ -163,7 +163,11 @@ public final class NetworkSuite implements Suite {
             }
             List<String> argv = new ArrayList<>(List.of("/probe", kind));
             for (String a : client) argv.add(a.equals("%s") ? target : a.equals("%d") ? Integer.toString(targetPort) : a);
-            return client(ctx, path, argv).lines().toList();
+            try {
+                return client(ctx, path, argv).lines().toList();
+            } catch (IllegalStateException e) {
+                throw server == null ? e : new IllegalStateException(e.getMessage() + proxySaid(server), e);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -173,6 +177,13 @@ public final class NetworkSuite implements Suite {
             }
             if (server != null) server.delete();
         }
+    }
+
+    /** What the server's port proxy logged (why it closed a connection), or nothing. */
+    private static String proxySaid(Container server) throws IOException {
+        Path log = server.dir().proxyLog();
+        String said = Files.exists(log) ? Files.readString(log).trim() : "";
+        return said.isEmpty() ? "" : "; the port proxy said: " + said;
     }
 
     /** Runs the client where the path puts it; returns its stdout, or fails with its stderr. */

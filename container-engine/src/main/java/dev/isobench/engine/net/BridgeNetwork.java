@@ -22,6 +22,8 @@ import java.util.Set;
  */
 public final class BridgeNetwork {
     public static final String HOSTS = "hosts";
+    /** In the container's directory: what its port proxies said (why a connection was closed). */
+    public static final String PROXY_LOG = "proxy.log";
     public static final String RESOLV = "resolv.conf";
     private static final String RESOLV_TEXT = "# isobench: no name server is reachable from " + Bridge.NAME
             + " (no route leaves the machine);\n# containers on the bridge and " + HostsFile.HOST_NAME + " are in /etc/hosts\n";
@@ -73,7 +75,7 @@ public final class BridgeNetwork {
         }
         List<String> proxies = new ArrayList<>();
         try {
-            for (PortMapping port : ports) proxies.add(publish(port, address, monitorPid));
+            for (PortMapping port : ports) proxies.add(publish(id, port, address, monitorPid));
         } catch (RuntimeException e) {
             stopProxies(proxies);
             throw e;
@@ -81,11 +83,12 @@ public final class BridgeNetwork {
         return proxies;
     }
 
-    private String publish(PortMapping port, String address, int monitorPid) {
+    private String publish(String id, PortMapping port, String address, int monitorPid) {
         try {
+            java.io.File log = root.resolve("containers").resolve(id).resolve(PROXY_LOG).toFile();
             Process p = new ProcessBuilder(proxy.toString(), "127.0.0.1", Integer.toString(port.hostPort()), address,
                     Integer.toString(port.containerPort()), Integer.toString(monitorPid))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
             p.getInputStream().close();
             if (!"ready".equals(first)) {

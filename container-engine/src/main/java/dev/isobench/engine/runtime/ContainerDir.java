@@ -1,5 +1,6 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.net.BridgeNetwork;
 import java.nio.file.Path;
 
 /** The files of one container, all under {@code <root>/containers/<id>}. */
@@ -19,6 +20,11 @@ public record ContainerDir(Path path) {
 
     public Path log() {
         return path.resolve("container.log");
+    }
+
+    /** What the container's port proxies said: why a connection to a published port was closed. */
+    public Path proxyLog() {
+        return path.resolve(BridgeNetwork.PROXY_LOG);
     }
 
     public String id() {
