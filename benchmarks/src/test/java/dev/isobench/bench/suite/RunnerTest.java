@@ -58,6 +58,11 @@ class RunnerTest {
         ResultRow vsFloor = ResultsCsv.read(out.resolve("startup.csv")).rows().stream()
                 .filter(r -> r.target().equals("engine") && r.variant().isEmpty() && r.metric().equals("ratio_vs_unshare")).findFirst().orElseThrow();
         assertTrue(vsFloor.hasCi() && vsFloor.ciLow() <= vsFloor.value() && vsFloor.value() <= vsFloor.ciHigh(), vsFloor.toString());
+        List<ResultRow> rootfs = ResultsCsv.read(out.resolve("rootfs.csv")).rows();
+        for (String mode : List.of("overlay", "copy")) {
+            double provision = median(rootfs, "provision", mode), mount = median(rootfs, "provision-mount", mode);
+            assertTrue(mount > 0 && provision > mount, mode + ": provisioning (" + provision + " ms) includes its real mount (" + mount + " ms)");
+        }
         assertTrue(Files.list(out.resolve("hlog")).findAny().isPresent(), "HdrHistogram logs");
         assertTrue(log.toString().contains("syscall:"), "plain progress lines when not on a terminal");
         List<ResultRow> cgroup = ResultsCsv.read(out.resolve("cgroup.csv")).rows();
@@ -65,5 +70,10 @@ class RunnerTest {
                 .findFirst().orElseThrow().value();
         assertEquals(0.5, achieved, 0.1, "a 0.5 CPU quota measured from outside");
         t.assertNoLeftovers();
+    }
+
+    private static double median(List<ResultRow> rows, String benchmark, String variant) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.variant().equals(variant) && r.metric().equals("median"))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + benchmark + " median for " + variant)).value();
     }
 }
