@@ -105,6 +105,13 @@ public final class RootfsSuite implements Suite {
             Rows.summary(ctx, k, "ms", values.stream().mapToDouble(Double::doubleValue).toArray());
             if (!reference) ctx.write(k.row("bytes_written", "bytes", bytes.get(variant), values.size()));
         });
+        // The copy against cp -a, turn by turn (the target: at most 1.0).
+        List<double[]> reference = ms.get("cp-a").stream().map(v -> new double[] {v}).toList();
+        for (String variant : List.of("copy", "reflink")) {
+            if (!ms.containsKey(variant)) continue;
+            Rows.ratioByRun(ctx, new Rows.Key(NAME, "provision", "engine", variant, "size=" + size), "cp-a", reference,
+                    ms.get(variant).stream().map(v -> new double[] {v}).toList());
+        }
         mountMs.forEach((variant, values) -> Rows.summary(ctx, new Rows.Key(NAME, "provision-mount", "engine", variant, "size=" + size),
                 "ms", values.stream().mapToDouble(Double::doubleValue).toArray()));
     }
