@@ -32,7 +32,7 @@ public record Profile(String name, int startupRuns, int engineWarmups, int cliRu
     }
 
     public static Profile full() {
-        return new Profile("full", 200, 100, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, 16, ALL_OPS, List.of("10m", "100m", "1g"), 5,
+        return new Profile("full", 200, 100, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, 16, ALL_OPS, List.of("10m", "100m", "1g", RootfsSuite.HOST_TREE), 5,
                 List.of("4k", "64k", "1m", "16m", "64m", "256m"), List.of(1, 2, 4, 8, 16, 32), List.of(0.1, 0.25, 0.5, 1.0, 1.5, 2.0),
                 List.of(1, 2, 4), 3.0, List.of(1, 2, 4), List.of(16, 32, 64, 128, 256, 512), List.of(20, 100), 2, 2, 5, 1000,
                 20000, 3, 10.0, 10);

@@ -88,10 +88,7 @@ public final class CopyProvisioner implements RootfsProvisioner {
                 throw e;
             }
         }
-        if (empty) {
-            MARKS.put(layer, new LayerMarks(whiteouts.stream().map(p -> target.relativize(p).toString()).toList(),
-                    opaque.stream().map(p -> target.relativize(p).toString()).toList(), bytes[0]));
-        }
+        if (empty) MARKS.put(layer, LayerMarks.of(target, whiteouts, opaque, bytes[0]));
         for (Path w : whiteouts) Files.deleteIfExists(w);
         for (Path o : opaque) clearOpaque(o);
         return bytes[0];
@@ -107,10 +104,35 @@ public final class CopyProvisioner implements RootfsProvisioner {
      * onto an empty rootfs are cp alone, as a docker pull computes a layer's facts once.
      */
     private record LayerMarks(List<String> whiteouts, List<String> opaque, long bytes) {
+        /** From a walk whose paths are under {@code root}. */
+        static LayerMarks of(Path root, List<Path> whiteouts, List<Path> opaque, long bytes) {
+            return new LayerMarks(whiteouts.stream().map(p -> root.relativize(p).toString()).toList(),
+                    opaque.stream().map(p -> root.relativize(p).toString()).toList(), bytes);
+        }
+
         long applyTo(Path target) throws IOException {
             for (String w : whiteouts) Files.deleteIfExists(target.resolve(w));
             for (String o : opaque) clearOpaque(target.resolve(o));
             return bytes;
+        }
+    }
+
+    /**
+     * Walks a layer ahead of its first copy, as a pull computes a layer's facts: every copy of it is then
+     * {@code cp -a} alone. For a layer that is not in the store (a host tree read in place), which the rootfs
+     * suite times against {@code cp -a} and would otherwise charge this walk to the first copy.
+     */
+    public static void learn(Path layer) {
+        try {
+            Path real = layer.toRealPath();
+            if (MARKS.containsKey(real)) return;
+            List<Path> whiteouts = new ArrayList<>();
+            List<Path> opaque = new ArrayList<>();
+            long[] bytes = {0};
+            walk(real, real, true, whiteouts, opaque, bytes);
+            MARKS.put(real, LayerMarks.of(real, whiteouts, opaque, bytes[0]));
+        } catch (IOException e) {
+            throw new EngineException("cannot walk layer " + layer + ": " + e.getMessage(), e);
         }
     }
 

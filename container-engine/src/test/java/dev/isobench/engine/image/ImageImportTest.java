@@ -113,6 +113,24 @@ class ImageImportTest {
     }
 
     @Test
+    void marksLearnedAheadOfTheFirstCopyAreTheOnesItApplies() throws Exception {
+        byte[] probe = Files.readAllBytes(t.engine().binaries().probe());
+        byte[] bottom = new OciArchive.Layer().dir("dev").dir("proc").dir("sys").dir("tmp").file("probe", probe, 0100755)
+                .dir("etc").file("etc/.wh.learned", "").file("etc/stays", "s").dir("deep").dir("deep/o").file("deep/o/.wh..wh..opq", "").tar();
+        Path f = t.root().resolve("learned.tar");
+        OciArchive.writeOci(f, "latest", List.of(bottom), false, null);
+        importer().importFrom(f, Optional.of("learned:1"));
+        // Learned first, so the copy takes these marks instead of walking the layer itself.
+        dev.isobench.engine.rootfs.CopyProvisioner.learn(t.engine().images().find("learned:1").orElseThrow().layers().get(0));
+        Container c = t.start(ContainerSpec.builder().image("learned:1").rootfs(RootfsMode.COPY).command("/probe", "sleep", "30"));
+        Path root = c.dir().path().resolve("rootfs");
+        assertFalse(Files.exists(root.resolve("etc/learned"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "whiteout node left");
+        assertTrue(Files.exists(root.resolve("etc/stays")));
+        assertEquals(null, dev.isobench.engine.sys.Native.getXattr(root.resolve("deep/o").toString(), LayerExtractor.OPAQUE_XATTR));
+        c.delete();
+    }
+
+    @Test
     void theSameArchiveImportedTwiceStoresEachLayerOnce() throws Exception {
         Path f = archive("twice.tar", true);
         importer().importFrom(f, Optional.empty());
