@@ -59,6 +59,7 @@ public final class Runner {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + out + ": " + e.getMessage(), e);
         }
+        long begun = System.nanoTime();
         Manifest manifest = Manifest.create();
         List<String> warnings = HostFacts.record(manifest.host(), engine);
         ObjectNode run = manifest.run();
@@ -84,14 +85,18 @@ public final class Runner {
             found.notes().forEach(manifest::warn);
             manifest.write(out);
             SuiteContext ctx = new SuiteContext(engine, ws, found.found(), profile, out, manifest, progress, cliJar, targets);
+            ObjectNode took = run.putObject("suite_seconds");
             for (String name : suites) {
+                long suiteBegun = System.nanoTime();
                 ctx.open(name);
                 SUITES.get(name).run(ctx);
                 ctx.close();
+                took.put(name, secondsSince(suiteBegun));
                 recordFootprint(run);
                 manifest.write(out);
             }
         }
+        recordWallTime(run, secondsSince(begun), manifest, progress);
         long peak = recordFootprint(run);
         if (peak > FOOTPRINT_BUDGET) {
             String w = "the runner's JVM peaked at " + peak / MIB + " MiB resident, over its " + FOOTPRINT_BUDGET / MIB
@@ -105,6 +110,34 @@ public final class Runner {
         Runtime.getRuntime().removeShutdownHook(hook);
         progress.finish();
         return out;
+    }
+
+    private static double secondsSince(long nanos) {
+        return Math.round((System.nanoTime() - nanos) / 1e8) / 10.0;
+    }
+
+    /** The whole run against the profile's promise (suite time, the budget), with what each suite took. */
+    private void recordWallTime(ObjectNode run, double wall, Manifest manifest, Progress progress) {
+        run.put("wall_seconds", wall);
+        run.put("budget_seconds", profile.budgetSeconds());
+        StringBuilder parts = new StringBuilder();
+        run.path("suite_seconds").fields().forEachRemaining(e -> parts.append(parts.isEmpty() ? "" : ", ").append(e.getKey())
+                .append(' ').append(minutes(e.getValue().asDouble())));
+        String summary = "took " + minutes(wall) + " (" + parts + ") of " + profile.name() + "'s " + minutes(profile.budgetSeconds());
+        if (wall <= profile.budgetSeconds()) {
+            progress.message(summary);
+        } else {
+            String w = "the run " + summary + ": this host is slower than the 2-core machine the profile is sized for, or busy"
+                    + " (see the load average in the manifest)";
+            manifest.warn(w);
+            progress.message("warning: " + w);
+        }
+    }
+
+    private static String minutes(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) return s + " s";
+        return s % 60 == 0 ? s / 60 + " min" : String.format("%d min %02d s", s / 60, s % 60);
     }
 
     /**

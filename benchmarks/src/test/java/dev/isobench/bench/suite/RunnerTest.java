@@ -25,9 +25,10 @@ class RunnerTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();
 
+    /** A 1-second budget, which every real run exceeds: the runner must say so. */
     static Profile tiny() {
         return new Profile("tiny", 6, 2, 1, 0.3, List.of(1, 2), 6, 200, 2, List.of("getpid", "open-close"), List.of("1m"), 1,
-                List.of("4k"), List.of(1, 2), List.of(0.5), List.of(1), 0.6, List.of(2), List.of(16), List.of(10), 1, 1, 1, 100, 200, 1, 0.3, 1);
+                List.of("4k"), List.of(1, 2), List.of(0.5), List.of(1), 0.6, List.of(2), List.of(16), List.of(10), 1, 1, 1, 100, 200, 1, 0.3, 1, 1);
     }
 
     @Test
@@ -43,6 +44,17 @@ class RunnerTest {
         assertFalse(m.host().path("kernel").asText().isEmpty());
         long rss = m.run().path("runner_peak_rss_mib").asLong(), heap = m.run().path("runner_max_heap_mib").asLong();
         assertTrue(rss > 16 && heap > 0, "the runner's footprint is recorded: " + m.run());
+        double suites = 0;
+        for (String suite : Runner.SUITES.keySet()) {
+            double took = m.run().path("suite_seconds").path(suite).asDouble();
+            assertTrue(took > 0, suite + "'s time is recorded: " + m.run().path("suite_seconds"));
+            suites += took;
+        }
+        double wall = m.run().path("wall_seconds").asDouble();
+        assertTrue(wall >= suites, "the run (" + wall + " s) holds its suites (" + suites + " s)");
+        String warnings = m.root().path("warnings").toString();
+        assertTrue(warnings.contains("of tiny's 1 s"), "over budget, the manifest says so: " + warnings);
+        assertTrue(log.toString().contains("warning: the run took "), "and so does the progress output");
         for (String suite : Runner.SUITES.keySet()) {
             ResultsCsv.Read read = ResultsCsv.read(out.resolve(suite + ".csv"));
             assertEquals(List.of(), read.problems());
