@@ -116,7 +116,7 @@ public final class Runner {
         return Math.round((System.nanoTime() - nanos) / 1e8) / 10.0;
     }
 
-    /** The whole run against the profile's promise (suite time, the budget), with what each suite took. */
+    /** The whole run against the suite time its profile promises, with what each suite took. */
     private void recordWallTime(ObjectNode run, double wall, Manifest manifest, Progress progress) {
         run.put("wall_seconds", wall);
         run.put("budget_seconds", profile.budgetSeconds());
