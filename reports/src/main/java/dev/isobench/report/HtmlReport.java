@@ -27,7 +27,7 @@ public final class HtmlReport {
         h.open("Isolation costs on " + results.manifest().host().path("hostname").asText("?"));
         h.raw("<p class=sub>").text(results.manifest().host().path("kernel").asText("") + " · " + results.manifest().host().path("cpu_model").asText("")
                 + " · profile " + results.manifest().run().path("profile").path("name").asText("?") + " · started "
-                + results.manifest().run().path("started").asText("?")).raw("</p>\n");
+                + results.manifest().run().path("started").asText("?") + took(results.manifest().run())).raw("</p>\n");
         h.raw("<h2>Summary</h2>\n<table class=summary><tr><th>suite</th><th>what</th><th>value</th><th>compared</th></tr>\n");
         for (Headlines.Headline x : Headlines.of(results)) h.row(x.suite(), x.what(), x.value(), x.comparison());
         h.raw("</table>\n");
@@ -66,6 +66,12 @@ public final class HtmlReport {
             throw new ReportException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /** The run's suite time against its profile's budget, for runs whose manifest has them. */
+    private static String took(JsonNode run) {
+        if (!run.has("wall_seconds")) return "";
+        return " · took " + Math.round(run.path("wall_seconds").asDouble()) + " s of a " + run.path("budget_seconds").asLong() + " s budget";
     }
 
     private static void flatten(Html h, String prefix, JsonNode node) {

@@ -71,6 +71,16 @@ class HtmlReportTest {
         assertTrue(page.contains("Suite: syscall"), "the rest still renders");
     }
 
+    @Test
+    void theRunsTimeAgainstItsBudgetIsShownWhereTheManifestHasIt() throws Exception {
+        Path dir = Fixtures.copy("run-a", tmp);
+        assertFalse(Files.readString(HtmlReport.render(dir)).contains(" took "), "an older manifest has no time: nothing made up");
+        String manifest = Files.readString(dir.resolve("manifest.json")).replaceFirst("\"run\" : \\{",
+                "\"run\" : { \"wall_seconds\" : 233.4, \"budget_seconds\" : 300,");
+        Files.writeString(dir.resolve("manifest.json"), manifest);
+        assertTrue(Files.readString(HtmlReport.render(dir)).contains("took 233 s of a 300 s budget"));
+    }
+
     /** Opens the report in a real headless Chromium: no script errors, every image displayed; keeps a screenshot. */
     @Test
     void theReportLoadsInARealBrowserWithEveryImageShown() throws Exception {
