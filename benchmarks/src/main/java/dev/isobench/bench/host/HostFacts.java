@@ -11,10 +11,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The host facts a manifest records, and the conditions that make numbers untrustworthy (a loaded
- * machine, a powersave governor, a VM, turbo), returned as warnings.
+ * The host facts a manifest records, and the conditions that make numbers untrustworthy (other busy
+ * processes, a powersave governor, a VM, turbo), returned as warnings.
  */
 public final class HostFacts {
+    /** Long enough to see a busy process at 1% resolution (the tick is 10 ms); short beside any suite. */
+    private static final java.time.Duration BUSY_WINDOW = java.time.Duration.ofSeconds(1);
+    /**
+     * Other processes' CPU above which a run is warned about. An idle host here reads 0.02 (init, kernel
+     * threads); a tenth of a core is what a browser tab or a log shipper takes.
+     */
+    private static final double BUSY_CORES = 0.1;
+
     private HostFacts() {}
 
     public static String hostname() {
@@ -58,9 +66,13 @@ public final class HostFacts {
                 .ifPresent(t -> warnings.add("turbo boost is on: clock speed depends on temperature and load"));
         double load = Double.parseDouble(read("/proc/loadavg").orElse("0").split(" ")[0]);
         host.put("loadavg_1m", load);
-        if (load > 0.5 * Runtime.getRuntime().availableProcessors()) {
-            warnings.add(String.format("load average %.2f on %d cores: other work competes with the measurements", load,
-                    Runtime.getRuntime().availableProcessors()));
+        BusyProcesses busy = BusyProcesses.sample(BUSY_WINDOW, 3);
+        host.put("other_processes_cores", Math.round(busy.cores() * 100) / 100.0);
+        busy.busiest().forEach(b -> host.withArray("busiest_processes").add(b.toString()));
+        if (busy.cores() > BUSY_CORES) {
+            warnings.add(String.format("other processes took %.2f cores in the %d s before the run (load average %.2f on %d cores),"
+                    + " busiest %s: they compete with the measurements", busy.cores(), BUSY_WINDOW.toSeconds(), load,
+                    Runtime.getRuntime().availableProcessors(), busy.busiest().stream().filter(b -> b.cores() >= BUSY_CORES / 2).toList()));
         }
         if (!virt.equals("none")) warnings.add("this host is a virtual machine (" + virt + "): a hypervisor adds noise to every number");
         host.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));

@@ -128,7 +128,7 @@ public final class Runner {
             progress.message(summary);
         } else {
             String w = "the run " + summary + ": this host is slower than the 2-core machine the profile is sized for, or busy"
-                    + " (see the load average in the manifest)";
+                    + " (the manifest says what other processes took before it)";
             manifest.warn(w);
             progress.message("warning: " + w);
         }
