@@ -17,10 +17,7 @@ import java.util.Optional;
 public final class HostFacts {
     /** Long enough to see a busy process at 1% resolution (the tick is 10 ms); short beside any suite. */
     private static final java.time.Duration BUSY_WINDOW = java.time.Duration.ofSeconds(1);
-    /**
-     * Other processes' CPU above which a run is warned about. An idle host here reads 0.02 (init, kernel
-     * threads); a tenth of a core is what a browser tab or a log shipper takes.
-     */
+    /** Other processes' CPU above which a run is warned about: an idle host here reads 0.02 (init, kernel threads). */
     private static final double BUSY_CORES = 0.1;
 
     private HostFacts() {}
