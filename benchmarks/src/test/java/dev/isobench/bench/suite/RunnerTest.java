@@ -81,6 +81,9 @@ class RunnerTest {
         double achieved = cgroup.stream().filter(r -> r.benchmark().equals("cpu-quota") && r.metric().equals("achieved_cpus"))
                 .findFirst().orElseThrow().value();
         assertEquals(0.5, achieved, 0.1, "a 0.5 CPU quota measured from outside");
+        double inside = cgroup.stream().filter(r -> r.benchmark().equals("cpu-quota") && r.metric().equals("achieved_cpus_inside"))
+                .findFirst().orElseThrow().value();
+        assertEquals(inside, achieved, 0.03 * inside, "the cgroup's count over the run's window agrees with the workload's own clock");
         t.assertNoLeftovers();
     }
 
