@@ -137,8 +137,8 @@ public final class Native {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for a child of this JVM to exit, through a pidfd; the child is not
-     * reaped, so its pid stays its own until {@link #waitpid}. Returns whether it exited.
+     * Waits up to {@code timeoutMillis} for a process to exit, through a pidfd (any process, not only a child);
+     * a child of this JVM is not reaped, so its pid stays its own until {@link #waitpid}. Returns whether it exited.
      */
     public static boolean awaitExit(int pid, int timeoutMillis) {
         int fd = (int) LIBC.syscall(LibC.SYS_PIDFD_OPEN, pid, 0);
