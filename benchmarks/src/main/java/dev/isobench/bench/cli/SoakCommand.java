@@ -192,7 +192,7 @@ public final class SoakCommand implements Callable<Integer> {
         return listNames(Path.of("/proc")).stream().filter(p -> p.chars().allMatch(Character::isDigit)).filter(p -> {
             try {
                 String stat = Files.readString(Path.of("/proc", p, "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String[] f = dev.isobench.engine.sys.ProcessInfo.fieldsAfterName(stat);
                 return f[0].equals("Z") && f[1].equals(self);
             } catch (IOException e) {
                 return false;

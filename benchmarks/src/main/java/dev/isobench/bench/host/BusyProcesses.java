@@ -1,5 +1,6 @@
 package dev.isobench.bench.host;
 
+import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -61,11 +62,10 @@ public record BusyProcesses(double cores, List<Busy> busiest) {
             for (Path p : procs) {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
-                    // the command sits in parentheses and may hold spaces and parentheses itself: fields follow the last ')'
-                    int close = stat.lastIndexOf(')');
-                    String[] fields = stat.substring(close + 2).split(" ");
+                    String[] fields = ProcessInfo.fieldsAfterName(stat);
                     long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-                    readings.put(Long.parseLong(p.getFileName().toString()), new Reading(stat.substring(stat.indexOf('(') + 1, close), ticks));
+                    String command = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    readings.put(Long.parseLong(p.getFileName().toString()), new Reading(command, ticks));
                 } catch (IOException | RuntimeException e) {
                     // exited between the listing and the read
                 }

@@ -39,8 +39,11 @@ public record ProcessInfo(int pid, long startTime) {
         return stat == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(fieldsAfterName(stat)[19]));
     }
 
-    /** The fields from the state on (field 3), counted after the command name, which may itself hold spaces. */
-    private static String[] fieldsAfterName(String stat) {
+    /**
+     * The fields of a /proc/PID/stat text from the state on (field 3, index 0 here), counted after the command
+     * name, which may itself hold spaces and parentheses.
+     */
+    public static String[] fieldsAfterName(String stat) {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
