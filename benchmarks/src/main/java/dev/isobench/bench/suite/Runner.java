@@ -78,6 +78,7 @@ public final class Runner {
         try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {
             ObjectNode t = manifest.targets();
             found.versions().forEach((name, version) -> t.putObject(name).put("version", version));
+            found.details().forEach((name, facts) -> facts.forEach(((ObjectNode) t.with(name))::put));
             found.skipped().forEach((name, why) -> {
                 t.putObject(name).put("skipped", why);
                 progress.message("target " + name + " skipped: " + why);

@@ -1,8 +1,10 @@
 package dev.isobench.bench.target;
 
+import dev.isobench.bench.vm.Qemu;
 import dev.isobench.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,11 +19,14 @@ import java.util.Set;
 public final class Targets implements AutoCloseable {
     public static final List<String> PEERS = List.of("unshare", "bwrap", "runc", "crun", "podman", "vm");
     /** A boot under software emulation takes seconds; a guest still running after this is hung. */
-    static final long VM_DEADLINE_S = 300;
+    static final Duration VM_DEADLINE = Duration.ofSeconds(300);
+    /** The cached KVM verdict, under the engine root's vm/ beside the guest kernel. */
+    static final String KVM_VERDICT = "kvm-check.json";
 
     private final List<Target> found = new ArrayList<>();
     private final Map<String, String> skipped = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> details = new LinkedHashMap<>();
     private Process crunNamespace;
     private List<String> crunLauncher;
 
@@ -49,18 +54,7 @@ public final class Targets implements AutoCloseable {
             Optional<String> version = Processes.firstLine(scratch, "crun", "--version");
             t.add("crun", version, () -> new OciRuntimeTarget("crun", t.crunLauncher(scratch), ws.dir().resolve("bundle-crun"), rootfs, scratch));
         }
-        if (wanted.contains("vm")) {
-            try {
-                dev.isobench.bench.vm.Qemu qemu = dev.isobench.bench.vm.Qemu.find();
-                Path kernel = dev.isobench.bench.vm.Qemu.kernel(Optional.ofNullable(System.getProperty("isobench.vm.kernel")).map(Path::of), engine.root());
-                t.found.add(new VmTarget(qemu, kernel, engine.binaries().probe(), ws.dir().resolve("vm"), VM_DEADLINE_S));
-                t.versions.put("vm", qemu.version() + "; " + qemu.accelNote() + "; kernel " + kernel);
-                t.notes.add("vm: runs in the startup, syscall and cgroup suites; " + qemu.accelNote()
-                        + (qemu.kvm() ? "" : ", so its rows are labelled 'emulated' and are not hardware virtualization"));
-            } catch (RuntimeException e) {
-                t.skipped.put("vm", e.getMessage());
-            }
-        }
+        if (wanted.contains("vm")) t.addVm(engine, ws);
         if (wanted.contains("podman")) {
             Optional<String> version = Processes.firstLine(scratch, "podman", "--version");
             t.add("podman", version, () -> {
@@ -70,6 +64,27 @@ public final class Targets implements AutoCloseable {
             });
         }
         return t;
+    }
+
+    /** The vm target, its accelerator settled by a probe boot where /dev/kvm is present (KvmCheck). */
+    private void addVm(Engine engine, Workspace ws) {
+        try {
+            Qemu installed = Qemu.find();
+            Path kernel = Qemu.kernel(Optional.ofNullable(System.getProperty("isobench.vm.kernel")).map(Path::of), engine.root());
+            Path probe = engine.binaries().probe();
+            Qemu qemu = KvmCheck.settle(installed, kernel, probe, ws.dir().resolve("vm-kvm-check"), engine.root().resolve("vm").resolve(KVM_VERDICT),
+                    KvmCheck.DEADLINE);
+            found.add(new VmTarget(qemu, kernel, probe, ws.dir().resolve("vm"), VM_DEADLINE));
+            versions.put("vm", qemu.version() + "; " + qemu.accelNote() + "; kernel " + kernel);
+            Map<String, String> accel = new LinkedHashMap<>();
+            accel.put("accelerator", qemu.variant());
+            accel.put("accelerator_reason", qemu.accelNote());
+            details.put("vm", accel);
+            notes.add("vm: runs in the startup, syscall and cgroup suites; " + qemu.accelNote()
+                    + (qemu.kvm() ? "" : ", so its rows are labelled 'emulated' and are not hardware virtualization"));
+        } catch (RuntimeException e) {
+            skipped.put("vm", e.getMessage());
+        }
     }
 
     private interface Maker {
@@ -127,6 +142,11 @@ public final class Targets implements AutoCloseable {
 
     public Map<String, String> versions() {
         return versions;
+    }
+
+    /** Facts about a found target beside its version (the vm's accelerator and why), for the manifest. */
+    public Map<String, Map<String, String>> details() {
+        return details;
     }
 
     public List<String> notes() {

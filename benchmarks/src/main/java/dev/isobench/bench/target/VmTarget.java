@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * static probe, which runs the commands it is given on the kernel command line and writes each result as
  * a checksummed frame on the serial console, then resets the machine (QEMU exits, -no-reboot). One boot can
  * run several commands, since a boot under emulation takes seconds. A guest that does not finish by the
- * deadline is killed and reported.
+ * deadline is killed and reported, and after one failed boot every later boot of this target is refused at once
+ * with that reason: a hanging guest costs a run one deadline, not one per boot.
  */
 public final class VmTarget implements Target {
     public static final int GUEST_MIB = 256;
@@ -27,15 +29,23 @@ public final class VmTarget implements Target {
     private final Qemu qemu;
     private final Path kernel;
     private final Path initramfs;
-    private final long deadlineSeconds;
+    private final Duration deadline;
+    private volatile String failedBoot;
+
+    /** A guest still running at the deadline: hung, or far slower than a VM can be and still be measured. */
+    public static final class GuestTimeout extends IllegalStateException {
+        GuestTimeout(String message) {
+            super(message);
+        }
+    }
 
     /** What one boot gave. */
     public record Boot(long wallNanos, long hostToInitNanos, OptionalLong guestInitNanos, long peakRssBytes, List<SerialFrames.Frame> frames) {}
 
-    public VmTarget(Qemu qemu, Path kernel, Path probe, Path dir, long deadlineSeconds) {
+    public VmTarget(Qemu qemu, Path kernel, Path probe, Path dir, Duration deadline) {
         this.qemu = qemu;
         this.kernel = kernel;
-        this.deadlineSeconds = deadlineSeconds;
+        this.deadline = deadline;
         try {
             Files.createDirectories(dir);
             this.initramfs = dir.resolve("initramfs.cpio");
@@ -75,6 +85,16 @@ public final class VmTarget implements Target {
     public Boot boot(List<List<String>> commands, List<Path> cgroupProcs) {
         // The kernel hands /init at most 32 arguments: one per command, its words joined by ','.
         if (commands.size() > 31) throw new IllegalArgumentException("one boot runs at most 31 commands, got " + commands.size());
+        if (failedBoot != null) throw new IllegalStateException("skipped: an earlier boot of this VM failed (" + failedBoot + ")");
+        try {
+            return bootOnce(commands, cgroupProcs);
+        } catch (IllegalStateException e) {
+            if (!Thread.currentThread().isInterrupted()) failedBoot = e.getMessage();
+            throw e;
+        }
+    }
+
+    private Boot bootOnce(List<List<String>> commands, List<Path> cgroupProcs) {
         List<String> init = new ArrayList<>();
         for (List<String> c : commands) {
             for (String a : c) {
@@ -84,7 +104,7 @@ public final class VmTarget implements Target {
         }
         String append = "console=ttyS0 quiet loglevel=0 panic=-1 -- " + String.join(" ", init);
         if (append.length() > 2000) throw new IllegalArgumentException("the guest's command line would exceed the kernel's 2048 bytes");
-        List<String> argv = List.of(qemu.binary().toString(), "-M", "q35", "-accel", qemu.kvm() ? "kvm" : "tcg", "-m", GUEST_MIB + "M",
+        List<String> argv = List.of(qemu.binary().toString(), "-M", "q35", "-accel", qemu.accelerator(), "-m", GUEST_MIB + "M",
                 "-smp", "1", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot", "-nodefaults",
                 "-kernel", kernel.toString(), "-initrd", initramfs.toString(), "-append", append);
         List<String> launch = new ArrayList<>();
@@ -107,14 +127,14 @@ public final class VmTarget implements Target {
         reader.start();
         long peakRss = 0;
         try {
-            long end = start + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+            long end = start + deadline.toNanos();
             while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
                 peakRss = Math.max(peakRss, PeakRss.bytes(p.pid()));
                 if (System.nanoTime() > end) {
                     p.destroyForcibly().waitFor();
                     reader.join(1000);
-                    throw new IllegalStateException("the guest did not finish within " + deadlineSeconds + " s and was killed; console: "
-                            + tail(console));
+                    throw new GuestTimeout("the guest did not finish within " + deadline.toMillis() / 1000.0 + " s under " + qemu.accelerator()
+                            + " and was killed; console: " + tail(console));
                 }
             }
             reader.join(5000);

@@ -36,6 +36,21 @@ public record Qemu(Path binary, String version, boolean kvm, String accelNote) {
         }
     }
 
+    /** QEMU's -accel value. */
+    public String accelerator() {
+        return kvm ? "kvm" : "tcg";
+    }
+
+    /** The same QEMU under software emulation, for the reason given (a KVM that did not prove itself). */
+    public Qemu emulated(String reason) {
+        return new Qemu(binary, version, false, reason);
+    }
+
+    /** The same QEMU, its accelerator described anew. */
+    public Qemu withNote(String note) {
+        return new Qemu(binary, version, kvm, note);
+    }
+
     public String variant() {
         return kvm ? "kvm" : "emulated";
     }
