@@ -1,23 +1,29 @@
 package dev.isobench.engine;
 
+import dev.isobench.engine.build.ImageBuilder;
 import dev.isobench.engine.cgroup.CgroupDriver;
 import dev.isobench.engine.cgroup.CgroupDrivers;
 import dev.isobench.engine.image.BuiltinImages;
 import dev.isobench.engine.image.ImageStore;
 import dev.isobench.engine.image.Images;
+import dev.isobench.engine.image.ShiftedLayers;
+import dev.isobench.engine.net.BridgeNetwork;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.ContainerDir;
 import dev.isobench.engine.runtime.Creator;
 import dev.isobench.engine.runtime.GarbageCollector;
 import dev.isobench.engine.runtime.Host;
-import dev.isobench.engine.runtime.NativeBinaries;
 import dev.isobench.engine.runtime.StateStore;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.NativeBinaries;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The engine's front door: {@code Engine.open(root).create(spec)}. Everything the engine makes lives under
@@ -43,9 +49,9 @@ public final class Engine {
     public static Engine open(Path root, CgroupDriver cgroups) {
         Path abs = root.toAbsolutePath().normalize();
         NativeBinaries binaries = NativeBinaries.unpack(abs);
-        Images images = new Images(new BuiltinImages(abs, binaries), new ImageStore(abs), new dev.isobench.engine.image.ShiftedLayers(abs));
+        Images images = new Images(new BuiltinImages(abs, binaries), new ImageStore(abs), new ShiftedLayers(abs));
         return new Engine(abs, new Host(new StateStore(abs), cgroups, binaries, images,
-                new dev.isobench.engine.net.BridgeNetwork(abs, binaries.proxy())));
+                new BridgeNetwork(abs, binaries.proxy())));
     }
 
     public Path root() {
@@ -110,13 +116,13 @@ public final class Engine {
     }
 
     /** Builds images from Dockerfiles, running RUN steps in this engine's containers. */
-    public dev.isobench.engine.image.ImageBuilder builder() {
-        return new dev.isobench.engine.image.ImageBuilder(host.images().store(), host.images(), this::create, root);
+    public ImageBuilder builder() {
+        return new ImageBuilder(host.images().store(), host.images(), this::create, root);
     }
 
     /** Ids of the images that containers (any state) are made from: their layers must stay. */
-    public java.util.Set<String> imagesInUse() {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+    public Set<String> imagesInUse() {
+        Set<String> ids = new HashSet<>();
         for (ContainerDir d : host.store().list()) host.store().read(d).ifPresent(r -> ids.add(r.imageId()));
         return ids;
     }

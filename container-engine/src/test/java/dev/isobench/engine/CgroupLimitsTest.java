@@ -12,6 +12,7 @@ import dev.isobench.engine.runtime.ContainerState;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.sys.EngineException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -8,6 +8,7 @@ import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

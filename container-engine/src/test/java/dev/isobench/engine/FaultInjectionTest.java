@@ -7,6 +7,7 @@ import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.HostEntry;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.PortMapping;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -110,7 +111,7 @@ class NetworkTest {
             EngineException e = assertThrows(EngineException.class, () -> small.allocate(new dev.isobench.engine.net.Leases.Lease("c", "c", "c", "/r")));
             assertTrue(e.getMessage().contains("exhausted"), e.getMessage());
         } finally {
-            dev.isobench.engine.runtime.SafeDelete.tree(dir);
+            dev.isobench.engine.sys.SafeDelete.tree(dir);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Volume;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

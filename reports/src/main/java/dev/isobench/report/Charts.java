@@ -10,10 +10,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -179,18 +181,18 @@ public final class Charts {
 
     /** Bars grouped by category, one series per target, with error bars from the interval where present. */
     private void grouped(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
-                         java.util.function.Function<ResultRow, String> category, boolean logY) {
+                         Function<ResultRow, String> category, boolean logY) {
         grouped(suite, stem, title, xTitle, yTitle, rows, category, Charts::label, logY);
     }
 
     private void grouped(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
-                         java.util.function.Function<ResultRow, String> category, java.util.function.Function<ResultRow, String> series,
+                         Function<ResultRow, String> category, Function<ResultRow, String> series,
                          boolean logY) {
         if (rows.isEmpty()) return;
         CategoryChart c = category(title, xTitle, yTitle);
         c.getStyler().setYAxisLogarithmic(logY);
         // XChart's bars start at zero, which a log axis cannot show: log charts use markers instead
-        if (logY) c.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+        if (logY) c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         Map<String, List<ResultRow>> bySeries = group(rows, series);
         List<String> cats = rows.stream().map(category).distinct()
                 // XChart needs the same categories in every series: a category some target lacks stays in the table only
@@ -220,7 +222,7 @@ public final class Charts {
 
     /** Lines of value vs a numeric param, one series per key. */
     private void series(String suite, String stem, String title, String xTitle, String yTitle, List<ResultRow> rows,
-                        java.util.function.Function<ResultRow, String> key, String param, boolean logX, boolean logY) {
+                        Function<ResultRow, String> key, String param, boolean logX, boolean logY) {
         List<ResultRow> usable = rows.stream().filter(r -> Params.parse(r.param()).containsKey(param)).toList();
         if (usable.isEmpty()) return;
         XYChart c = xy(title, xTitle, yTitle);
@@ -246,7 +248,7 @@ public final class Charts {
         return c;
     }
 
-    private static Map<String, List<ResultRow>> group(List<ResultRow> rows, java.util.function.Function<ResultRow, String> key) {
+    private static Map<String, List<ResultRow>> group(List<ResultRow> rows, Function<ResultRow, String> key) {
         Map<String, List<ResultRow>> m = new LinkedHashMap<>();
         for (ResultRow r : rows) m.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r);
         return m;

@@ -5,9 +5,12 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
@@ -58,7 +61,7 @@ public final class Compare {
                 ratios.add(new double[] {ratio, both ? r.ciLow() / base.ciHigh() : Double.NaN, both ? r.ciHigh() / base.ciLow() : Double.NaN});
                 sig.add(both ? (r.ciLow() > base.ciHigh() || r.ciHigh() < base.ciLow()) : null);
             }
-            lines.add(new Line(key, unit, java.util.Arrays.asList(rows), ratios, sig));
+            lines.add(new Line(key, unit, Arrays.asList(rows), ratios, sig));
         });
         return lines;
     }
@@ -128,7 +131,7 @@ public final class Compare {
             String stem = chart(runs, lines, suite, out);
             if (stem != null) {
                 h.raw("<figure><img alt=\"" + suite + "\" src=\"data:image/png;base64,"
-                        + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("charts").resolve(stem + ".png"))) + "\"></figure>\n");
+                        + Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("charts").resolve(stem + ".png"))) + "\"></figure>\n");
             }
             h.raw("<table class=sortable><thead><tr><th>key</th><th>unit</th>");
             for (int i = 0; i < runs.size(); i++) h.raw("<th>run" + i + "</th><th>ratio</th><th>signif.</th>");
@@ -140,8 +143,8 @@ public final class Compare {
                     ResultRow r = l.perRun().get(i);
                     double[] ratio = l.ratios().get(i);
                     cells.add(r == null ? "missing" : ResultsCsv.number(r.value()));
-                    cells.add(ratio == null ? "" : String.format(java.util.Locale.ROOT, "%.3f", ratio[0])
-                            + (Double.isNaN(ratio[1]) ? "" : String.format(java.util.Locale.ROOT, " [%.3f, %.3f]", ratio[1], ratio[2])));
+                    cells.add(ratio == null ? "" : String.format(Locale.ROOT, "%.3f", ratio[0])
+                            + (Double.isNaN(ratio[1]) ? "" : String.format(Locale.ROOT, " [%.3f, %.3f]", ratio[1], ratio[2])));
                     cells.add(l.significant().get(i) == null ? "" : l.significant().get(i) ? "yes" : "no");
                 }
                 h.row(cells.toArray(String[]::new));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class HtmlReport {
         h.raw("<h2>Summary</h2>\n<table class=summary><tr><th>suite</th><th>what</th><th>value</th><th>compared</th></tr>\n");
         for (Headlines.Headline x : Headlines.of(results)) h.row(x.suite(), x.what(), x.value(), x.comparison());
         h.raw("</table>\n");
-        List<String> notes = new java.util.ArrayList<>(results.gaps());
+        List<String> notes = new ArrayList<>(results.gaps());
         results.manifest().root().path("warnings").forEach(w -> notes.add(w.asText()));
         if (!notes.isEmpty()) {
             h.raw("<h2>Warnings and gaps</h2>\n<ul class=warn>");

@@ -1,6 +1,6 @@
 package dev.isobench.bench.cli;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.report.ReportException;
 import picocli.CommandLine;
 

@@ -1,8 +1,9 @@
 package dev.isobench.bench.cli;
 
 import dev.isobench.engine.cli.CtrCommand;
-import picocli.CommandLine;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code isobench} command: the container engine ({@code ctr}) and, on top of it, the benchmark runner. */
 @Command(name = "isobench", mixinStandardHelpOptions = true, version = "isobench 0.1.0",
@@ -15,7 +16,7 @@ public final class Isobench {
             // runner's commands would cost a container CLI call time it never uses. jnr-ffi binds by reflection
             // instead of generating code: slower calls (a CLI makes a few dozen) but a faster start.
             System.setProperty("jnr.ffi.asm.enabled", "false");
-            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
             System.exit(CtrCommand.forArgs(rest).setCommandName("isobench ctr").execute(rest));
         }
         CommandLine cl = CtrCommand.commandLine(new Isobench());

@@ -6,7 +6,7 @@ import dev.isobench.bench.suite.Progress;
 import dev.isobench.bench.suite.Runner;
 import dev.isobench.bench.target.Targets;
 import dev.isobench.engine.Engine;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

@@ -1,20 +1,26 @@
 package dev.isobench.bench.cli;
 
 import dev.isobench.engine.Engine;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.net.Leases;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +64,7 @@ public final class SoakCommand implements Callable<Integer> {
         cycle(engine, mode, RootfsMode.COPY, log);
         parallel(engine, mode, inFlight, log);
         Map<String, Long> before = counts(engine);
-        java.util.Set<String> fdsBefore = fdTargets();
+        Set<String> fdsBefore = fdTargets();
         long heapWarm = 0;
         for (RootfsMode rootfs : List.of(RootfsMode.OVERLAY, RootfsMode.COPY)) {
             long start = System.nanoTime();
@@ -82,13 +88,13 @@ public final class SoakCommand implements Callable<Integer> {
             leaked += Math.max(0, d);
             System.out.printf("%-28s %10d %10d %8d%n", k, before.get(k), after.get(k), d);
         }
-        java.util.Set<String> newFds = fdTargets();
+        Set<String> newFds = fdTargets();
         newFds.removeAll(fdsBefore);
         newFds.forEach(fd -> System.out.println("  new engine fd: " + fd));
         double growth = heapWarm == 0 ? 0 : (heapEnd - heapWarm) * 100.0 / heapWarm;
         System.out.printf("%-28s %10d %10d %7.1f%%%n", "heap after gc (KiB)", heapWarm / 1024, heapEnd / 1024, growth);
         engine.gc(true);
-        if (root == null) dev.isobench.engine.runtime.SafeDelete.tree(dir);
+        if (root == null) SafeDelete.tree(dir);
         boolean ok = leaked == 0 && growth < 20;
         System.out.println(ok ? "soak: nothing leaked" : "soak: LEAKS FOUND (see above)");
         return ok ? 0 : 1;
@@ -108,8 +114,8 @@ public final class SoakCommand implements Callable<Integer> {
         }
     }
 
-    private static java.util.Set<String> fdTargets() {
-        java.util.Set<String> fds = new java.util.TreeSet<>();
+    private static Set<String> fdTargets() {
+        Set<String> fds = new TreeSet<>();
         for (String fd : listNames(Path.of("/proc/self/fd"))) {
             try {
                 fds.add(fd + " -> " + Files.readSymbolicLink(Path.of("/proc/self/fd", fd)));
@@ -140,7 +146,7 @@ public final class SoakCommand implements Callable<Integer> {
         m.put("isobench cgroups", (long) engine.cgroups().list().size());
         m.put("veths isb*", listNames(Path.of("/sys/class/net")).stream().filter(n -> n.startsWith("isb")).count());
         m.put("network namespaces", netnsCount());
-        m.put("bridge leases", (long) new dev.isobench.engine.net.Leases().all().size());
+        m.put("bridge leases", (long) new Leases().all().size());
         m.put("port proxies", processesNamed("isobench-proxy"));
         m.put("engine fds", (long) listNames(Path.of("/proc/self/fd")).size());
         m.put("zombie children", zombies());
@@ -165,7 +171,7 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private static long netnsCount() {
-        java.util.Set<String> ns = new java.util.HashSet<>();
+        Set<String> ns = new HashSet<>();
         for (String pid : listNames(Path.of("/proc"))) {
             if (!pid.chars().allMatch(Character::isDigit)) continue;
             try {
@@ -192,7 +198,7 @@ public final class SoakCommand implements Callable<Integer> {
         return listNames(Path.of("/proc")).stream().filter(p -> p.chars().allMatch(Character::isDigit)).filter(p -> {
             try {
                 String stat = Files.readString(Path.of("/proc", p, "stat"));
-                String[] f = dev.isobench.engine.sys.ProcessInfo.fieldsAfterName(stat);
+                String[] f = ProcessInfo.fieldsAfterName(stat);
                 return f[0].equals("Z") && f[1].equals(self);
             } catch (IOException e) {
                 return false;

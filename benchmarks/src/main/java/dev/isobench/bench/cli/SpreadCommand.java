@@ -1,9 +1,12 @@
 package dev.isobench.bench.cli;
 
+import dev.isobench.report.Params;
 import dev.isobench.report.ResultRow;
 import dev.isobench.report.ResultsDir;
+import dev.isobench.report.Stats;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -63,14 +66,14 @@ public final class SpreadCommand implements Callable<Integer> {
         for (ResultsDir r : runs) {
             // the largest size for provisioning; otherwise the one matching row
             Optional<ResultRow> row = r.allRows().stream().filter(h.row())
-                    .max(java.util.Comparator.comparingDouble(x -> size(x.param())));
+                    .max(Comparator.comparingDouble(x -> size(x.param())));
             row.ifPresent(x -> values.add(x.value()));
         }
         if (values.size() < runs.size()) {
             System.out.printf(Locale.ROOT, "%-45s missing in %d run(s)%n", h.name(), runs.size() - values.size());
             return Double.NaN;
         }
-        double median = dev.isobench.report.Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+        double median = Stats.median(values.stream().mapToDouble(Double::doubleValue).toArray());
         double spread = (values.stream().mapToDouble(Double::doubleValue).max().orElse(0)
                 - values.stream().mapToDouble(Double::doubleValue).min().orElse(0)) / median * 100;
         StringBuilder v = new StringBuilder();
@@ -85,7 +88,7 @@ public final class SpreadCommand implements Callable<Integer> {
     }
 
     private static double size(String param) {
-        String s = dev.isobench.report.Params.parse(param).get("size");
-        return s == null ? 0 : dev.isobench.report.Params.number(s);
+        String s = Params.parse(param).get("size");
+        return s == null ? 0 : Params.number(s);
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 public final class HostFacts {
     /** Long enough to see a busy process at 1% resolution (the tick is 10 ms); short beside any suite. */
-    private static final java.time.Duration BUSY_WINDOW = java.time.Duration.ofSeconds(1);
+    private static final Duration BUSY_WINDOW = Duration.ofSeconds(1);
     /** Other processes' CPU above which a run is warned about: an idle host here reads 0.02 (init, kernel threads). */
     private static final double BUSY_CORES = 0.1;
 

@@ -4,8 +4,14 @@ import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.Controller;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.DeviceRate;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.spec.Volume;
+import dev.isobench.engine.sys.DeviceNumber;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,10 +108,10 @@ public final class CgroupSuite implements Suite {
         Path dir = ctx.workspace().scratch().resolve("io");
         try {
             Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        dev.isobench.engine.sys.DeviceNumber d = dev.isobench.engine.sys.DeviceNumber.ofFilesystem(dir);
+        DeviceNumber d = DeviceNumber.ofFilesystem(dir);
         int major = d.major(), minor = d.minor();
         if (!Files.exists(Path.of("/sys/dev/block/" + major + ":" + minor))) {
             ctx.skip(NAME, "io throttling", "the engine root is not on a block device (" + major + ":" + minor + ")");
@@ -114,9 +120,9 @@ public final class CgroupSuite implements Suite {
         for (long limitMb : new long[] {0, 8, 32}) {
             ctx.progress().step(NAME, "io write " + (limitMb == 0 ? "unlimited" : limitMb + " MB/s"));
             Limits.Builder l = Limits.builder();
-            if (limitMb > 0) l.writeBps(List.of(new dev.isobench.engine.spec.DeviceRate(major, minor, limitMb * 1_000_000)));
+            if (limitMb > 0) l.writeBps(List.of(new DeviceRate(major, minor, limitMb * 1_000_000)));
             long mib = limitMb == 0 ? 64 : Math.max(8, limitMb * 2); // about two seconds under each limit
-            Container c = start(ctx, ContainerSpec.builder().limits(l.build()).volume(dev.isobench.engine.spec.Volume.parse(dir + ":/data"))
+            Container c = start(ctx, ContainerSpec.builder().limits(l.build()).volume(Volume.parse(dir + ":/data"))
                     .command("/probe", "dio-write", "/data/f-" + limitMb, Long.toString(mib)));
             try {
                 int code = c.waitFor();
@@ -130,7 +136,7 @@ public final class CgroupSuite implements Suite {
                 Rows.Key k = new Rows.Key(NAME, "io-write", "engine", "", "limit_mb_s=" + (limitMb == 0 ? "none" : Long.toString(limitMb)));
                 ctx.write(k.row("achieved", "MB/s", mbps, 1));
                 if (limitMb > 0) ctx.write(k.row("achieved_vs_limit", "ratio", mbps / limitMb, 1));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             } finally {
                 c.delete();
@@ -192,8 +198,8 @@ public final class CgroupSuite implements Suite {
      */
     private static boolean exitedWithin(Container c, long millis) {
         try {
-            return dev.isobench.engine.sys.Native.awaitExit(c.pid(), (int) millis);
-        } catch (dev.isobench.engine.EngineException e) {
+            return Native.awaitExit(c.pid(), (int) millis);
+        } catch (EngineException e) {
             return true; // pidfd_open: ESRCH, the process was reaped meanwhile
         }
     }
@@ -208,7 +214,7 @@ public final class CgroupSuite implements Suite {
                 if (line.startsWith("cpu_s ")) cpu = Double.parseDouble(line.substring(6));
             }
             return wall > 0 ? cpu / wall : Double.NaN;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Double.NaN;
         }
     }
@@ -259,7 +265,7 @@ public final class CgroupSuite implements Suite {
             String out = Files.readString(log(ctx, c));
             long allocated = out.lines().filter(l -> l.startsWith("allocated_mib ")).mapToLong(l -> Long.parseLong(l.substring(14))).max().orElse(0);
             ctx.write(k.row("allocated_before_kill", "MiB", allocated, 1));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
             c.delete();
@@ -277,7 +283,7 @@ public final class CgroupSuite implements Suite {
             Rows.Key k = new Rows.Key(NAME, "pids-limit", "engine", "", "limit=" + limit);
             ctx.write(k.row("processes_reached", "count", forks + 1, 1));
             ctx.write(k.row("error", "count", forks + 1 - limit, 1));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
             c.delete();
@@ -293,7 +299,7 @@ public final class CgroupSuite implements Suite {
             Files.move(log, scratch.resolve(c.id() + ".log"));
             c.start();
             return c;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ final class JmhSyscalls {
 
     static double halfWidth(double[] x) {
         if (x.length < 2) return Double.NaN;
-        double mean = java.util.Arrays.stream(x).average().orElse(0);
+        double mean = Arrays.stream(x).average().orElse(0);
         double ss = 0;
         for (double v : x) ss += (v - mean) * (v - mean);
         double sd = Math.sqrt(ss / (x.length - 1));

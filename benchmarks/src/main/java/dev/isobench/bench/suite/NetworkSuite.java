@@ -2,6 +2,7 @@ package dev.isobench.bench.suite;
 
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.net.Bridge;
+import dev.isobench.engine.net.Leases;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.NetworkMode;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -103,7 +105,7 @@ public final class NetworkSuite implements Suite {
         List<String> out = exchange(ctx, path, "tcp-echo", List.of("ping", "%s", "%d", Integer.toString(n)));
         double[] ns = out.stream().map(String::trim).filter(l -> !l.isEmpty()).mapToDouble(Double::parseDouble).toArray();
         // The first round trips pay for connection warm-up (ARP, slow start): the first tenth is dropped.
-        return java.util.Arrays.copyOfRange(ns, ns.length / 10, ns.length);
+        return Arrays.copyOfRange(ns, ns.length / 10, ns.length);
     }
 
     /** MB/s of one connection that sends for the profile's stream time. */
@@ -227,8 +229,8 @@ public final class NetworkSuite implements Suite {
     }
 
     private static String addressOf(Container c) {
-        return new dev.isobench.engine.net.Leases().all().entrySet().stream().filter(e -> e.getValue().id().equals(c.id()))
-                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalStateException("no address for " + c.id()));
+        return new Leases().all().entrySet().stream().filter(e -> e.getValue().id().equals(c.id()))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalStateException("no address for " + c.id()));
     }
 
     private static void awaitListening(Path log) throws IOException {

@@ -3,12 +3,21 @@ package dev.isobench.bench.suite;
 import dev.isobench.bench.target.EngineTarget;
 import dev.isobench.bench.target.Processes;
 import dev.isobench.bench.target.Target;
+import dev.isobench.bench.target.VmTarget;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.cgroup.NoopDriver;
+import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.Phase;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.Stdio;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -42,16 +51,16 @@ public final class StartupSuite implements Suite {
         // The bridge stays up while any container uses it: one idle container keeps it for the whole suite,
         // so the bridge variant measures a container's own network setup (veth, address, route), as on a
         // host where the bridge already exists, not the bridge's creation.
-        dev.isobench.engine.runtime.Container holder = null;
+        Container holder = null;
         if (ctx.wants("engine")) {
-            java.nio.file.Path log = ctx.workspace().scratch().resolve("bridge-holder.log");
+            Path log = ctx.workspace().scratch().resolve("bridge-holder.log");
             try {
-                java.nio.file.Files.createDirectories(log.getParent());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                Files.createDirectories(log.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            holder = ctx.engine().run(dev.isobench.engine.spec.ContainerSpec.builder().image("probe").network(NetworkMode.BRIDGE)
-                    .command("/probe", "sleep", "3600").stdio(dev.isobench.engine.spec.Stdio.toFiles(log, log)).build());
+            holder = ctx.engine().run(ContainerSpec.builder().image("probe").network(NetworkMode.BRIDGE)
+                    .command("/probe", "sleep", "3600").stdio(Stdio.toFiles(log, log)).build());
         }
         try {
             measure(ctx);
@@ -133,7 +142,7 @@ public final class StartupSuite implements Suite {
         double[] wall = new double[n], guestInit = new double[n], hostInit = new double[n], rss = new double[n];
         for (int i = 0; i < n; i++) {
             ctx.progress().step(NAME, "vm boot " + (i + 1) + " of " + n + " (" + vm.variant() + ")");
-            dev.isobench.bench.target.VmTarget.Boot boot;
+            VmTarget.Boot boot;
             try { // a kernel without a serial console or initramfs support, a hung guest: the rest of the run goes on
                 boot = vm.boot(List.of(TRUE));
                 if (boot.frames().get(0).exitCode() != 0) throw new IllegalStateException("the guest's /probe true exited " + boot.frames().get(0).exitCode());
@@ -152,7 +161,7 @@ public final class StartupSuite implements Suite {
         if (host != null) Rows.ratio(ctx, k, host, wall);
         Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=guest_boot_to_init"), "ms", Rows.millis(guestInit));
         Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=host_start_to_init"), "ms", Rows.millis(hostInit));
-        Rows.summary(ctx, new Rows.Key(NAME, "memory", vm.name(), vm.variant(), "guest_mib=" + dev.isobench.bench.target.VmTarget.GUEST_MIB),
+        Rows.summary(ctx, new Rows.Key(NAME, "memory", vm.name(), vm.variant(), "guest_mib=" + VmTarget.GUEST_MIB),
                 "MiB", rss);
     }
 
@@ -176,7 +185,7 @@ public final class StartupSuite implements Suite {
         // Kept after exit (no --rm): the overlay's last unmount syncs the host's disk.
         v.add(new EngineTarget(e, "durable", b -> b.ephemeral(false), scratch));
         v.add(new EngineTarget(e, "net-host", b -> b.network(NetworkMode.HOST), scratch));
-        v.add(new EngineTarget(e, "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), scratch));
+        v.add(new EngineTarget(e, "userns", b -> b.userns(IdMap.DEFAULT), scratch));
         v.add(new EngineTarget(e, "bridge", b -> b.network(NetworkMode.BRIDGE), scratch));
         v.add(new EngineTarget(e, "limits", b -> b.limits(Limits.builder().cpus(1).memory(256L << 20).pids(100).build()), scratch));
         v.add(new EngineTarget(Engine.open(e.root(), new NoopDriver()), "no-cgroup", b -> b, scratch));
@@ -196,8 +205,8 @@ public final class StartupSuite implements Suite {
             ctx.skip(NAME, "engine-cli", "not running from the shaded jar, so there is no CLI to launch");
             return;
         }
-        java.nio.file.Path jsa = ctx.workspace().scratch().resolve("cli.jsa");
-        java.nio.file.Path classes = ctx.workspace().scratch().resolve("cli.classes");
+        Path jsa = ctx.workspace().scratch().resolve("cli.jsa");
+        Path classes = ctx.workspace().scratch().resolve("cli.classes");
         for (String variant : List.of("", "cds")) {
             List<String> jvm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
@@ -228,9 +237,9 @@ public final class StartupSuite implements Suite {
     /** Whether the kernel backs madvised memory with huge pages (THP "always" or "madvise"). */
     private static boolean transparentHugePages() {
         try {
-            String mode = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
             return mode.contains("[always]") || mode.contains("[madvise]");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.target.Target;
+import dev.isobench.bench.target.VmTarget;
 import dev.isobench.bench.target.Workspace;
 import dev.isobench.engine.Engine;
 import dev.isobench.report.Manifest;
@@ -9,6 +10,7 @@ import dev.isobench.report.ResultsCsv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** What a suite works with: the engine, the targets found, the profile, and where its rows go. */
 public final class SuiteContext {
@@ -20,16 +22,16 @@ public final class SuiteContext {
     private final Manifest manifest;
     private final Progress progress;
     private final Optional<Path> cliJar;
-    private final java.util.Set<String> wantedTargets;
+    private final Set<String> wantedTargets;
     private ResultsCsv.Writer writer;
-    private final Optional<dev.isobench.bench.target.VmTarget> vm;
+    private final Optional<VmTarget> vm;
 
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
-                        Progress progress, Optional<Path> cliJar, java.util.Set<String> wantedTargets) {
+                        Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
         this.engine = engine;
         this.workspace = workspace;
-        this.peers = peers.stream().filter(t -> !(t instanceof dev.isobench.bench.target.VmTarget)).toList();
-        this.vm = peers.stream().filter(t -> t instanceof dev.isobench.bench.target.VmTarget).map(t -> (dev.isobench.bench.target.VmTarget) t).findFirst();
+        this.peers = peers.stream().filter(t -> !(t instanceof VmTarget)).toList();
+        this.vm = peers.stream().filter(t -> t instanceof VmTarget).map(t -> (VmTarget) t).findFirst();
         this.profile = profile;
         this.out = out;
         this.manifest = manifest;
@@ -52,7 +54,7 @@ public final class SuiteContext {
     }
 
     /** The VM target, when QEMU and a guest kernel were found: suites boot it a few times, not per sample. */
-    public Optional<dev.isobench.bench.target.VmTarget> vm() {
+    public Optional<VmTarget> vm() {
         return vm;
     }
 

@@ -3,6 +3,7 @@ package dev.isobench.bench.suite;
 import dev.isobench.bench.target.EngineTarget;
 import dev.isobench.bench.target.Execution;
 import dev.isobench.bench.target.Target;
+import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.report.Stats;
@@ -11,9 +12,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +64,7 @@ public final class SyscallSuite implements Suite {
             targets.add(new EngineTarget(ctx.engine(), UNCONFINED, b -> b.seccomp(Seccomp.UNCONFINED), ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "seccomp+" + NOOP_RULES + "-noop", b -> b.seccomp(Seccomp.withNoopRules(NOOP_RULES)),
                     ctx.workspace().scratch()));
-            targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(dev.isobench.engine.spec.IdMap.DEFAULT), ctx.workspace().scratch()));
+            targets.add(new EngineTarget(ctx.engine(), "userns", b -> b.userns(IdMap.DEFAULT), ctx.workspace().scratch()));
         }
         ctx.progress().plan(p.syscallTurns() + 3 + (ctx.vm().isPresent() ? 1 : 0));
         Map<String, double[]> vm = vmSamples(ctx);
@@ -93,7 +95,7 @@ public final class SyscallSuite implements Suite {
                 if (host != null) Rows.ratioByRun(ctx, k, "host", host, runs);
             }
         }
-        JmhSyscalls.run(ctx, java.util.Optional.ofNullable(nativeHostGetpid));
+        JmhSyscalls.run(ctx, Optional.ofNullable(nativeHostGetpid));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.isobench.engine.spec.Stdio;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -47,7 +48,7 @@ public final class EngineTarget implements Target {
     }
 
     public ContainerSpec.Builder spec(List<String> probeArgs) {
-        java.util.List<String> argv = new java.util.ArrayList<>(List.of("/probe"));
+        List<String> argv = new ArrayList<>(List.of("/probe"));
         argv.addAll(probeArgs);
         return setup.apply(ContainerSpec.builder().image("probe").command(argv).ephemeral(true));
     }

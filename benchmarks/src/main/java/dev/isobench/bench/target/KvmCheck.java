@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Trusts /dev/kvm only after a guest has booted under it. A KVM device can open read-write and still never run
@@ -101,6 +102,6 @@ public final class KvmCheck {
 
     private static String seconds(Duration d) {
         double s = d.toNanos() / 1e9;
-        return s >= 10 || s == Math.rint(s) ? Long.toString(Math.round(s)) : String.format(java.util.Locale.ROOT, "%.2f", s);
+        return s >= 10 || s == Math.rint(s) ? Long.toString(Math.round(s)) : String.format(Locale.ROOT, "%.2f", s);
     }
 }

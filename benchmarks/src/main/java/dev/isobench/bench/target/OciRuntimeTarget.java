@@ -3,6 +3,7 @@ package dev.isobench.bench.target;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class OciRuntimeTarget implements Target {
             List<String> delete = new ArrayList<>(launcher);
             delete.addAll(List.of(runtime, "delete", "--force", id));
             Processes.run(delete, scratch); // a no-op when run already removed it
-            dev.isobench.engine.runtime.SafeDelete.tree(own);
+            SafeDelete.tree(own);
         }
     }
 }

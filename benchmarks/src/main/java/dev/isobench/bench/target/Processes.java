@@ -1,9 +1,10 @@
 package dev.isobench.bench.target;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.SpawnedRun;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Runs a whole process and times it from the spawn to its exit ({@link SpawnedRun}), as a C harness would. */
 public final class Processes {
@@ -21,12 +22,12 @@ public final class Processes {
     }
 
     /** The first line a command prints, or empty when it cannot run (not installed). */
-    public static java.util.Optional<String> firstLine(Path scratch, String... command) {
+    public static Optional<String> firstLine(Path scratch, String... command) {
         try {
             Execution e = run(List.of(command), scratch);
-            return e.exitCode() == 0 ? e.stdout().lines().findFirst() : java.util.Optional.empty();
+            return e.exitCode() == 0 ? e.stdout().lines().findFirst() : Optional.empty();
         } catch (IllegalStateException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.isobench.bench.target;
 
 import dev.isobench.bench.vm.Qemu;
 import dev.isobench.engine.Engine;
+import dev.isobench.engine.sys.Mountinfo;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +127,7 @@ public final class Targets implements AutoCloseable {
             notes.add("crun runs via nsenter in a private mount namespace without the hybrid cgroup2 mount (crun 1.8 refuses hybrid"
                     + " hosts); nsenter adds one exec to its time");
             return List.of("nsenter", "--mount=/proc/" + crunNamespace.pid() + "/ns/mnt", "--");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot prepare crun's mount namespace: " + e.getMessage(), e);
         }
     }
@@ -172,7 +174,7 @@ public final class Targets implements AutoCloseable {
         for (Path hierarchy : cgroupHierarchies()) {
             try {
                 Files.deleteIfExists(hierarchy.resolve("isobench"));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // not empty (a container of the engine lives there) or already gone: leave it
             }
         }
@@ -181,7 +183,7 @@ public final class Targets implements AutoCloseable {
     /** The mount point of every cgroup hierarchy (v1 and v2) this process sees. */
     static List<Path> cgroupHierarchies() {
         List<Path> out = new ArrayList<>();
-        for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
             if (m.fsType().equals("cgroup") || m.fsType().equals("cgroup2")) out.add(m.mountPoint());
         }
         return out;

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,7 +165,7 @@ public final class VmTarget implements Target {
             for (int n; (n = in.read(buf)) > 0;) {
                 synchronized (console) {
                     console.write(buf, 0, n);
-                    if (initSeen[0] < 0 && console.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains("@@ISOBENCH INIT")) {
+                    if (initSeen[0] < 0 && console.toString(StandardCharsets.ISO_8859_1).contains("@@ISOBENCH INIT")) {
                         initSeen[0] = System.nanoTime();
                     }
                 }
@@ -176,7 +177,7 @@ public final class VmTarget implements Target {
 
     private static String tail(ByteArrayOutputStream console) {
         synchronized (console) {
-            String s = console.toString(java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("\\s+", " ").trim();
+            String s = console.toString(StandardCharsets.ISO_8859_1).replaceAll("\\s+", " ").trim();
             return s.length() > 300 ? "..." + s.substring(s.length() - 300) : s;
         }
     }

@@ -1,8 +1,9 @@
 package dev.isobench.bench.target;
 
 import dev.isobench.engine.Engine;
-import dev.isobench.engine.runtime.SafeDelete;
 import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ public final class Workspace implements AutoCloseable {
             CopyTree.copy(layer, probeRootfs, false);
             // The unshare + chroot floor gets no /dev of its own: the nodes the syscall loop reads and writes.
             // (runc, crun and bwrap mount their own /dev over these.)
-            dev.isobench.engine.sys.Native.mknod(probeRootfs.resolve("dev/null").toString(), 0020666, 1, 3);
-            dev.isobench.engine.sys.Native.mknod(probeRootfs.resolve("dev/zero").toString(), 0020666, 1, 5);
+            Native.mknod(probeRootfs.resolve("dev/null").toString(), 0020666, 1, 3);
+            Native.mknod(probeRootfs.resolve("dev/zero").toString(), 0020666, 1, 5);
         } catch (IOException e) {
             throw new IllegalStateException("cannot make a benchmark workspace under " + engine.root() + ": " + e.getMessage(), e);
         }

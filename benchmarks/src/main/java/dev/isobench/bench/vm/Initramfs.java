@@ -3,9 +3,11 @@ package dev.isobench.bench.vm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Writes an initramfs: a cpio archive in the kernel's "newc" format (070701 headers of thirteen 8-digit hex
@@ -41,7 +43,7 @@ public final class Initramfs {
     public void writeTo(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, bytes());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Initramfs entry(String name, int mode, int nlink, byte[] data, int rdevMajor, int rdevMinor) {
@@ -62,7 +64,7 @@ public final class Initramfs {
             o.write(data);
             o.write(new byte[pad(data.length)]);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

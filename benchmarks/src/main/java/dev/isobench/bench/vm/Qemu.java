@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -75,7 +76,7 @@ public record Qemu(Path binary, String version, boolean kvm, String accelNote) {
             if (!Files.isReadable(given.get())) throw new IllegalStateException("--vm-kernel " + given.get() + " is not a readable file");
             return given.get();
         }
-        for (Path p : java.util.List.of(engineRoot.resolve("vm").resolve("vmlinuz"), Path.of("/var/lib/isobench/vm/vmlinuz"))) {
+        for (Path p : List.of(engineRoot.resolve("vm").resolve("vmlinuz"), Path.of("/var/lib/isobench/vm/vmlinuz"))) {
             if (Files.isReadable(p)) return p;
         }
         try (var s = Files.list(Path.of("/boot"))) {

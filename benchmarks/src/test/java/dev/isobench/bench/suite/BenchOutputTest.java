@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.bench.target.Execution;
 import dev.isobench.bench.target.Processes;
-import dev.isobench.engine.runtime.NativeBinaries;
+import dev.isobench.engine.sys.NativeBinaries;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package dev.isobench.engine.cgroup;
 
+import dev.isobench.engine.spec.Limits;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The engine's one seam to cgroups. It knows nothing about containers: it manages groups named by id,
@@ -12,13 +14,13 @@ public interface CgroupDriver {
     String version();
 
     /** The controllers this host lets the engine use. */
-    java.util.Set<Controller> controllers();
+    Set<Controller> controllers();
 
     /** Whether a memory+swap limit can be set (v1 needs swap accounting, v2 memory.swap.max). */
     boolean supportsSwapLimit();
 
     /** Writes the limits that are set; leaves the others as they are (so update works the same). */
-    void apply(String id, dev.isobench.engine.spec.Limits limits);
+    void apply(String id, Limits limits);
 
     /** The group's counters now. */
     CgroupStats stats(String id);

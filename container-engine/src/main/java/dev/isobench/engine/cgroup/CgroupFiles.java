@@ -1,16 +1,22 @@
 package dev.isobench.engine.cgroup;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Errno;
 import dev.isobench.engine.sys.Native;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -30,10 +36,10 @@ final class CgroupFiles {
 
     /** Writes each value with its own write(2) on one open file; the kernel takes each as one entry (a device rule). */
     static void writeEach(Path file, List<String> values) {
-        try (java.io.OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE)) {
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
             for (String v : values) {
                 try {
-                    out.write(v.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(v.getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
                     throw new EngineException("cannot write '" + v + "' to " + file + ": " + e.getMessage(), e);
                 }
@@ -67,8 +73,8 @@ final class CgroupFiles {
     }
 
     /** "key value" lines (cpu.stat, memory.events, memory.oom_control); empty for a missing file. */
-    static java.util.Map<String, Long> keyed(Path file) {
-        java.util.Map<String, Long> values = new java.util.HashMap<>();
+    static Map<String, Long> keyed(Path file) {
+        Map<String, Long> values = new HashMap<>();
         if (!Files.exists(file)) return values;
         for (String line : read(file).split("\n")) {
             String[] kv = line.trim().split("\\s+");
@@ -88,7 +94,7 @@ final class CgroupFiles {
         try {
             Files.createDirectory(dir);
             return true;
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             return true; // another engine made it first: fine
         } catch (NoSuchFileException e) {
             return false;

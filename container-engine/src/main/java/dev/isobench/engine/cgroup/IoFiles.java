@@ -2,6 +2,7 @@ package dev.isobench.engine.cgroup;
 
 import dev.isobench.engine.spec.DeviceRate;
 import dev.isobench.engine.spec.Limits;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class IoFiles {
     /** v1: "MAJ:MIN Read N" lines of blkio.throttle.io_service_bytes. */
     static void readV1(Path dir, CgroupStatsBuilder b) {
         Path f = dir.resolve("blkio.throttle.io_service_bytes");
-        if (!java.nio.file.Files.exists(f)) return;
+        if (!Files.exists(f)) return;
         long read = 0;
         long write = 0;
         for (String line : CgroupFiles.read(f).split("\n")) {
@@ -40,7 +41,7 @@ final class IoFiles {
     /** v2: "MAJ:MIN rbytes=N wbytes=N ..." lines of io.stat. */
     static void readV2(Path dir, CgroupStatsBuilder b) {
         Path f = dir.resolve("io.stat");
-        if (!java.nio.file.Files.exists(f)) return;
+        if (!Files.exists(f)) return;
         long read = 0;
         long write = 0;
         for (String line : CgroupFiles.read(f).split("\n")) {

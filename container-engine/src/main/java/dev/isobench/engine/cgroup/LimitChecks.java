@@ -1,8 +1,9 @@
 package dev.isobench.engine.cgroup;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.spec.DeviceRate;
 import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.Sizes;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ public final class LimitChecks {
         int colon = spec.lastIndexOf(':');
         if (colon <= 0) throw new IllegalArgumentException(flag + " takes DEVICE:RATE, e.g. /dev/vda:1mb, got '" + spec + "'");
         Path device = Path.of(spec.substring(0, colon));
-        long rate = dev.isobench.engine.spec.Sizes.parse(flag, spec.substring(colon + 1));
+        long rate = Sizes.parse(flag, spec.substring(colon + 1));
         try {
             if (!Files.exists(device)) throw new IllegalArgumentException(flag + ": no such device " + device);
             int mode = (Integer) Files.getAttribute(device, "unix:mode");

@@ -1,7 +1,10 @@
 package dev.isobench.engine.cgroup;
 
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /** No cgroups at all: the "namespaces only" baseline, and hosts without a usable hierarchy. */
 public final class NoopDriver implements CgroupDriver {
@@ -11,8 +14,8 @@ public final class NoopDriver implements CgroupDriver {
     }
 
     @Override
-    public java.util.Set<Controller> controllers() {
-        return java.util.Set.of();
+    public Set<Controller> controllers() {
+        return Set.of();
     }
 
     @Override
@@ -21,8 +24,8 @@ public final class NoopDriver implements CgroupDriver {
     }
 
     @Override
-    public void apply(String id, dev.isobench.engine.spec.Limits limits) {
-        if (!limits.isEmpty()) throw new dev.isobench.engine.EngineException("this host has no cgroup hierarchy: limits cannot be enforced");
+    public void apply(String id, Limits limits) {
+        if (!limits.isEmpty()) throw new EngineException("this host has no cgroup hierarchy: limits cannot be enforced");
     }
 
     @Override

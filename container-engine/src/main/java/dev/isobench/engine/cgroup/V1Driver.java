@@ -1,12 +1,14 @@
 package dev.isobench.engine.cgroup;
 
-import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.sys.Native;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,7 +45,7 @@ public final class V1Driver implements CgroupDriver {
 
     @Override
     public Set<Controller> controllers() {
-        Set<Controller> set = java.util.EnumSet.noneOf(Controller.class);
+        Set<Controller> set = EnumSet.noneOf(Controller.class);
         for (Controller c : Controller.values()) {
             if (mounts.containsKey(c.name("v1"))) set.add(c);
         }
@@ -74,9 +76,9 @@ public final class V1Driver implements CgroupDriver {
         return b.build();
     }
 
-    private java.util.Optional<Path> dir(Controller c, String id) {
+    private Optional<Path> dir(Controller c, String id) {
         Path mount = mounts.get(c.name("v1"));
-        return mount == null ? java.util.Optional.empty() : java.util.Optional.of(group(mount, id));
+        return mount == null ? Optional.empty() : Optional.of(group(mount, id));
     }
 
     @Override

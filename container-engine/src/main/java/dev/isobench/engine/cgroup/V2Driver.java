@@ -1,10 +1,11 @@
 package dev.isobench.engine.cgroup;
 
-import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.sys.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -31,7 +32,7 @@ public final class V2Driver implements CgroupDriver {
     @Override
     public Set<Controller> controllers() {
         Set<String> available = Set.of(CgroupFiles.read(root.resolve("cgroup.controllers")).split("\\s+"));
-        Set<Controller> set = java.util.EnumSet.noneOf(Controller.class);
+        Set<Controller> set = EnumSet.noneOf(Controller.class);
         for (Controller c : Controller.values()) {
             if (available.contains(c.name("v2"))) set.add(c);
         }

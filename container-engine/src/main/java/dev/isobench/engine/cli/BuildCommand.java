@@ -3,6 +3,7 @@ package dev.isobench.engine.cli;
 import dev.isobench.engine.image.ImageRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ final class BuildCommand implements Callable<Integer> {
     boolean noCache;
 
     @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "Value for an ARG (repeatable).")
-    List<String> buildArgs = new java.util.ArrayList<>();
+    List<String> buildArgs = new ArrayList<>();
 
     @Parameters(paramLabel = "CONTEXT", description = "The directory COPY and ADD read from.")
     Path context;

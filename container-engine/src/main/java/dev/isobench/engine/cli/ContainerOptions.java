@@ -1,13 +1,20 @@
 package dev.isobench.engine.cli;
 
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.HostEntry;
+import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.Networking;
+import dev.isobench.engine.spec.PortMapping;
 import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.User;
+import dev.isobench.engine.spec.Volume;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The flags that describe a container, shared by {@code run} and {@code create}. */
 final class ContainerOptions {
@@ -85,7 +92,7 @@ final class ContainerOptions {
             description = "Map container ids 0..SIZE-1 to host ids from HOSTBASE (default 100000:65536); implies --userns.")
     String usernsMap;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     LimitOptions limits;
 
     @Parameters(paramLabel = "CMD", arity = "0..*", description = "Command and arguments (after --); default: the image's.")
@@ -93,20 +100,20 @@ final class ContainerOptions {
 
     ContainerSpec.Builder toSpec() {
         ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).hostname(hostname).command(command)
-                .workdir(workdir).network(dev.isobench.engine.spec.Networking.parse(net)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
-        publish.forEach(port -> b.publish(dev.isobench.engine.spec.PortMapping.parse(port)));
-        addHosts.forEach(h -> b.addHost(dev.isobench.engine.spec.HostEntry.parse(h)));
+                .workdir(workdir).network(Networking.parse(net)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
+        publish.forEach(port -> b.publish(PortMapping.parse(port)));
+        addHosts.forEach(h -> b.addHost(HostEntry.parse(h)));
         if (user != null) b.user(User.parse(user));
         b.limits(limits.toLimits());
-        volumes.forEach(v -> b.volume(dev.isobench.engine.spec.Volume.parse(v)));
+        volumes.forEach(v -> b.volume(Volume.parse(v)));
         capAdd.forEach(b::capAdd);
         capDrop.forEach(b::capDrop);
         b.readOnly(readOnly).privileged(privileged);
-        if (usernsMap != null) b.userns(dev.isobench.engine.spec.IdMap.parse(usernsMap));
-        else if (userns) b.userns(dev.isobench.engine.spec.IdMap.DEFAULT);
+        if (usernsMap != null) b.userns(IdMap.parse(usernsMap));
+        else if (userns) b.userns(IdMap.DEFAULT);
         for (String o : securityOpts) {
             if (!o.startsWith("seccomp=")) throw new IllegalArgumentException("--security-opt supports seccomp=... only, got '" + o + "'");
-            b.seccomp(dev.isobench.engine.spec.Seccomp.parse(o.substring("seccomp=".length())));
+            b.seccomp(Seccomp.parse(o.substring("seccomp=".length())));
         }
         env.forEach(b::env);
         shareIfHost(b, "--pid", pid, Namespace.PID);

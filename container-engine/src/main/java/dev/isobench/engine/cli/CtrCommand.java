@@ -1,14 +1,16 @@
 package dev.isobench.engine.cli;
 
 import dev.isobench.engine.Engine;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** {@code isobench ctr}: the engine's own container commands, in docker's flag style. */
 @Command(name = "ctr", mixinStandardHelpOptions = true, sortOptions = false,
@@ -30,8 +32,8 @@ public final class CtrCommand {
 
     Engine engine() {
         if (engine == null) {
-            if (!dev.isobench.engine.sys.Native.isRoot()) {
-                throw new dev.isobench.engine.EngineException("isobench ctr needs root: namespaces, mounts and cgroups are"
+            if (!Native.isRoot()) {
+                throw new EngineException("isobench ctr needs root: namespaces, mounts and cgroups are"
                         + " privileged operations (run it with sudo)");
             }
             String env = System.getenv("ISOBENCH_ROOT");

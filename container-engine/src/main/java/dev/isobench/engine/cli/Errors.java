@@ -1,6 +1,6 @@
 package dev.isobench.engine.cli;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import picocli.CommandLine;
 
 /**

@@ -2,9 +2,10 @@ package dev.isobench.engine.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.image.ImageExporter;
 import dev.isobench.engine.image.ImageImporter;
 import dev.isobench.engine.image.ImageRecord;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -61,7 +62,7 @@ final class ImageCommand {
 
         @Override
         public Integer call() {
-            new dev.isobench.engine.image.ImageExporter(image.ctr.engine().images().store()).save(ref, file);
+            new ImageExporter(image.ctr.engine().images().store()).save(ref, file);
             System.out.println(file);
             return 0;
         }

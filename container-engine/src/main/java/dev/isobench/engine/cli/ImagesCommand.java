@@ -2,6 +2,7 @@ package dev.isobench.engine.cli;
 
 import dev.isobench.engine.image.ImageRecord;
 import dev.isobench.engine.image.ImageStore;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,8 +23,8 @@ final class ImagesCommand implements Callable<Integer> {
         Map<String, String> refs = store.refs();
         for (ImageRecord r : store.images()) {
             long bytes = r.layers().stream().mapToLong(store::layerBytes).sum();
-            java.util.List<String> names = refs.entrySet().stream().filter(e -> e.getValue().equals(r.id())).map(Map.Entry::getKey).toList();
-            for (String name : names.isEmpty() ? java.util.List.of("<none>") : names) {
+            List<String> names = refs.entrySet().stream().filter(e -> e.getValue().equals(r.id())).map(Map.Entry::getKey).toList();
+            for (String name : names.isEmpty() ? List.of("<none>") : names) {
                 System.out.printf(ROW, name, r.shortId(), r.layers().size(), StatsCommand.bytes(bytes));
             }
         }

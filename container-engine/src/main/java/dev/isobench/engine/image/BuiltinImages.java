@@ -1,9 +1,10 @@
 package dev.isobench.engine.image;
 
-import dev.isobench.engine.EngineException;
-import dev.isobench.engine.runtime.NativeBinaries;
-import dev.isobench.engine.runtime.SafeDelete;
 import dev.isobench.engine.spec.MountSpec;
+import dev.isobench.engine.spec.Sizes;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.NativeBinaries;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class BuiltinImages {
     public Image synthetic(String name) {
         String[] parts = name.split(":");
         if (parts.length < 2 || parts.length > 3) throw new IllegalArgumentException("synthetic images are named synthetic:SIZE[:FILES], e.g. synthetic:100m");
-        long bytes = dev.isobench.engine.spec.Sizes.parse("synthetic image size", parts[1]);
+        long bytes = Sizes.parse("synthetic image size", parts[1]);
         int files;
         try {
             files = parts.length == 3 ? Integer.parseInt(parts[2]) : SyntheticTree.defaultFiles(bytes);

@@ -1,5 +1,6 @@
 package dev.isobench.engine.image;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,7 @@ public record ImageConfig(List<String> env, List<String> entrypoint, List<String
 
     /** The argv a container runs by default: entrypoint, then cmd. */
     public List<String> command() {
-        List<String> argv = new java.util.ArrayList<>(entrypoint);
+        List<String> argv = new ArrayList<>(entrypoint);
         argv.addAll(cmd);
         return argv;
     }

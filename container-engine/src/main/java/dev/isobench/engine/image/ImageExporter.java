@@ -3,7 +3,7 @@ package dev.isobench.engine.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,17 +2,19 @@ package dev.isobench.engine.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.EngineException;
-import dev.isobench.engine.runtime.SafeDelete;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -70,7 +72,7 @@ public final class ImageStore {
     }
 
     /** Moves a completely extracted layer into place; false if the store already had it (tmp is removed). */
-    boolean commitLayer(String diffId, Path extracted) throws IOException {
+    public boolean commitLayer(String diffId, Path extracted) throws IOException {
         Files.createDirectories(layers);
         Files.createDirectories(links);
         Path target = layerDir(diffId);
@@ -92,7 +94,7 @@ public final class ImageStore {
     }
 
     /** A scratch directory on the store's filesystem, so a finished layer can be renamed into place. */
-    Path tempDir() throws IOException {
+    public Path tempDir() throws IOException {
         Files.createDirectories(layers);
         return Files.createTempDirectory(layers, ".tmp-");
     }
@@ -194,7 +196,7 @@ public final class ImageStore {
     }
 
     /** User-namespace copies of store layers go with their layer (built-in ones are named otherwise). */
-    private void pruneShiftedCopies(java.util.Set<String> keptLayers) throws IOException {
+    private void pruneShiftedCopies(Set<String> keptLayers) throws IOException {
         Path shifted = layers.getParent().resolve("images").resolve("shifted");
         if (!Files.isDirectory(shifted)) return;
         try (var maps = Files.list(shifted)) {
@@ -211,7 +213,7 @@ public final class ImageStore {
     }
 
     /** Deletes an untagged image record (a failed build's intermediate images); its layers go with prune. */
-    void removeRecord(String id) {
+    public void removeRecord(String id) {
         locked(() -> {
             if (!readRefs().containsValue(id)) Files.deleteIfExists(records.resolve(hex(id) + ".json"));
             return null;
@@ -219,7 +221,7 @@ public final class ImageStore {
     }
 
     /** Deletes layers added by an import that then failed. */
-    void discardLayers(List<String> diffIds) {
+    public void discardLayers(List<String> diffIds) {
         for (String d : diffIds) {
             try {
                 Files.deleteIfExists(shortLink(d));
@@ -232,7 +234,7 @@ public final class ImageStore {
 
     public long layerBytes(String diffId) {
         try (var s = Files.walk(layerDir(diffId))) {
-            return s.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             return 0;
         }
@@ -288,7 +290,7 @@ public final class ImageStore {
         return digest.startsWith("sha256:") ? digest.substring(7) : digest;
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         return hex(digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -296,7 +298,7 @@ public final class ImageStore {
     static String digest(byte[] data) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.isobench.engine.image;
 
+import dev.isobench.engine.spec.IdMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Images {
     }
 
     /** The image as a user namespace with this map sees it: its files owned by the mapped ids. */
-    public Image forUserNamespace(Image image, dev.isobench.engine.spec.IdMap map) {
+    public Image forUserNamespace(Image image, IdMap map) {
         return shifted.shift(image, map);
     }
 

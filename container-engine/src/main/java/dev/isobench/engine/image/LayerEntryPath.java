@@ -1,6 +1,6 @@
 package dev.isobench.engine.image;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,11 +1,12 @@
 package dev.isobench.engine.image;
 
-import dev.isobench.engine.EngineException;
-import dev.isobench.engine.runtime.SafeDelete;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -64,7 +66,7 @@ public final class LayerExtractor {
             return new Digests("sha256:" + hex.formatHex(blobSha.digest()), "sha256:" + hex.formatHex(tarSha.digest()));
         } catch (IOException e) {
             throw new EngineException("layer " + layerName + " is corrupt or truncated (" + e.getMessage() + ")", e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -145,7 +147,7 @@ public final class LayerExtractor {
     }
 
     /** Discards bytes; used to read a stream to its end so its digest is complete. */
-    private static final class OutputSink extends java.io.OutputStream {
+    private static final class OutputSink extends OutputStream {
         static final OutputSink INSTANCE = new OutputSink();
 
         @Override

@@ -1,6 +1,6 @@
 package dev.isobench.engine.image;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,7 +49,7 @@ public final class LayerTarWriter {
             return "sha256:" + HexFormat.of().formatHex(sha.digest());
         } catch (IOException e) {
             throw new EngineException("cannot write a tar of layer " + layer + ": " + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -64,7 +66,7 @@ public final class LayerTarWriter {
             e.setMode(0100000);
             Map<String, Object> fixed = new HashMap<>(a);
             // a whiteout's own time is when it was unpacked: meaningless, and it would change the digest
-            fixed.put("lastModifiedTime", java.nio.file.attribute.FileTime.fromMillis(0));
+            fixed.put("lastModifiedTime", FileTime.fromMillis(0));
             put(tar, e, fixed, null);
             return;
         }
@@ -107,7 +109,7 @@ public final class LayerTarWriter {
     private static void put(TarArchiveOutputStream tar, TarArchiveEntry e, Map<String, Object> a, Path content) throws IOException {
         e.setUserId(((Number) a.get("uid")).longValue());
         e.setGroupId(((Number) a.get("gid")).longValue());
-        e.setModTime((java.nio.file.attribute.FileTime) a.get("lastModifiedTime"));
+        e.setModTime((FileTime) a.get("lastModifiedTime"));
         tar.putArchiveEntry(e);
         if (content != null) {
             try (InputStream in = Files.newInputStream(content)) {

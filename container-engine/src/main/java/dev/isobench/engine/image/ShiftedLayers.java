@@ -1,9 +1,10 @@
 package dev.isobench.engine.image;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,7 +14,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Image layers with every owner moved into a user namespace's host range (a chown-ed copy, what docker's
@@ -54,7 +57,7 @@ public final class ShiftedLayers {
                 chownTree(tmp, map, real);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
-                dev.isobench.engine.runtime.SafeDelete.tree(tmp);
+                SafeDelete.tree(tmp);
                 if (Files.isDirectory(target)) return target; // another process made the same copy first
                 throw e;
             }
@@ -66,7 +69,7 @@ public final class ShiftedLayers {
 
     /** lchown of every entry; chown clears set-id bits, so the mode is put back after it. */
     static void chownTree(Path tree, IdMap map, Path source) throws IOException {
-        java.util.Set<Object> done = new java.util.HashSet<>(); // hard links: one inode, shifted once
+        Set<Object> done = new HashSet<>(); // hard links: one inode, shifted once
         Files.walkFileTree(tree, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {

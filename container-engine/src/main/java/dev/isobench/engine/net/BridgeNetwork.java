@@ -1,16 +1,19 @@
 package dev.isobench.engine.net;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.spec.HostEntry;
 import dev.isobench.engine.spec.PortMapping;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.ProcessInfo;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,10 +88,10 @@ public final class BridgeNetwork {
 
     private String publish(String id, PortMapping port, String address, int monitorPid) {
         try {
-            java.io.File log = root.resolve("containers").resolve(id).resolve(PROXY_LOG).toFile();
+            File log = root.resolve("containers").resolve(id).resolve(PROXY_LOG).toFile();
             Process p = new ProcessBuilder(proxy.toString(), "127.0.0.1", Integer.toString(port.hostPort()), address,
                     Integer.toString(port.containerPort()), Integer.toString(monitorPid))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(log)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log)).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
             p.getInputStream().close();
             if (!"ready".equals(first)) {
@@ -135,14 +138,14 @@ public final class BridgeNetwork {
     /** gc: leases and veths of this root's containers that are gone, stray veths, and an unused bridge. */
     public List<String> collect(Set<String> liveIds) {
         List<String> freed = new ArrayList<>();
-        if (!Bridge.exists() && !java.nio.file.Files.exists(Leases.RUN_DIR.resolve("leases.json"))) return freed;
+        if (!Bridge.exists() && !Files.exists(Leases.RUN_DIR.resolve("leases.json"))) return freed;
         leases.locked(table -> {
             table.values().removeIf(l -> {
                 boolean gone = l.root().equals(root.toString()) && !liveIds.contains(l.id());
                 if (gone) freed.add("lease of " + l.id());
                 return gone;
             });
-            Set<String> leased = new java.util.HashSet<>();
+            Set<String> leased = new HashSet<>();
             table.values().forEach(l -> leased.add(Bridge.hostEnd(l.id())));
             for (String port : Bridge.ports()) {
                 if (port.startsWith("isb") && !leased.contains(port)) {

@@ -2,7 +2,7 @@ package dev.isobench.engine.net;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,10 +1,11 @@
 package dev.isobench.engine.net;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The few rtnetlink requests a container's network needs, sent from Java over a NETLINK_ROUTE socket
@@ -153,7 +154,7 @@ final class Rtnetlink implements AutoCloseable {
 
     private static byte[] cstring(String s) {
         byte[] raw = s.getBytes(StandardCharsets.US_ASCII);
-        return java.util.Arrays.copyOf(raw, raw.length + 1);
+        return Arrays.copyOf(raw, raw.length + 1);
     }
 
     private static byte[] ipv4(String dotted) {
@@ -206,7 +207,7 @@ final class Rtnetlink implements AutoCloseable {
 
         byte[] finish() {
             buf.putInt(0, buf.position());
-            return java.util.Arrays.copyOf(buf.array(), buf.position());
+            return Arrays.copyOf(buf.array(), buf.position());
         }
     }
 }

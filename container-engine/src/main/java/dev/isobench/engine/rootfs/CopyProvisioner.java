@@ -1,11 +1,12 @@
 package dev.isobench.engine.rootfs;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.image.LayerExtractor;
-import dev.isobench.engine.runtime.Mounts;
-import dev.isobench.engine.runtime.SafeDelete;
+import dev.isobench.engine.plan.Mounts;
+import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,6 +17,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A full private copy of the image: the layers merged bottom-up with overlayfs semantics (a whiteout
@@ -25,7 +31,7 @@ import java.util.List;
  */
 public final class CopyProvisioner implements RootfsProvisioner {
     /** Keyed by the layer's real path: layers are content-addressed and immutable once in the store. */
-    private static final java.util.Map<Path, LayerMarks> MARKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, LayerMarks> MARKS = new ConcurrentHashMap<>();
 
     private final boolean reflink;
 
@@ -67,11 +73,11 @@ public final class CopyProvisioner implements RootfsProvisioner {
         }
         LayerMarks known = empty ? MARKS.get(layer) : null;
         if (known != null) {
-            dev.isobench.engine.sys.CopyTree.copy(layer, target, reflink);
+            CopyTree.copy(layer, target, reflink);
             return known.applyTo(target);
         }
-        java.util.concurrent.CompletableFuture<Void> copy = empty
-                ? java.util.concurrent.CompletableFuture.runAsync(() -> dev.isobench.engine.sys.CopyTree.copy(layer, target, reflink)) : null;
+        CompletableFuture<Void> copy = empty
+                ? CompletableFuture.runAsync(() -> CopyTree.copy(layer, target, reflink)) : null;
         try {
             walk(layer, target, empty, whiteouts, opaque, bytes);
         } catch (IOException | RuntimeException e) {
@@ -79,11 +85,11 @@ public final class CopyProvisioner implements RootfsProvisioner {
             throw e;
         }
         if (copy == null) {
-            dev.isobench.engine.sys.CopyTree.copy(layer, target, reflink);
+            CopyTree.copy(layer, target, reflink);
         } else {
             try {
                 copy.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException r) throw r;
                 throw e;
             }
@@ -167,7 +173,7 @@ public final class CopyProvisioner implements RootfsProvisioner {
     /** Whether containers under this directory can get reflink copies. */
     public static boolean reflinkSupported(Path dir) {
         try {
-            return dev.isobench.engine.sys.CopyTree.CLONING_FILESYSTEMS.contains(Files.getFileStore(dir).type());
+            return CopyTree.CLONING_FILESYSTEMS.contains(Files.getFileStore(dir).type());
         } catch (IOException e) {
             return false;
         }
@@ -177,9 +183,9 @@ public final class CopyProvisioner implements RootfsProvisioner {
         try {
             String fs = Files.getFileStore(containerDir).type();
             String imageFs = Files.getFileStore(image.layers().get(0).toRealPath()).type();
-            if (!dev.isobench.engine.sys.CopyTree.CLONING_FILESYSTEMS.contains(fs) || !fs.equals(imageFs)) {
+            if (!CopyTree.CLONING_FILESYSTEMS.contains(fs) || !fs.equals(imageFs)) {
                 throw new EngineException("--rootfs reflink needs the engine root on a filesystem that clones extents ("
-                        + String.join(", ", new java.util.TreeSet<>(dev.isobench.engine.sys.CopyTree.CLONING_FILESYSTEMS)) + "), with image and containers on the same one;"
+                        + String.join(", ", new TreeSet<>(CopyTree.CLONING_FILESYSTEMS)) + "), with image and containers on the same one;"
                         + " here it is " + fs + ": use --rootfs copy or overlay, or --root on such a filesystem");
             }
         } catch (IOException e) {

@@ -1,10 +1,10 @@
 package dev.isobench.engine.rootfs;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.image.Image;
-import dev.isobench.engine.runtime.Mounts;
-import dev.isobench.engine.runtime.Op;
-import dev.isobench.engine.runtime.Step;
+import dev.isobench.engine.plan.Mounts;
+import dev.isobench.engine.plan.Op;
+import dev.isobench.engine.plan.Step;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

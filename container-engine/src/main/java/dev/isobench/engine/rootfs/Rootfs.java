@@ -1,6 +1,6 @@
 package dev.isobench.engine.rootfs;
 
-import dev.isobench.engine.runtime.Step;
+import dev.isobench.engine.plan.Step;
 import java.nio.file.Path;
 import java.util.List;
 

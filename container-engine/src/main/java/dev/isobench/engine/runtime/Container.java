@@ -1,12 +1,13 @@
 package dev.isobench.engine.runtime;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.LimitChecks;
 import dev.isobench.engine.image.Image;
-import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.plan.Plan;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.ProcessInfo;
@@ -185,12 +186,12 @@ public final class Container {
     /** Kills whatever still runs, removes the cgroup and every file. Safe to call twice. */
     public void delete() {
         if (deleted) return;
-        if (!java.nio.file.Files.exists(dir.state())) { // removed by another process already
+        if (!Files.exists(dir.state())) { // removed by another process already
             deleted = true;
             return;
         }
         try (ContainerLock lock = ContainerLock.acquire(dir)) {
-            if (!java.nio.file.Files.exists(dir.state())) { // removed while this one waited for the lock
+            if (!Files.exists(dir.state())) { // removed while this one waited for the lock
                 deleted = true;
                 return;
             }
@@ -209,7 +210,7 @@ public final class Container {
             if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
             host.store().remove(dir, record.name());
         } catch (EngineException e) {
-            if (!java.nio.file.Files.exists(dir.path())) { // the lock file went with the directory: another delete won
+            if (!Files.exists(dir.path())) { // the lock file went with the directory: another delete won
                 deleted = true;
                 return;
             }

@@ -1,7 +1,8 @@
 package dev.isobench.engine.runtime;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import java.nio.file.Files;
 
 /**
  * One container's lock, held while its state changes (start, delete): an exclusive flock(2) on the
@@ -21,7 +22,7 @@ final class ContainerLock implements AutoCloseable {
             return new ContainerLock(Native.lockDirectory(dir.path().toString()));
         } catch (EngineException e) {
             throw new EngineException("cannot lock container " + dir.id() + ": " + e.getMessage()
-                    + (java.nio.file.Files.isDirectory(dir.path()) ? "" : " (it was removed meanwhile)"), e);
+                    + (Files.isDirectory(dir.path()) ? "" : " (it was removed meanwhile)"), e);
         }
     }
 

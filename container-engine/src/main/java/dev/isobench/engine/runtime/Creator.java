@@ -1,18 +1,33 @@
 package dev.isobench.engine.runtime;
 
-import dev.isobench.engine.EngineException;
-import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.cgroup.LimitChecks;
+import dev.isobench.engine.image.BuiltinImages;
 import dev.isobench.engine.image.Image;
+import dev.isobench.engine.image.ShiftedLayers;
+import dev.isobench.engine.net.BridgeNetwork;
+import dev.isobench.engine.plan.Plan;
 import dev.isobench.engine.rootfs.Rootfs;
 import dev.isobench.engine.rootfs.RootfsProvisioner;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.IdMap;
+import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.spec.Volume;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.ProcessInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,10 +60,10 @@ public final class Creator {
         Map<Phase, Long> phases = new EnumMap<>(Phase.class);
         phases.put(Phase.CREATE_BEGIN, System.nanoTime());
         Image image = host.images().find(spec.image()).orElseThrow(() -> new EngineException(
-                "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", dev.isobench.engine.image.BuiltinImages.names())
+                "no such image: '" + spec.image() + "' (built-in images: " + String.join(", ", BuiltinImages.names())
                 + "; imported ones: isobench ctr images)"));
-        for (java.nio.file.Path layer : image.layers()) {
-            if (!java.nio.file.Files.isDirectory(layer)) {
+        for (Path layer : image.layers()) {
+            if (!Files.isDirectory(layer)) {
                 throw new EngineException("image " + image.name() + ": layer " + layer + " is missing from the store; import the image"
                         + " again, or remove it (isobench ctr image rm " + image.name() + ")");
             }
@@ -66,7 +81,7 @@ public final class Creator {
         List<String> proxies = new ArrayList<>();
         try {
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
-            java.nio.file.Path init = host.binaries().init();
+            Path init = host.binaries().init();
             launching = LAUNCHER.submit(() -> InitStage.launch(init, stdio));
             ProcessInfo self = ProcessInfo.self();
             StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
@@ -89,11 +104,11 @@ public final class Creator {
             String address = "";
             int joinedPid = joinedNetwork(spec, dir);
             String name = spec.name().orElse(id);
-            if (spec.network() == dev.isobench.engine.spec.NetworkMode.BRIDGE) {
+            if (spec.network() == NetworkMode.BRIDGE) {
                 leased = true;
                 address = host.network().reserve(id, name, hostname, dir.path(), spec.net().extraHosts());
-            } else if (spec.network() == dev.isobench.engine.spec.NetworkMode.NONE && !spec.net().extraHosts().isEmpty()) {
-                dev.isobench.engine.net.BridgeNetwork.writeHosts(dir.path(), hostname, name, spec.net().extraHosts());
+            } else if (spec.network() == NetworkMode.NONE && !spec.net().extraHosts().isEmpty()) {
+                BridgeNetwork.writeHosts(dir.path(), hostname, name, spec.net().extraHosts());
             }
             makeFifo(dir);
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
@@ -107,7 +122,9 @@ public final class Creator {
             phases.put(Phase.CLONED, System.nanoTime());
             FaultInjection.at("CLONED", stage.monitorPid(), pid);
             ProcessInfo monitor = ProcessInfo.of(stage.monitorPid()).orElseThrow(() -> new EngineException("monitor vanished"));
-            ProcessInfo process = ProcessInfo.of(pid).orElseThrow(() -> new EngineException("container process vanished"));
+            Optional<ProcessInfo> running = ProcessInfo.of(pid);
+            if (running.isEmpty()) throw vanished(stage);
+            ProcessInfo process = running.get();
             record = record.withProcesses(monitor.pid(), monitor.startTime(), process.pid(), process.startTime()).withNetwork(address, List.of());
             if (!leased) { // written while the process mounts its rootfs; a failure before ready removes it all again
                 record = record.withStatus("created");
@@ -141,6 +158,19 @@ public final class Creator {
      * The monitor launched for this create, once its exec is done; its failure is the create's. An interrupt
      * waits the millisecond out (and stays set), so that a launched monitor is never lost before undo kills it.
      */
+    /**
+     * The container's process is gone before it was ready: a step failed (a workdir that leaves the root, say)
+     * and the monitor reaped it before its /proc entry was read. The C stage's report of that step is the reason.
+     */
+    private static EngineException vanished(InitStage stage) {
+        try {
+            stage.awaitReady();
+        } catch (EngineException reported) {
+            return reported;
+        }
+        return new EngineException("container process vanished before it was ready");
+    }
+
     private static InitStage join(Future<InitStage> launching) {
         boolean interrupted = false;
         try {
@@ -179,26 +209,26 @@ public final class Creator {
     /** Makes anonymous volumes, checks host paths, and refuses a target reached through an image symlink. */
     private static void prepareVolumes(ContainerSpec spec, Image image, ContainerDir dir) {
         for (int i = 0; i < spec.volumes().size(); i++) {
-            dev.isobench.engine.spec.Volume v = spec.volumes().get(i);
-            if (v.hostPath().isPresent() && !java.nio.file.Files.exists(v.hostPath().get())) {
+            Volume v = spec.volumes().get(i);
+            if (v.hostPath().isPresent() && !Files.exists(v.hostPath().get())) {
                 throw new EngineException("-v: host path " + v.hostPath().get() + " does not exist (create it first)");
             }
             StringBuilder prefix = new StringBuilder();
             for (String part : v.target().substring(1).split("/")) {
                 prefix.append('/').append(part);
-                for (java.nio.file.Path layer : image.layers()) {
-                    java.nio.file.Path p = layer.resolve(prefix.substring(1));
-                    if (java.nio.file.Files.isSymbolicLink(p)) {
+                for (Path layer : image.layers()) {
+                    Path p = layer.resolve(prefix.substring(1));
+                    if (Files.isSymbolicLink(p)) {
                         throw new EngineException("-v " + v.target() + ": " + prefix + " is a symlink in image " + image.name()
                                 + "; mount on the path it points to instead");
                     }
-                    if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) break;
+                    if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) break;
                 }
             }
             if (v.hostPath().isEmpty()) {
                 try {
-                    java.nio.file.Files.createDirectories(PlanCompiler.anonymousVolume(dir, i));
-                } catch (java.io.IOException e) {
+                    Files.createDirectories(PlanCompiler.anonymousVolume(dir, i));
+                } catch (IOException e) {
                     throw new EngineException("cannot make anonymous volume for " + v.target() + ": " + e.getMessage(), e);
                 }
             }
@@ -206,32 +236,32 @@ public final class Creator {
     }
 
     /** What root of the user namespace must write: the rootfs top, overlay's upper and work dirs, the fifo, volumes. */
-    private static void handToUserNamespace(ContainerSpec spec, ContainerDir dir, Rootfs rootfs, dev.isobench.engine.spec.IdMap map) {
-        for (java.nio.file.Path p = dir.path().getParent(); p != null; p = p.getParent()) {
+    private static void handToUserNamespace(ContainerSpec spec, ContainerDir dir, Rootfs rootfs, IdMap map) {
+        for (Path p = dir.path().getParent(); p != null; p = p.getParent()) {
             try {
-                if (!java.nio.file.Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                     throw new EngineException("--userns: " + p + " is not searchable by others, so root of the user namespace (host uid "
                             + map.hostBase() + ") cannot reach its rootfs; chmod o+x " + p + " or use another --root");
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new EngineException("cannot read the permissions of " + p + ": " + e.getMessage(), e);
             }
         }
-        List<java.nio.file.Path> paths = new ArrayList<>(List.of(dir.startFifo()));
+        List<Path> paths = new ArrayList<>(List.of(dir.startFifo()));
         // A copy's top is its own; overlay's shared mount point is covered by the mount, whose top is upper.
         if (rootfs.root().startsWith(dir.path())) paths.add(rootfs.root());
         for (String d : List.of("upper", "work")) {
-            if (java.nio.file.Files.isDirectory(dir.path().resolve(d))) paths.add(dir.path().resolve(d));
+            if (Files.isDirectory(dir.path().resolve(d))) paths.add(dir.path().resolve(d));
         }
         for (int i = 0; i < spec.volumes().size(); i++) {
             if (spec.volumes().get(i).hostPath().isEmpty()) paths.add(PlanCompiler.anonymousVolume(dir, i));
         }
-        paths.forEach(p -> dev.isobench.engine.image.ShiftedLayers.chownToRoot(p, map));
+        paths.forEach(p -> ShiftedLayers.chownToRoot(p, map));
     }
 
     /** For {@code --net container:ID}: the pid whose network namespace to join (0: none); it must be running. */
     private int joinedNetwork(ContainerSpec spec, ContainerDir dir) {
-        if (spec.network() != dev.isobench.engine.spec.NetworkMode.CONTAINER) return 0;
+        if (spec.network() != NetworkMode.CONTAINER) return 0;
         String ref = spec.net().joined().orElseThrow();
         ContainerDir other = host.store().find(ref).orElseThrow(() -> new EngineException("--net container:" + ref + ": no such container"));
         StateRecord r = host.store().read(other).orElseThrow(() -> new EngineException("--net container:" + ref + ": its state is unreadable"));
@@ -239,11 +269,11 @@ public final class Creator {
             throw new EngineException("--net container:" + ref + ": the container is not running; start it first");
         }
         try {
-            if (java.nio.file.Files.exists(other.path().resolve(dev.isobench.engine.net.BridgeNetwork.HOSTS))) {
-                java.nio.file.Files.copy(other.path().resolve(dev.isobench.engine.net.BridgeNetwork.HOSTS),
-                        dir.path().resolve(dev.isobench.engine.net.BridgeNetwork.HOSTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(other.path().resolve(BridgeNetwork.HOSTS))) {
+                Files.copy(other.path().resolve(BridgeNetwork.HOSTS),
+                        dir.path().resolve(BridgeNetwork.HOSTS), StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new EngineException("cannot copy the hosts file of " + ref + ": " + e.getMessage(), e);
         }
         return r.pid();
@@ -253,11 +283,11 @@ public final class Creator {
      * The engine's /etc files (hosts, resolv.conf) that exist for this container, keyed by their path inside;
      * skipped where the image has a symlink on the way, which would let the bind land outside the rootfs.
      */
-    private static java.util.Map<String, java.nio.file.Path> etcFilesToBind(Image image, ContainerDir dir) {
-        java.util.Map<String, java.nio.file.Path> files = new java.util.LinkedHashMap<>();
-        for (String f : List.of(dev.isobench.engine.net.BridgeNetwork.HOSTS, dev.isobench.engine.net.BridgeNetwork.RESOLV)) {
-            java.nio.file.Path source = dir.path().resolve(f);
-            if (java.nio.file.Files.exists(source) && !symlinkOnTheWay(image, "/etc/" + f)) files.put("/etc/" + f, source);
+    private static Map<String, Path> etcFilesToBind(Image image, ContainerDir dir) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String f : List.of(BridgeNetwork.HOSTS, BridgeNetwork.RESOLV)) {
+            Path source = dir.path().resolve(f);
+            if (Files.exists(source) && !symlinkOnTheWay(image, "/etc/" + f)) files.put("/etc/" + f, source);
         }
         return files;
     }
@@ -266,10 +296,10 @@ public final class Creator {
         StringBuilder prefix = new StringBuilder();
         for (String part : target.substring(1).split("/")) {
             prefix.append('/').append(part);
-            for (java.nio.file.Path layer : image.layers()) {
-                java.nio.file.Path p = layer.resolve(prefix.substring(1));
-                if (java.nio.file.Files.isSymbolicLink(p)) return true;
-                if (java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) break;
+            for (Path layer : image.layers()) {
+                Path p = layer.resolve(prefix.substring(1));
+                if (Files.isSymbolicLink(p)) return true;
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) break;
             }
         }
         return false;

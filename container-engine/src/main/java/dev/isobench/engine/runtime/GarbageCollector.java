@@ -1,6 +1,13 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.ProcessInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +33,7 @@ public final class GarbageCollector {
         }
     }
 
-    static final java.time.Duration FOREIGN_GRACE = java.time.Duration.ofMinutes(1);
+    static final Duration FOREIGN_GRACE = Duration.ofMinutes(1);
 
     private final Host host;
 
@@ -35,13 +42,13 @@ public final class GarbageCollector {
     }
 
     public Report collect(boolean all) {
-        List<String> removed = new java.util.ArrayList<>();
+        List<String> removed = new ArrayList<>();
         Set<String> kept = new HashSet<>();
         for (ContainerDir dir : host.store().list()) {
             Optional<StateRecord> record;
             try {
                 record = host.store().read(dir);
-            } catch (dev.isobench.engine.EngineException e) { // edited by hand or cut short: unusable, so collected
+            } catch (EngineException e) { // edited by hand or cut short: unusable, so collected
                 record = Optional.empty();
             }
             if (record.isPresent() && !all && !isLeftover(record.get())) {
@@ -56,7 +63,7 @@ public final class GarbageCollector {
             }
             removed.add(dir.id());
         }
-        List<String> cgroups = new java.util.ArrayList<>();
+        List<String> cgroups = new ArrayList<>();
         for (String id : host.cgroups().list()) {
             if (kept.contains(id) || removed.contains(id) || !abandoned(id)) continue;
             host.cgroups().destroy(id);
@@ -71,12 +78,12 @@ public final class GarbageCollector {
     /** A group of no container here: empty and made over a minute ago (see the class comment). */
     private boolean abandoned(String id) {
         if (!host.cgroups().pids(id).isEmpty()) return false;
-        List<java.nio.file.Path> files = host.cgroups().joinFiles(id);
+        List<Path> files = host.cgroups().joinFiles(id);
         if (files.isEmpty()) return false;
         try {
-            java.time.Instant made = java.nio.file.Files.getLastModifiedTime(files.get(0).getParent()).toInstant();
-            return made.isBefore(java.time.Instant.now().minus(FOREIGN_GRACE));
-        } catch (java.io.IOException e) {
+            Instant made = Files.getLastModifiedTime(files.get(0).getParent()).toInstant();
+            return made.isBefore(Instant.now().minus(FOREIGN_GRACE));
+        } catch (IOException e) {
             return false; // gone meanwhile
         }
     }

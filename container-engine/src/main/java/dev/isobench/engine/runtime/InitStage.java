@@ -1,9 +1,14 @@
 package dev.isobench.engine.runtime;
 
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.plan.Frames;
+import dev.isobench.engine.plan.Op;
+import dev.isobench.engine.plan.Plan;
+import dev.isobench.engine.plan.Step;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.NativeBinaries;
 import dev.isobench.engine.sys.SpawnAction;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,12 +1,20 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.image.Image;
+import dev.isobench.engine.plan.Mounts;
+import dev.isobench.engine.plan.Op;
+import dev.isobench.engine.plan.Plan;
 import dev.isobench.engine.rootfs.Rootfs;
+import dev.isobench.engine.spec.Capabilities;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.MountSpec;
 import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.User;
+import dev.isobench.engine.spec.Volume;
+import dev.isobench.engine.sys.EngineException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,13 +130,13 @@ public final class PlanCompiler {
      */
     private static void volumes(Plan.Builder p, String r, ContainerSpec spec, ContainerDir dir) {
         for (int i = 0; i < spec.volumes().size(); i++) {
-            dev.isobench.engine.spec.Volume v = spec.volumes().get(i);
+            Volume v = spec.volumes().get(i);
             Path source = v.hostPath().orElse(anonymousVolume(dir, i));
             String target = r + v.target();
             StringBuilder path = new StringBuilder(r);
             String[] parts = v.target().substring(1).split("/");
             for (int k = 0; k < parts.length - 1; k++) p.add(Op.MKDIR, path.append('/').append(parts[k]).toString(), "493");
-            if (java.nio.file.Files.isDirectory(source)) p.add(Op.MKDIR, target, "493");
+            if (Files.isDirectory(source)) p.add(Op.MKDIR, target, "493");
             else p.add(Op.TOUCH, target);
             p.addAll(v.readOnly() ? Mounts.readOnlyBind(source.toString(), target, 0) : List.of(Mounts.bind(source.toString(), target)));
         }
@@ -168,7 +176,7 @@ public final class PlanCompiler {
 
     /** The tail every process shares: working dir, privileges, environment, exec. */
     private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv, ContainerSpec spec) {
-        dev.isobench.engine.spec.Seccomp seccomp = spec.seccomp();
+        Seccomp seccomp = spec.seccomp();
         StringBuilder path = new StringBuilder();
         for (String part : workdir.split("/")) {
             if (part.isEmpty() || spec.readOnly()) continue; // a read-only root cannot grow a working directory
@@ -186,7 +194,7 @@ public final class PlanCompiler {
         p.add(Op.NO_NEW_PRIVS);
         env.forEach(e -> p.add(Op.ENV, e));
         // Last before exec, after no_new_privs (which an unprivileged filter needs): the stage's own calls stay unfiltered.
-        if (!seccomp.equals(dev.isobench.engine.spec.Seccomp.UNCONFINED) && !spec.privileged()) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp, Capabilities.names(caps)));
+        if (!seccomp.equals(Seccomp.UNCONFINED) && !spec.privileged()) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp, Capabilities.names(caps)));
         p.add(Op.EXEC, argv.toArray(String[]::new));
     }
 
@@ -205,7 +213,7 @@ public final class PlanCompiler {
         try {
             return User.parse(image.user());
         } catch (IllegalArgumentException e) {
-            throw new dev.isobench.engine.EngineException("image " + image.name() + " has USER " + image.user()
+            throw new EngineException("image " + image.name() + " has USER " + image.user()
                     + ", which isobench cannot resolve (only numeric UID[:GID]); pass --user UID:GID");
         }
     }

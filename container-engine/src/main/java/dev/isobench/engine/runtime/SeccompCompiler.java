@@ -1,30 +1,18 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.seccomp.Bpf;
+import dev.isobench.engine.seccomp.DockerSeccompProfile;
 import dev.isobench.engine.spec.Seccomp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compiles a {@link Seccomp} policy to classic BPF for x86_64 (seccomp(2), filter(2)). The program checks
  * the architecture, refuses the x32 ABI, then each denied number, then clone's namespace flags.
  */
 public final class SeccompCompiler {
-    static final int AUDIT_ARCH_X86_64 = 0xc000003e;
-    static final int RET_ALLOW = 0x7fff0000;
-    static final int RET_KILL_PROCESS = 0x80000000;
-    static final int RET_EPERM = 0x00050000 | 1;
-    /** clone3 answers ENOSYS, as under Docker: its flags live in memory a filter cannot read, and libc falls back to clone. */
-    static final int RET_ENOSYS = 0x00050000 | 38;
-    static final int LD_ABS = 0x20;
-    static final int JEQ = 0x15;
-    static final int JGE = 0x35;
-    static final int JSET = 0x45;
-    static final int JGT = 0x25;
-    static final int ALU_AND_K = 0x54;
-    static final int RET = 0x06;
-    /** CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME. */
-    static final int NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x00000080;
     /** x86_64 syscall numbers of the calls a policy may name. */
     static final Map<String, Integer> X86_64 = Map.ofEntries(Map.entry("acct", 163), Map.entry("add_key", 248), Map.entry("bpf", 321),
             Map.entry("clock_adjtime", 305), Map.entry("clock_settime", 227), Map.entry("create_module", 174), Map.entry("delete_module", 176),
@@ -47,42 +35,42 @@ public final class SeccompCompiler {
 
     /** The program as "code,jt,jf,k" instructions joined by ';', the form the C stage parses. */
     public static String compile(Seccomp policy) {
-        return compile(policy, java.util.Set.of());
+        return compile(policy, Set.of());
     }
 
     /** @param caps the container's capabilities, which a Docker profile's includes/excludes may name */
-    public static String compile(Seccomp policy, java.util.Set<String> caps) {
+    public static String compile(Seccomp policy, Set<String> caps) {
         if (!policy.dockerProfile().isEmpty()) return DockerSeccompProfile.compile(policy.dockerProfile(), caps);
         // Jumps are written as targets (EPERM, ENOSYS) first and turned into relative offsets at the end.
         List<int[]> p = new ArrayList<>();
         final int toEperm = -1;
         final int toEnosys = -2;
-        p.add(new int[] {LD_ABS, 0, 0, 4});
-        p.add(new int[] {JEQ, 1, 0, AUDIT_ARCH_X86_64});
-        p.add(new int[] {RET, 0, 0, RET_KILL_PROCESS});
+        p.add(new int[] {Bpf.LD_ABS, 0, 0, 4});
+        p.add(new int[] {Bpf.JEQ, 1, 0, Bpf.AUDIT_ARCH_X86_64});
+        p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_KILL_PROCESS});
         if (policy.noopRules() > 0) {
             // Rules on an argument: the kernel cannot cache the verdict per syscall, so every call runs them all.
-            p.add(new int[] {LD_ABS, 0, 0, 16});
-            for (int i = 0; i < policy.noopRules(); i++) p.add(new int[] {JEQ, toEperm, 0, NOOP_BASE + i});
+            p.add(new int[] {Bpf.LD_ABS, 0, 0, 16});
+            for (int i = 0; i < policy.noopRules(); i++) p.add(new int[] {Bpf.JEQ, toEperm, 0, NOOP_BASE + i});
         }
-        p.add(new int[] {LD_ABS, 0, 0, 0});
-        p.add(new int[] {JGE, toEperm, 0, 0x40000000}); // the x32 ABI: refused like any denied call
+        p.add(new int[] {Bpf.LD_ABS, 0, 0, 0});
+        p.add(new int[] {Bpf.JGE, toEperm, 0, 0x40000000}); // the x32 ABI: refused like any denied call
         for (String name : policy.denied()) {
             Integer nr = X86_64.get(name);
             if (nr == null) throw new IllegalArgumentException("seccomp: unknown syscall " + name);
-            p.add(new int[] {JEQ, toEperm, 0, nr});
+            p.add(new int[] {Bpf.JEQ, toEperm, 0, nr});
         }
         if (policy.denyNamespaceClone()) {
-            p.add(new int[] {JEQ, toEnosys, 0, 435}); // clone3
-            p.add(new int[] {JEQ, 0, 2, X86_64.get("clone")});
-            p.add(new int[] {LD_ABS, 0, 0, 16}); // args[0], the flags (low 32 bits)
-            p.add(new int[] {JSET, toEperm, 0, NAMESPACE_FLAGS});
+            p.add(new int[] {Bpf.JEQ, toEnosys, 0, 435}); // clone3
+            p.add(new int[] {Bpf.JEQ, 0, 2, X86_64.get("clone")});
+            p.add(new int[] {Bpf.LD_ABS, 0, 0, 16}); // args[0], the flags (low 32 bits)
+            p.add(new int[] {Bpf.JSET, toEperm, 0, Bpf.NAMESPACE_FLAGS});
         }
-        p.add(new int[] {RET, 0, 0, RET_ALLOW});
+        p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_ALLOW});
         int eperm = p.size();
-        p.add(new int[] {RET, 0, 0, RET_EPERM});
+        p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_EPERM});
         int enosys = p.size();
-        p.add(new int[] {RET, 0, 0, RET_ENOSYS});
+        p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_ENOSYS});
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < p.size(); i++) {
             int[] in = p.get(i);

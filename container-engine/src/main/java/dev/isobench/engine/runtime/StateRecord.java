@@ -1,8 +1,13 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.HostEntry;
+import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.Networking;
+import dev.isobench.engine.spec.PortMapping;
 import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.User;
 import java.util.EnumSet;
 import java.util.List;
@@ -14,14 +19,14 @@ import java.util.List;
  */
 public record StateRecord(String id, String name, String image, String imageId, List<String> command, List<String> env, String workdir,
                           int uid, int gid, String hostname, List<Namespace> namespaces, RootfsMode rootfs,
-                          boolean detached, boolean ephemeral, dev.isobench.engine.spec.Seccomp seccomp, List<String> capAdd, List<String> capDrop,
-                          boolean readOnly, dev.isobench.engine.spec.IdMap userns, boolean privileged, String network, List<String> ports, List<String> extraHosts, String address,
+                          boolean detached, boolean ephemeral, Seccomp seccomp, List<String> capAdd, List<String> capDrop,
+                          boolean readOnly, IdMap userns, boolean privileged, String network, List<String> ports, List<String> extraHosts, String address,
                           List<String> proxies, String status, int monitorPid, long monitorStart, int pid, long pidStart,
                           int ownerPid, long ownerStart, long createdMillis) {
     public ContainerSpec spec() {
         ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).command(command).workdir(workdir)
                 .user(new User(uid, gid, List.of())).hostname(hostname).rootfs(rootfs).detached(detached).ephemeral(ephemeral)
-                .seccomp(seccomp == null ? dev.isobench.engine.spec.Seccomp.DEFAULT : seccomp).readOnly(readOnly).userns(userns).privileged(privileged);
+                .seccomp(seccomp == null ? Seccomp.DEFAULT : seccomp).readOnly(readOnly).userns(userns).privileged(privileged);
         if (capAdd != null) capAdd.forEach(b::capAdd);
         if (capDrop != null) capDrop.forEach(b::capDrop);
         env.forEach(b::env);
@@ -30,9 +35,9 @@ public record StateRecord(String id, String name, String image, String imageId, 
             else b.withoutNamespace(ns);
         }
         if (network != null) {
-            dev.isobench.engine.spec.Networking net = dev.isobench.engine.spec.Networking.parse(network);
-            if (ports != null) net = net.withPorts(ports.stream().map(dev.isobench.engine.spec.PortMapping::parse).toList());
-            if (extraHosts != null) net = net.withExtraHosts(extraHosts.stream().map(dev.isobench.engine.spec.HostEntry::parse).toList());
+            Networking net = Networking.parse(network);
+            if (ports != null) net = net.withPorts(ports.stream().map(PortMapping::parse).toList());
+            if (extraHosts != null) net = net.withExtraHosts(extraHosts.stream().map(HostEntry::parse).toList());
             b.network(net);
         }
         return b.build();

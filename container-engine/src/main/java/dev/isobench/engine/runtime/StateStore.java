@@ -1,7 +1,10 @@
 package dev.isobench.engine.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.SafeDelete;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -87,7 +90,7 @@ public final class StateStore {
             Path tmp = dir.path().resolve("state.json.tmp");
             JSON.writeValue(tmp.toFile(), record);
             BasicFileAttributes file = Files.readAttributes(tmp, BasicFileAttributes.class);
-            dev.isobench.engine.sys.Native.replace(tmp.toString(), dir.state().toString());
+            Native.replace(tmp.toString(), dir.state().toString());
             written.put(dir.path(), new Written(file.fileKey(), file.lastModifiedTime(), file.size(), record));
         } catch (IOException | EngineException e) {
             throw new EngineException("cannot write " + dir.state() + ": " + e.getMessage(), e);
@@ -113,7 +116,7 @@ public final class StateStore {
         }
         try {
             return Optional.of(JSON.readValue(dir.state().toFile(), StateRecord.class));
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new EngineException("state file " + dir.state() + " is unreadable (" + e.getMessage()

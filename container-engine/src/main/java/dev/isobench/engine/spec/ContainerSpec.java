@@ -3,6 +3,7 @@ package dev.isobench.engine.spec;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -93,8 +94,8 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
 
     /** Docker accepts "CAP_CHOWN" and "chown" alike. */
     private static String capName(String cap) {
-        String n = cap.toUpperCase(java.util.Locale.ROOT).replaceFirst("^CAP_", "");
-        if (!n.equals("ALL") && !dev.isobench.engine.runtime.Capabilities.NUMBERS.containsKey(n)) {
+        String n = cap.toUpperCase(Locale.ROOT).replaceFirst("^CAP_", "");
+        if (!n.equals("ALL") && !Capabilities.NUMBERS.containsKey(n)) {
             throw new IllegalArgumentException("unknown capability '" + cap + "' (e.g. NET_ADMIN, SYS_PTRACE, or ALL)");
         }
         return n;

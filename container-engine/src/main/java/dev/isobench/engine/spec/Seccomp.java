@@ -1,5 +1,9 @@
 package dev.isobench.engine.spec;
 
+import dev.isobench.engine.seccomp.DockerSeccompProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -39,11 +43,11 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
         if (value.equals("unconfined")) return UNCONFINED;
         if (value.equals("default")) return DEFAULT;
         if (value.startsWith("noop:")) return withNoopRules(Integer.parseInt(value.substring(5)));
-        java.nio.file.Path file = java.nio.file.Path.of(value);
-        if (java.nio.file.Files.isRegularFile(file)) {
+        Path file = Path.of(value);
+        if (Files.isRegularFile(file)) {
             try {
-                return fromDockerProfile(file.getFileName().toString(), java.nio.file.Files.readString(file));
-            } catch (java.io.IOException e) {
+                return fromDockerProfile(file.getFileName().toString(), Files.readString(file));
+            } catch (IOException e) {
                 throw new IllegalArgumentException("--security-opt seccomp=" + value + ": cannot read the profile: " + e.getMessage());
             }
         }
@@ -53,7 +57,7 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
 
     /** A Docker JSON profile, checked now so that a bad one fails before any container exists. */
     public static Seccomp fromDockerProfile(String name, String json) {
-        dev.isobench.engine.runtime.DockerSeccompProfile.validate(json);
+        DockerSeccompProfile.validate(json);
         return new Seccomp("profile:" + name, List.of(), false, 0, json);
     }
 }

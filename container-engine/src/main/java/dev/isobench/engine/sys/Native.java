@@ -1,6 +1,8 @@
 package dev.isobench.engine.sys;
 
-import dev.isobench.engine.EngineException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
@@ -56,7 +58,7 @@ public final class Native {
     public static void writeFully(int fd, byte[] buf) {
         int done = 0;
         while (done < buf.length) {
-            byte[] rest = done == 0 ? buf : java.util.Arrays.copyOfRange(buf, done, buf.length);
+            byte[] rest = done == 0 ? buf : Arrays.copyOfRange(buf, done, buf.length);
             long n = LIBC.write(fd, rest, rest.length);
             if (n < 0 && errno() == Errno.EINTR) continue;
             if (n < 0) throw failure("write", errno());
@@ -235,15 +237,15 @@ public final class Native {
     }
 
     /** The extended attribute names of a path (not following symlinks). */
-    public static java.util.List<String> listXattrs(String path) {
+    public static List<String> listXattrs(String path) {
         byte[] buf = new byte[65536];
         long n = LIBC.llistxattr(path, buf, buf.length);
         if (n < 0) throw failure("listxattr " + path, errno());
-        java.util.List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < n; i++) {
             if (buf[i] == 0) {
-                names.add(new String(buf, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
                 start = i + 1;
             }
         }
@@ -255,7 +257,7 @@ public final class Native {
         byte[] buf = new byte[65536];
         long n = LIBC.lgetxattr(path, name, buf, buf.length);
         if (n < 0) return null;
-        return java.util.Arrays.copyOf(buf, (int) n);
+        return Arrays.copyOf(buf, (int) n);
     }
 
     /** A close-on-exec socket. */

@@ -3,6 +3,7 @@ package dev.isobench.engine.sys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -11,9 +12,9 @@ import java.util.OptionalLong;
  */
 public record ProcessInfo(int pid, long startTime) {
     /** The process as it is now, or empty when no such pid exists. */
-    public static java.util.Optional<ProcessInfo> of(int pid) {
+    public static Optional<ProcessInfo> of(int pid) {
         OptionalLong start = startTimeOf(pid);
-        return start.isPresent() ? java.util.Optional.of(new ProcessInfo(pid, start.getAsLong())) : java.util.Optional.empty();
+        return start.isPresent() ? Optional.of(new ProcessInfo(pid, start.getAsLong())) : Optional.empty();
     }
 
     /** This JVM: its pid and start time never change, so they are read once. */

@@ -1,6 +1,5 @@
 package dev.isobench.engine.sys;
 
-import dev.isobench.engine.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.spec.CpuQuota;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Sizes;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Map;

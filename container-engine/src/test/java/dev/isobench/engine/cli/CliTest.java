@@ -152,7 +152,7 @@ class CliTest {
                     + " (run it with sudo)\n", Files.readString(err));
             assertEquals(125, p.exitValue());
         } finally {
-            dev.isobench.engine.runtime.SafeDelete.tree(shared);
+            dev.isobench.engine.sys.SafeDelete.tree(shared);
         }
     }
 

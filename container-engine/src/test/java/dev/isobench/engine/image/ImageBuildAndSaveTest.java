@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.EngineException;
 import dev.isobench.engine.TestEngine;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

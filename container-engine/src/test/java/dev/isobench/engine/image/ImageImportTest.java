@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.EngineException;
-import dev.isobench.engine.TestEngine;
 import dev.isobench.engine.TestEngine.Result;
+import dev.isobench.engine.TestEngine;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,8 +77,8 @@ class ImageImportTest {
     void aLayerMissingFromTheStoreIsNamedAndNothingIsMade() throws Exception {
         importer().importFrom(archive("layered.tar", true), Optional.empty());
         Path layer = t.engine().images().find("layered").orElseThrow().layers().get(0).toRealPath();
-        dev.isobench.engine.runtime.SafeDelete.tree(layer);
-        dev.isobench.engine.EngineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.isobench.engine.EngineException.class,
+        dev.isobench.engine.sys.SafeDelete.tree(layer);
+        dev.isobench.engine.sys.EngineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.isobench.engine.sys.EngineException.class,
                 () -> t.engine().create(ContainerSpec.builder().image("layered").command("/probe", "true").build()));
         assertTrue(e.getMessage().contains("is missing from the store") && e.getMessage().contains("image rm layered"), e.getMessage());
         t.assertNoLeftovers();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.EngineException;
-import dev.isobench.engine.runtime.Op;
-import dev.isobench.engine.runtime.Step;
+import dev.isobench.engine.plan.Op;
+import dev.isobench.engine.plan.Step;
+import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.image.Image;
+import dev.isobench.engine.plan.Mounts;
+import dev.isobench.engine.plan.Op;
+import dev.isobench.engine.plan.Plan;
+import dev.isobench.engine.plan.Step;
 import dev.isobench.engine.rootfs.Rootfs;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;

@@ -2,6 +2,8 @@ package dev.isobench.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.isobench.engine.plan.Frames;
+import dev.isobench.engine.plan.Op;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

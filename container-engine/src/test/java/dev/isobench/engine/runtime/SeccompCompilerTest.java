@@ -2,6 +2,7 @@ package dev.isobench.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.isobench.engine.seccomp.Bpf;
 import dev.isobench.engine.spec.Seccomp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,11 +25,11 @@ class SeccompCompilerTest {
             int jf = Integer.parseInt(f[2]);
             int k = Integer.parseUnsignedInt(f[3]);
             switch (code) {
-                case SeccompCompiler.LD_ABS -> acc = data.getInt(k);
-                case SeccompCompiler.JEQ -> pc += acc == k ? jt : jf;
-                case SeccompCompiler.JGE -> pc += Integer.compareUnsigned(acc, k) >= 0 ? jt : jf;
-                case SeccompCompiler.JSET -> pc += (acc & k) != 0 ? jt : jf;
-                case SeccompCompiler.RET -> {
+                case Bpf.LD_ABS -> acc = data.getInt(k);
+                case Bpf.JEQ -> pc += acc == k ? jt : jf;
+                case Bpf.JGE -> pc += Integer.compareUnsigned(acc, k) >= 0 ? jt : jf;
+                case Bpf.JSET -> pc += (acc & k) != 0 ? jt : jf;
+                case Bpf.RET -> {
                     return k;
                 }
                 default -> throw new AssertionError("unexpected opcode " + code);
@@ -37,29 +38,29 @@ class SeccompCompilerTest {
         throw new AssertionError("the program fell off its end");
     }
 
-    private static final int X86 = SeccompCompiler.AUDIT_ARCH_X86_64;
+    private static final int X86 = Bpf.AUDIT_ARCH_X86_64;
 
     @Test
     void theDefaultProfileDeniesWhatItListsAndAllowsTheRest() {
         String p = SeccompCompiler.compile(Seccomp.DEFAULT);
-        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 39, X86, 0), "getpid");
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 250, X86, 0), "keyctl");
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 272, X86, 0), "unshare");
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 165, X86, 0), "mount");
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 433, X86, 0), "fspick, the last listed");
-        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 56, X86, 0x11), "clone of a plain thread/process");
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 56, X86, CLONE_NEWUSER | 0x11), "clone into a new user namespace");
-        assertEquals(SeccompCompiler.RET_ENOSYS, run(p, 435, X86, 0), "clone3 falls back to clone");
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 0x40000000 + 39, X86, 0), "the x32 ABI");
-        assertEquals(SeccompCompiler.RET_KILL_PROCESS, run(p, 39, 0x40000003, 0), "another architecture");
+        assertEquals(Bpf.RET_ALLOW, run(p, 39, X86, 0), "getpid");
+        assertEquals(Bpf.RET_EPERM, run(p, 250, X86, 0), "keyctl");
+        assertEquals(Bpf.RET_EPERM, run(p, 272, X86, 0), "unshare");
+        assertEquals(Bpf.RET_EPERM, run(p, 165, X86, 0), "mount");
+        assertEquals(Bpf.RET_EPERM, run(p, 433, X86, 0), "fspick, the last listed");
+        assertEquals(Bpf.RET_ALLOW, run(p, 56, X86, 0x11), "clone of a plain thread/process");
+        assertEquals(Bpf.RET_EPERM, run(p, 56, X86, CLONE_NEWUSER | 0x11), "clone into a new user namespace");
+        assertEquals(Bpf.RET_ENOSYS, run(p, 435, X86, 0), "clone3 falls back to clone");
+        assertEquals(Bpf.RET_EPERM, run(p, 0x40000000 + 39, X86, 0), "the x32 ABI");
+        assertEquals(Bpf.RET_KILL_PROCESS, run(p, 39, 0x40000003, 0), "another architecture");
     }
 
     @Test
     void noopRulesNeverMatchButEachIsEvaluated() {
         String p = SeccompCompiler.compile(Seccomp.withNoopRules(150));
-        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 39, X86, 0));
-        assertEquals(SeccompCompiler.RET_EPERM, run(p, 250, X86, 0));
+        assertEquals(Bpf.RET_ALLOW, run(p, 39, X86, 0));
+        assertEquals(Bpf.RET_EPERM, run(p, 250, X86, 0));
         assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 151, p.split(";").length, "one load and 150 rules");
-        assertEquals(SeccompCompiler.RET_ALLOW, run(p, 56, X86, 0x11), "clone still checks its own flags after the rules");
+        assertEquals(Bpf.RET_ALLOW, run(p, 56, X86, 0x11), "clone still checks its own flags after the rules");
     }
 }

@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.seccomp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,8 +23,8 @@ import java.util.Set;
 public final class DockerSeccompProfile {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Integer> NUMBERS = loadTable();
-    private static final int LD = SeccompCompiler.LD_ABS, JEQ = SeccompCompiler.JEQ, JGT = SeccompCompiler.JGT, JGE = SeccompCompiler.JGE,
-            RET = SeccompCompiler.RET, ALU_AND_K = SeccompCompiler.ALU_AND_K;
+    private static final int LD = Bpf.LD_ABS, JEQ = Bpf.JEQ, JGT = Bpf.JGT, JGE = Bpf.JGE,
+            RET = Bpf.RET, ALU_AND_K = Bpf.ALU_AND_K;
 
     private DockerSeccompProfile() {}
 
@@ -34,7 +34,7 @@ public final class DockerSeccompProfile {
     }
 
     /** @param caps the container's effective capabilities ("SYS_ADMIN", ...), for includes/excludes */
-    static String compile(String json, Set<String> caps) {
+    public static String compile(String json, Set<String> caps) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -46,8 +46,8 @@ public final class DockerSeccompProfile {
         int defaultRet = action(text(root, "defaultAction", "the profile"), defaultErrno, "defaultAction");
         List<int[]> p = new ArrayList<>();
         p.add(new int[] {LD, 0, 0, 4});
-        p.add(new int[] {JEQ, 1, 0, SeccompCompiler.AUDIT_ARCH_X86_64});
-        p.add(new int[] {RET, 0, 0, SeccompCompiler.RET_KILL_PROCESS});
+        p.add(new int[] {JEQ, 1, 0, Bpf.AUDIT_ARCH_X86_64});
+        p.add(new int[] {RET, 0, 0, Bpf.RET_KILL_PROCESS});
         p.add(new int[] {LD, 0, 0, 0});
         p.add(new int[] {JGE, 0, 1, 0x40000000}); // the x32 ABI: the default action, as for any call not named
         p.add(new int[] {RET, 0, 0, defaultRet});
@@ -174,10 +174,10 @@ public final class DockerSeccompProfile {
 
     private static int action(String name, int errno, String where) {
         return switch (name) {
-            case "SCMP_ACT_ALLOW" -> SeccompCompiler.RET_ALLOW;
+            case "SCMP_ACT_ALLOW" -> Bpf.RET_ALLOW;
             case "SCMP_ACT_ERRNO" -> 0x00050000 | (errno & 0xffff);
             case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> 0x00000000;
-            case "SCMP_ACT_KILL_PROCESS" -> SeccompCompiler.RET_KILL_PROCESS;
+            case "SCMP_ACT_KILL_PROCESS" -> Bpf.RET_KILL_PROCESS;
             case "SCMP_ACT_TRAP" -> 0x00030000;
             case "SCMP_ACT_LOG" -> 0x7ffc0000;
             case "SCMP_ACT_TRACE" -> 0x7ff00000 | (errno & 0xffff);

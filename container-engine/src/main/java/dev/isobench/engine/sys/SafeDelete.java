@@ -1,9 +1,10 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.sys;
 
-import dev.isobench.engine.EngineException;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -26,7 +27,7 @@ public final class SafeDelete {
                 once(root);
                 return;
             } catch (EngineException e) {
-                if (!(e.getCause() instanceof java.nio.file.DirectoryNotEmptyException) || attempt == 5) throw e;
+                if (!(e.getCause() instanceof DirectoryNotEmptyException) || attempt == 5) throw e;
                 try {
                     Thread.sleep(10L * attempt);
                 } catch (InterruptedException ie) {
@@ -38,13 +39,13 @@ public final class SafeDelete {
     }
 
     private static void once(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
         try {
-            Object device = Files.getAttribute(root, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object device = Files.getAttribute(root, "unix:dev", LinkOption.NOFOLLOW_LINKS);
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (!device.equals(Files.getAttribute(dir, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                    if (!device.equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
                         throw new EngineException("refusing to delete " + dir + ": another filesystem is mounted there;"
                                 + " unmount it (umount -l " + dir + ") and run 'isobench ctr gc' again");
                     }

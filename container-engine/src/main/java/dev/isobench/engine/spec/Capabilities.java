@@ -1,7 +1,13 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.spec;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Linux capabilities by name, and Docker's default set for containers (no CAP_SYS_ADMIN). */
 public final class Capabilities {
@@ -46,18 +52,18 @@ public final class Capabilities {
     /** Every capability the engine itself may hand on (its bounding set): what {@code --privileged} gives. */
     public static long hostBounding() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapBnd:")) return Long.parseUnsignedLong(line.substring(7).trim(), 16);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         throw new IllegalStateException("/proc/self/status has no CapBnd line");
     }
 
     /** The names ("SYS_ADMIN", ...) of the capabilities in a mask. */
-    public static java.util.Set<String> names(long mask) {
-        java.util.Set<String> names = new java.util.HashSet<>();
+    public static Set<String> names(long mask) {
+        Set<String> names = new HashSet<>();
         NUMBERS.forEach((name, bit) -> {
             if ((mask & (1L << bit)) != 0) names.add(name);
         });

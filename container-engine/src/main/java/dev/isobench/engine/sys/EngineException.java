@@ -1,4 +1,4 @@
-package dev.isobench.engine;
+package dev.isobench.engine.sys;
 
 /**
  * The one exception type of the engine. Its message says what failed and what to do about it; the CLI

@@ -1,13 +1,14 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.sys;
 
-import dev.isobench.engine.EngineException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public final class NativeBinaries {
 
     /** Unpacks the binaries (once per content) under {@code root/bin}. */
     public static NativeBinaries unpack(Path root) {
-        Path dir = root.resolve("bin").resolve(new String(resource(VERSION), java.nio.charset.StandardCharsets.US_ASCII).strip());
+        Path dir = root.resolve("bin").resolve(new String(resource(VERSION), StandardCharsets.US_ASCII).strip());
         for (String name : List.of(INIT, PROBE, PROXY)) install(dir, name);
         return new NativeBinaries(dir);
     }
@@ -57,7 +58,7 @@ public final class NativeBinaries {
      * use this build's. Returns the versions deleted.
      */
     public List<String> pruneOthers() {
-        List<String> removed = new java.util.ArrayList<>();
+        List<String> removed = new ArrayList<>();
         try (var s = Files.list(dir.getParent())) {
             for (Path other : s.toList()) {
                 if (other.equals(dir) || !other.getFileName().toString().matches("[0-9a-f]{16}")) continue;

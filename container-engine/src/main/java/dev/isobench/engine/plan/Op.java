@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.plan;
 
 /**
  * Frame codes shared with isobench-init; {@code src/main/c/protocol.h} holds the same numbers and

@@ -1,16 +1,26 @@
-package dev.isobench.engine.image;
+package dev.isobench.engine.build;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.image.Image;
+import dev.isobench.engine.image.ImageConfig;
+import dev.isobench.engine.image.ImageRecord;
+import dev.isobench.engine.image.ImageStore;
+import dev.isobench.engine.image.Images;
+import dev.isobench.engine.image.LayerExtractor;
+import dev.isobench.engine.image.LayerTarWriter;
 import dev.isobench.engine.runtime.Container;
-import dev.isobench.engine.runtime.SafeDelete;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -171,7 +181,7 @@ public final class ImageBuilder {
                         continue;
                     }
                     Files.createDirectories(target.getParent());
-                    dev.isobench.engine.sys.CopyTree.copy(from, target, false);
+                    CopyTree.copy(from, target, false);
                 }
                 return commit(layer, madeLayers);
             } finally {
@@ -200,7 +210,7 @@ public final class ImageBuilder {
         try {
             Path tmp = store.tempDir();
             SafeDelete.tree(tmp);
-            dev.isobench.engine.sys.CopyTree.copy(builtinLayer, tmp, false);
+            CopyTree.copy(builtinLayer, tmp, false);
             if (store.commitLayer(diffId, tmp)) madeLayers.add(diffId);
             return diffId;
         } catch (IOException e) {
@@ -245,7 +255,7 @@ public final class ImageBuilder {
             try (var files = Files.walk(p)) {
                 for (Path f : files.sorted().toList()) {
                     b.append(context.relativize(f)).append(':');
-                    if (Files.isRegularFile(f)) b.append(ImageStore.sha256(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)));
+                    if (Files.isRegularFile(f)) b.append(ImageStore.sha256(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)));
                     b.append('\n');
                 }
             } catch (IOException e) {
@@ -269,7 +279,7 @@ public final class ImageBuilder {
             Files.createDirectories(cacheFile.getParent());
             Path tmp = cacheFile.resolveSibling("build-cache.json.tmp");
             JSON.writeValue(tmp.toFile(), cache);
-            Files.move(tmp, cacheFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new EngineException("cannot write the build cache " + cacheFile + ": " + e.getMessage(), e);
         }

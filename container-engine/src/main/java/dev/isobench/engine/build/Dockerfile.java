@@ -1,7 +1,7 @@
-package dev.isobench.engine.image;
+package dev.isobench.engine.build;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.EngineException;
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,7 @@ final class Dockerfile {
             String keyword = kw[0].toUpperCase();
             if (!KEYWORDS.contains(keyword)) {
                 throw new EngineException(file.getFileName() + " line " + start + ": unknown instruction '" + kw[0] + "' (supported: "
-                        + String.join(", ", new java.util.TreeSet<>(KEYWORDS)) + ")");
+                        + String.join(", ", new TreeSet<>(KEYWORDS)) + ")");
             }
             out.add(new Instruction(start, keyword, kw.length > 1 ? kw[1].trim() : ""));
         }

@@ -1,0 +1,35 @@
+package dev.isobench.bench;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.isobench.engine.Layering;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks' packages as a DAG, lowest first. vm: QEMU, the initramfs and the serial frames; host: facts
+ * about the machine; jmh: the JMH benchmarks; target: where a workload runs (host, engine, peers, vm); suite: the
+ * suites and their runner; cli: the isobench command.
+ */
+class ArchitectureTest {
+    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh"), List.of("target"), List.of("suite"), List.of("cli"));
+    private static final JavaClasses MAIN = Layering.mainClasses("dev.isobench.bench");
+
+    @Test
+    void noPackageCycle() {
+        Layering.freeOfCycles("dev.isobench.bench").check(MAIN);
+    }
+
+    @Test
+    void eachPackageUsesOnlyTheLevelsBelowIt() {
+        Layering.layered("dev.isobench.bench", LEVELS).check(MAIN);
+    }
+
+    /** The engine is used through its API, never through its command line's classes. */
+    @Test
+    void theBenchmarksDoNotUseTheEnginesCliInternals() {
+        noClasses().that().resideOutsideOfPackage("dev.isobench.bench.cli..").should().dependOnClassesThat()
+                .resideInAPackage("dev.isobench.engine.cli..").check(MAIN);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.isobench.engine;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's packages as a DAG, lowest first. sys: libc, files, the exception, the packed binaries; plan: the
+ * steps the C stage runs (its wire vocabulary); seccomp: BPF and Docker's profile format; spec: what a container
+ * is; cgroup, net, image: the resources a container gets, each on its own; rootfs: a root from an image; runtime:
+ * containers made and run; build: images made by running containers; the root: the Engine facade; cli: commands.
+ */
+class ArchitectureTest {
+    static final List<List<String>> LEVELS = List.of(List.of("sys"), List.of("plan", "seccomp"), List.of("spec"),
+            List.of("cgroup", "net", "image"), List.of("rootfs"), List.of("runtime"), List.of("build"), List.of(""), List.of("cli"));
+    private static final JavaClasses MAIN = Layering.mainClasses("dev.isobench.engine");
+
+    @Test
+    void noPackageCycle() {
+        Layering.freeOfCycles("dev.isobench.engine").check(MAIN);
+    }
+
+    @Test
+    void eachPackageUsesOnlyTheLevelsBelowIt() {
+        Layering.layered("dev.isobench.engine", LEVELS).check(MAIN);
+    }
+
+    @Test
+    void theEngineKnowsNothingOfTheBenchmarksOrReports() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.isobench.bench..", "dev.isobench.report..").check(MAIN);
+    }
+
+    /** The rules can fail: two fixture packages that use each other break both. */
+    @Test
+    void aCycleAndAnUpwardImportAreCaught() {
+        JavaClasses fixture = new ClassFileImporter().importPackages("dev.isobench.engine.archfixture");
+        assertThrows(AssertionError.class, () -> Layering.freeOfCycles("dev.isobench.engine.archfixture").check(fixture));
+        assertThrows(AssertionError.class, () -> Layering.layered("dev.isobench.engine.archfixture", List.of(List.of("low"), List.of("high"))).check(fixture));
+    }
+}
