@@ -123,7 +123,7 @@ public final class Engine {
     /** Ids of the images that containers (any state) are made from: their layers must stay. */
     public Set<String> imagesInUse() {
         Set<String> ids = new HashSet<>();
-        for (ContainerDir d : host.store().list()) host.store().read(d).ifPresent(r -> ids.add(r.imageId()));
+        for (ContainerDir d : host.store().list()) host.store().read(d).ifPresent(r -> ids.add(r.config().imageId()));
         return ids;
     }
 

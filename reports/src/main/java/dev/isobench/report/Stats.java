@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
 /**
  * The statistics isobench reports, all distribution-free: medians with order-statistic confidence
@@ -27,11 +29,8 @@ public final class Stats {
 
     /** Linear interpolation between closest ranks (type 7, R's default) of a sorted sample. */
     public static double percentile(double[] sorted, double p) {
-        if (sorted.length == 1) return sorted[0];
-        double rank = p / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+        if (p == 0 || sorted.length == 1) return sorted[0]; // commons-math takes p in (0, 100]
+        return new Percentile().withEstimationType(Percentile.EstimationType.R_7).evaluate(sorted, p);
     }
 
     /**
@@ -130,40 +129,9 @@ public final class Stats {
         return picked;
     }
 
-    /** Two-sided p-value of the Mann-Whitney U test (normal approximation with tie correction). */
+    /** Two-sided p-value of the Mann-Whitney U test (commons-math: the normal approximation). */
     public static double mannWhitneyP(double[] a, double[] b) {
-        int n1 = a.length;
-        int n2 = b.length;
-        if (n1 == 0 || n2 == 0) return Double.NaN;
-        double[][] all = new double[n1 + n2][];
-        for (int i = 0; i < n1; i++) all[i] = new double[] {a[i], 0};
-        for (int i = 0; i < n2; i++) all[n1 + i] = new double[] {b[i], 1};
-        Arrays.sort(all, (x, y) -> Double.compare(x[0], y[0]));
-        double rankSumA = 0;
-        double tieTerm = 0;
-        int n = n1 + n2;
-        for (int i = 0; i < n; ) {
-            int j = i;
-            while (j < n && all[j][0] == all[i][0]) j++;
-            double rank = (i + j + 1) / 2.0; // average of ranks i+1..j
-            for (int k = i; k < j; k++) if (all[k][1] == 0) rankSumA += rank;
-            double t = j - i;
-            tieTerm += t * t * t - t;
-            i = j;
-        }
-        double u = rankSumA - n1 * (n1 + 1) / 2.0;
-        double mean = n1 * (double) n2 / 2.0;
-        double var = n1 * (double) n2 / 12.0 * ((n + 1) - tieTerm / ((double) n * (n - 1)));
-        if (var <= 0) return 1.0;
-        double z = (Math.abs(u - mean) - 0.5) / Math.sqrt(var);
-        return Math.min(1.0, 2 * (1 - normalCdf(Math.max(0, z))));
-    }
-
-    /** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, error below 1.5e-7). */
-    static double normalCdf(double z) {
-        double x = Math.abs(z) / Math.sqrt(2);
-        double t = 1 / (1 + 0.3275911 * x);
-        double erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+        if (a.length == 0 || b.length == 0) return Double.NaN;
+        return new MannWhitneyUTest().mannWhitneyUTest(a, b);
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * host loopback; a {@code --net host} container to the host; a bridge container to the host side of
  * {@code isobench0}; container to container on the bridge; the host to a port published on 127.0.0.1.
  * The probe is server and client everywhere, so the same code runs on every path, the server pinned to the
- * last CPU and the client to the first (see probe.c). Every server serves one connection and has a deadline;
+ * last CPU and the client to the first (see the probe's util.c). Every server serves one connection and has a deadline;
  * every client a fixed count or duration. The paths take turns.
  */
 public final class NetworkSuite implements Suite {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.vm.Qemu;
+import dev.isobench.engine.sys.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -92,9 +92,7 @@ public final class KvmCheck {
         ObjectNode n = JSON.createObjectNode().put("key", key).put("kvm", v.kvm()).put("reason", v.reason());
         try {
             Files.createDirectories(cacheFile.getParent());
-            Path tmp = cacheFile.resolveSibling(cacheFile.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), n);
-            Files.move(tmp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(cacheFile, tmp -> JSON.writeValue(tmp.toFile(), n));
         } catch (IOException e) {
             // an unwritable engine root only costs the next run another probe boot
         }

@@ -12,6 +12,7 @@ import dev.isobench.engine.image.LayerTarWriter;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.AtomicFile;
 import dev.isobench.engine.sys.CopyTree;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.SafeDelete;
@@ -20,7 +21,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -277,9 +277,7 @@ public final class ImageBuilder {
     private void writeCache(Map<String, String> cache) {
         try {
             Files.createDirectories(cacheFile.getParent());
-            Path tmp = cacheFile.resolveSibling("build-cache.json.tmp");
-            JSON.writeValue(tmp.toFile(), cache);
-            Files.move(tmp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(cacheFile, tmp -> JSON.writeValue(tmp.toFile(), cache));
         } catch (IOException e) {
             throw new EngineException("cannot write the build cache " + cacheFile + ": " + e.getMessage(), e);
         }

@@ -33,7 +33,7 @@ final class PsCommand implements Callable<Integer> {
             }
             String code = c.exitCode().map(String::valueOf).orElse("?");
             String status = s == ContainerState.STOPPED ? "exited (" + code + ")" : s == ContainerState.OOM_KILLED ? "OOMKilled (" + code + ")" : s.lower();
-            System.out.printf(ROW, c.id(), c.name(), c.record().image(), c.pid(), status, String.join(" ", c.record().command()));
+            System.out.printf(ROW, c.id(), c.name(), c.record().config().image(), c.pid(), status, String.join(" ", c.record().config().command()));
         }
         return 0;
     }

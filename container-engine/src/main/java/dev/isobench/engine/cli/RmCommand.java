@@ -1,7 +1,6 @@
 package dev.isobench.engine.cli;
 
 import dev.isobench.engine.runtime.Container;
-import dev.isobench.engine.runtime.ContainerState;
 import dev.isobench.engine.sys.EngineException;
 import java.util.List;
 import java.util.concurrent.Callable;

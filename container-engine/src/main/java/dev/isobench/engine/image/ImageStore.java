@@ -2,6 +2,7 @@ package dev.isobench.engine.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.sys.AtomicFile;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
@@ -106,10 +107,10 @@ public final class ImageStore {
             ImageRecord r = new ImageRecord(id, layerIds, config, System.currentTimeMillis(), source);
             Files.createDirectories(records);
             Path file = records.resolve(hex(id) + ".json");
-            if (!Files.exists(file)) writeAtomically(file, JSON.writeValueAsBytes(r));
+            if (!Files.exists(file)) AtomicFile.write(file, JSON.writeValueAsBytes(r));
             Map<String, String> all = readRefs();
             for (String ref : refs) all.put(normalize(ref), id);
-            writeAtomically(refsFile, JSON.writeValueAsBytes(all));
+            AtomicFile.write(refsFile, JSON.writeValueAsBytes(all));
             return r;
         });
     }
@@ -153,7 +154,7 @@ public final class ImageStore {
             if (!all.containsValue(id) && imagesInUse.contains(id)) {
                 throw new EngineException("image " + ref + " is used by a container: remove the container first (isobench ctr ps -a)");
             }
-            writeAtomically(refsFile, JSON.writeValueAsBytes(all));
+            AtomicFile.write(refsFile, JSON.writeValueAsBytes(all));
             return null;
         });
         prune(imagesInUse, false);
@@ -178,7 +179,7 @@ public final class ImageStore {
                 refs.values().removeIf(r.id()::equals);
                 removed.add(r.id());
             }
-            writeAtomically(refsFile, JSON.writeValueAsBytes(refs));
+            AtomicFile.write(refsFile, JSON.writeValueAsBytes(refs));
             if (Files.isDirectory(layers)) {
                 try (var s = Files.list(layers)) {
                     for (Path layer : s.toList()) {
@@ -280,11 +281,6 @@ public final class ImageStore {
         }
     }
 
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
     static String hex(String digest) {
         return digest.startsWith("sha256:") ? digest.substring(7) : digest;

@@ -2,13 +2,13 @@ package dev.isobench.engine.net;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.sys.AtomicFile;
 import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,9 +80,7 @@ public final class Leases {
                             ? new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Lease>>() {}))
                             : new TreeMap<>();
                     T result = action.apply(leases);
-                    Path tmp = dir.resolve("leases.json.tmp");
-                    JSON.writeValue(tmp.toFile(), leases);
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFile.write(file, tmp -> JSON.writeValue(tmp.toFile(), leases));
                     return result;
                 }
             } catch (IOException e) {

@@ -51,7 +51,7 @@ public final class Container {
     }
 
     public String name() {
-        return record.name();
+        return record.config().name();
     }
 
     public int pid() {
@@ -59,7 +59,7 @@ public final class Container {
     }
 
     public ContainerSpec spec() {
-        return record.spec();
+        return record.config().spec();
     }
 
     public StateRecord record() {
@@ -168,9 +168,9 @@ public final class Container {
     public int exec(ExecSpec exec) {
         ContainerState s = state();
         if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
-        Image image = host.images().find(record.image())
-                .orElseThrow(() -> new EngineException("image " + record.image() + " of container " + id() + " is gone"));
-        Plan plan = PlanCompiler.exec(record.pid(), spec(), image, exec, record.hostname(), host.cgroups().joinFiles(id()));
+        Image image = host.images().find(record.config().image())
+                .orElseThrow(() -> new EngineException("image " + record.config().image() + " of container " + id() + " is gone"));
+        Plan plan = PlanCompiler.exec(record.pid(), spec(), image, exec, record.config().hostname(), host.cgroups().joinFiles(id()));
         try (InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio())) {
             try {
                 execStage.awaitPid();
@@ -197,7 +197,7 @@ public final class Container {
             }
             // Marked first: a delete cut short (a killed CLI) leaves a container gc always removes. One removed at
             // exit is such a leftover by definition once its monitor is gone, so it needs no mark.
-            if (!record.ephemeral()) host.store().write(dir, record.withStatus("removing"));
+            if (!record.config().ephemeral()) host.store().write(dir, record.withStatus("removing"));
             if (new ProcessInfo(record.pid(), record.pidStart()).isAlive()) Native.kill(record.pid(), 9);
             if (stage != null) {
                 stage.kill();
@@ -208,7 +208,7 @@ public final class Container {
             FaultInjection.at("DELETING", record.monitorPid(), record.pid());
             host.cgroups().destroy(id());
             if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
-            host.store().remove(dir, record.name());
+            host.store().remove(dir, record.config().name());
         } catch (EngineException e) {
             if (!Files.exists(dir.path())) { // the lock file went with the directory: another delete won
                 deleted = true;

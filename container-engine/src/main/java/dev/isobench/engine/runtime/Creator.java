@@ -22,7 +22,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,27 +76,26 @@ public final class Creator {
         ContainerDir dir = host.store().allocate(spec.name());
         String id = dir.id();
         String hostname = spec.hostname().orElse(id);
-        InitStage stage = null;
-        Future<InitStage> launching = null;
-        boolean cgroupMade = false;
+        // What to take back if the create fails: each resource's undo is pushed as it is taken, and they run last
+        // first, so the container's processes die before their cgroup and network go, and the state dir goes last.
+        Deque<Runnable> undo = new ArrayDeque<>();
+        undo.push(() -> host.store().remove(dir, spec.name().orElse(id)));
         boolean leased = false;
         List<String> proxies = new ArrayList<>();
         try {
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             Path init = host.binaries().init();
-            launching = LAUNCHER.submit(() -> InitStage.launch(init, stdio));
+            Future<InitStage> launching = LAUNCHER.submit(() -> InitStage.launch(init, stdio));
+            undo.push(() -> join(launching).kill()); // a monitor launched but not yet sent its plan, so in no cgroup yet
             ProcessInfo self = ProcessInfo.self();
-            StateRecord record = new StateRecord(id, spec.name().orElse(id), image.name(), image.id(), argv, spec.env(), spec.workdir(),
-                    spec.user().uid(), spec.user().gid(), hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(),
-                    spec.detached(), spec.ephemeral(), spec.seccomp(), spec.capAdd(), spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), spec.net().toString(),
-                    spec.net().ports().stream().map(m -> m.hostPort() + ":" + m.containerPort()).toList(),
-                    spec.net().extraHosts().stream().map(h -> h.name() + ":" + h.address()).toList(), "", List.of(), "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
+            StateRecord record = new StateRecord(id, StateRecord.Config.of(spec, id, image.name(), image.id(), argv, hostname), "", List.of(),
+                    "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
             host.store().write(dir, record);
             Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent(), spec.ephemeral()).provision(seen, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
             FaultInjection.at("ROOTFS_READY", 0, 0);
-            cgroupMade = true;
+            undo.push(() -> host.cgroups().destroy(id)); // also when create fails half-way
             host.cgroups().create(id);
             host.cgroups().apply(id, spec.limits());
             if (spec.privileged()) host.cgroups().allowAllDevices(id);
@@ -106,6 +107,7 @@ public final class Creator {
             String name = spec.name().orElse(id);
             if (spec.network() == NetworkMode.BRIDGE) {
                 leased = true;
+                undo.push(() -> host.network().detach(id, proxies));
                 address = host.network().reserve(id, name, hostname, dir.path(), spec.net().extraHosts());
             } else if (spec.network() == NetworkMode.NONE && !spec.net().extraHosts().isEmpty()) {
                 BridgeNetwork.writeHosts(dir.path(), hostname, name, spec.net().extraHosts());
@@ -114,7 +116,8 @@ public final class Creator {
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
             Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().joinFiles(id), joinedPid,
                     etcFilesToBind(seen, dir));
-            stage = join(launching);
+            InitStage stage = join(launching);
+            undo.push(stage::kill); // from here it joins the cgroup: killed before the cgroup goes
             stage.send(plan);
             phases.put(Phase.SPAWNED, System.nanoTime());
             FaultInjection.at("SPAWNED", stage.monitorPid(), 0);
@@ -134,7 +137,7 @@ public final class Creator {
             phases.put(Phase.READY, System.nanoTime());
             FaultInjection.at("READY", stage.monitorPid(), pid);
             if (leased) {
-                proxies = host.network().attach(id, pid, stage.monitorPid(), address, spec.net().ports());
+                proxies.addAll(host.network().attach(id, pid, stage.monitorPid(), address, spec.net().ports()));
                 phases.put(Phase.NETWORK_READY, System.nanoTime());
                 FaultInjection.at("NETWORK_READY", stage.monitorPid(), pid);
                 record = record.withNetwork(address, proxies).withStatus("created");
@@ -142,22 +145,17 @@ public final class Creator {
             }
             return new Container(host, dir, record, stage, phases);
         } catch (RuntimeException e) {
-            if (stage == null && launching != null) {
+            for (Runnable step : undo) { // each runs even when an earlier one failed; failures ride along on the cause
                 try {
-                    stage = join(launching);
-                } catch (RuntimeException launchFailed) {
-                    if (launchFailed != e) e.addSuppressed(launchFailed);
+                    step.run();
+                } catch (RuntimeException undoFailed) {
+                    if (undoFailed != e) e.addSuppressed(undoFailed);
                 }
             }
-            undo(dir, spec.name().orElse(id), stage, cgroupMade, leased, proxies, e);
             throw e;
         }
     }
 
-    /**
-     * The monitor launched for this create, once its exec is done; its failure is the create's. An interrupt
-     * waits the millisecond out (and stays set), so that a launched monitor is never lost before undo kills it.
-     */
     /**
      * The container's process is gone before it was ready: a step failed (a workdir that leaves the root, say)
      * and the monitor reaped it before its /proc entry was read. The C stage's report of that step is the reason.
@@ -171,6 +169,10 @@ public final class Creator {
         return new EngineException("container process vanished before it was ready");
     }
 
+    /**
+     * The monitor launched for this create, once its exec is done; its failure is the create's. An interrupt
+     * waits the millisecond out (and stays set), so that a launched monitor is never lost before undo kills it.
+     */
     private static InitStage join(Future<InitStage> launching) {
         boolean interrupted = false;
         try {
@@ -186,23 +188,6 @@ public final class Creator {
             }
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Each undo step runs even when an earlier one failed; failures ride along on the cause. */
-    private void undo(ContainerDir dir, String name, InitStage stage, boolean cgroupMade, boolean leased, List<String> proxies,
-                      RuntimeException cause) {
-        List<Runnable> steps = new ArrayList<>();
-        if (stage != null) steps.add(stage::kill);
-        if (leased) steps.add(() -> host.network().detach(dir.id(), proxies));
-        if (cgroupMade) steps.add(() -> host.cgroups().destroy(dir.id()));
-        steps.add(() -> host.store().remove(dir, name));
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                cause.addSuppressed(e);
-            }
         }
     }
 

@@ -90,10 +90,10 @@ public final class GarbageCollector {
 
     private static boolean isLeftover(StateRecord r) {
         boolean monitorAlive = new ProcessInfo(r.monitorPid(), r.monitorStart()).isAlive();
-        if (r.ephemeral() && r.monitorPid() > 0 && !monitorAlive) return true; // removed at exit: only a cut-short delete leaves it
+        if (r.config().ephemeral() && r.monitorPid() > 0 && !monitorAlive) return true; // removed at exit: only a cut-short delete leaves it
         boolean ownerAlive = new ProcessInfo(r.ownerPid(), r.ownerStart()).isAlive();
         if (r.status().equals("removing")) return !ownerAlive || !monitorAlive;
-        if (!r.detached()) return !ownerAlive && !r.status().equals("exited");
+        if (!r.config().detached()) return !ownerAlive && !r.status().equals("exited");
         return r.status().equals("creating") && !ownerAlive;
     }
 }
