@@ -77,7 +77,7 @@ public final class Targets implements AutoCloseable {
             Qemu qemu = KvmCheck.settle(installed, kernel, probe, ws.dir().resolve("vm-kvm-check"), engine.root().resolve("vm").resolve(KVM_VERDICT),
                     KvmCheck.DEADLINE);
             found.add(new VmTarget(qemu, kernel, probe, ws.dir().resolve("vm"), VM_DEADLINE));
-            versions.put("vm", qemu.version() + "; " + qemu.accelNote() + "; kernel " + kernel);
+            versions.put("vm", qemu.version() + "; kernel " + kernel); // the accelerator and why: in details, below
             Map<String, String> accel = new LinkedHashMap<>();
             accel.put("accelerator", qemu.variant());
             accel.put("accelerator_reason", qemu.accelNote());
