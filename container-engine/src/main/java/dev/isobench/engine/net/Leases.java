@@ -6,6 +6,7 @@ import dev.isobench.engine.sys.AtomicFile;
 import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,12 @@ import java.util.function.Function;
  * bridge itself, so engines with different roots never hand out the same address; each lease names its root. Every change holds an
  * exclusive lock on {@code .lock} (between processes) and this class's monitor (between threads, which
  * a file lock does not separate), and is written to a temporary file and renamed into place.
+ *
+ * <p>Addresses are handed out in turn, after the last one given ({@code last-allocated} beside the table), not the
+ * lowest free one, as Docker's IPAM does: a container's network namespace is torn down asynchronously after its
+ * delete, with its veth still on the bridge and the host's neighbour entry still naming its MAC, so an address
+ * handed out again at once was on the bridge twice, and the host's connections went to the dying one (refused,
+ * or silent for TCP's 15 minutes of retries: seen in the network suite and NetworkTest).
  */
 public final class Leases {
     /** Who holds an address. */
@@ -33,6 +40,8 @@ public final class Leases {
     private final Path dir;
     private final int first;
     private final int last;
+    /** The host number given last; read and written under the lock, with the table. */
+    private int lastAllocated;
 
     /** The pool 10.88.0.2 .. 10.88.255.254. */
     public Leases() {
@@ -46,17 +55,20 @@ public final class Leases {
         this.last = last;
     }
 
-    /** The address given to the container: the lowest free one. */
+    /** The address given to the container: the next free one after the one given last. */
     public String allocate(Lease lease) {
         return locked(leases -> allocateIn(leases, lease));
     }
 
     /** Allocation inside a {@link #locked} action. */
     String allocateIn(Map<String, Lease> leases, Lease lease) {
-        for (int n = first; n <= last; n++) {
+        int size = last - first + 1;
+        for (int i = 1; i <= size; i++) {
+            int n = first + Math.floorMod(lastAllocated - first + i, size);
             String address = "10.88." + (n >> 8) + "." + (n & 255);
             if (!leases.containsKey(address)) {
                 leases.put(address, lease);
+                lastAllocated = n;
                 return address;
             }
         }
@@ -76,14 +88,18 @@ public final class Leases {
                 try (FileChannel ch = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                      FileLock lock = ch.lock()) {
                     Path file = dir.resolve("leases.json");
+                    Path cursor = dir.resolve("last-allocated");
                     Map<String, Lease> leases = Files.exists(file)
                             ? new TreeMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Lease>>() {}))
                             : new TreeMap<>();
+                    lastAllocated = Files.exists(cursor) ? Integer.parseInt(Files.readString(cursor).strip()) : first - 1;
+                    int before = lastAllocated;
                     T result = action.apply(leases);
                     AtomicFile.write(file, tmp -> JSON.writeValue(tmp.toFile(), leases));
+                    if (lastAllocated != before) AtomicFile.write(cursor, Integer.toString(lastAllocated).getBytes(StandardCharsets.US_ASCII));
                     return result;
                 }
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
                 throw new EngineException("cannot read or write the lease file in " + dir + ": " + e.getMessage()
                         + " (if it was edited by hand, delete it and run isobench ctr gc)", e);
             }
