@@ -13,12 +13,14 @@ import dev.isobench.engine.runtime.ContainerDir;
 import dev.isobench.engine.runtime.Creator;
 import dev.isobench.engine.runtime.GarbageCollector;
 import dev.isobench.engine.runtime.Host;
+import dev.isobench.engine.runtime.Reaper;
 import dev.isobench.engine.runtime.StateStore;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.NativeBinaries;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -113,6 +115,14 @@ public final class Engine {
     public GarbageCollector.Report gc(boolean all) {
         requireRoot();
         return new GarbageCollector(host).collect(all);
+    }
+
+    /**
+     * Waits until the cgroups and directories of every container deleted so far are removed (they go in the
+     * background, see {@link Reaper}); false if that took longer than {@code timeout}.
+     */
+    public boolean awaitRemovals(Duration timeout) {
+        return Reaper.drain(timeout);
     }
 
     /** Builds images from Dockerfiles, running RUN steps in this engine's containers. */

@@ -60,7 +60,7 @@ class FaultInjectionTest {
     @Test
     void aKilledCliIsCollectedByTheNextOne() throws Exception {
         List<String> codes = new ArrayList<>();
-        for (String point : List.of("ROOTFS_READY", "CGROUP_READY", "SPAWNED", "CLONED", "READY", "NETWORK_READY", "STARTED", "DELETING")) {
+        for (String point : List.of("ROOTFS_READY", "CGROUP_READY", "SPAWNED", "CLONED", "READY", "NETWORK_READY", "STARTED", "DELETING", "RETIRED")) {
             ProcessBuilder pb = new ProcessBuilder(cli("run", "--rm", "--net", "bridge", "--", "/probe", "sleep", "1"));
             pb.environment().put("ISOBENCH_FAULT", "cli@" + point);
             // Not a pipe: the orphaned container keeps the CLI's stdout open until gc kills it.

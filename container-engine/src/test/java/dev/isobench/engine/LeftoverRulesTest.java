@@ -1,10 +1,13 @@
 package dev.isobench.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,7 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What 'gc' without --all counts as a leftover while the container's owner (this JVM) is alive: a container
  * removed at exit once it has exited (its delete was cut short, so it carries no "removing" mark), and nothing
- * that is still running or that was kept on purpose.
+ * that is still running or that was kept on purpose; and a deleted container's directory and cgroups that a
+ * killed JVM left for its reaper.
  */
 class LeftoverRulesTest {
     @RegisterExtension
@@ -36,5 +40,17 @@ class LeftoverRulesTest {
             running.delete();
             kept.delete();
         }
+    }
+
+    @Test
+    void whatAKilledJvmLeftForItsReaperIsCollected() throws Exception {
+        String id = String.format("%012x", System.nanoTime() & 0xffffffffffffL);
+        t.engine().cgroups().create(id);
+        Path retired = t.root().resolve("trash").resolve(id);
+        Files.createDirectories(retired.resolve("work/work"));
+        Files.writeString(retired.resolve("state.json"), "{}");
+        assertTrue(t.engine().gc(false).containers().contains(id), "gc reports the retired container");
+        assertFalse(Files.exists(retired), "its directory is removed");
+        assertFalse(t.engine().cgroups().list().contains(id), "its cgroups are removed");
     }
 }

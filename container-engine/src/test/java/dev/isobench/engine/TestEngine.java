@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -84,6 +85,8 @@ public final class TestEngine implements BeforeEachCallback, AfterEachCallback {
 
     /** Every check the before-stop hook makes, limited to what this engine could have made. */
     public void assertNoLeftovers() {
+        assertTrue(engine.awaitRemovals(Duration.ofSeconds(30)), "background removals still running after 30 s");
+        assertEquals(List.of(), children(root.resolve("trash")), "deleted containers' directories left");
         assertEquals(List.of(), engine.list().stream().map(Container::id).toList(), "containers left");
         assertEquals(List.of(), children(root.resolve("containers")), "container dirs left");
         assertEquals(List.of(), children(root.resolve("names")), "names left");

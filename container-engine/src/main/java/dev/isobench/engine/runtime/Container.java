@@ -13,6 +13,7 @@ import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -183,7 +184,10 @@ public final class Container {
         }
     }
 
-    /** Kills whatever still runs, removes the cgroup and every file. Safe to call twice. */
+    /**
+     * Kills whatever still runs and takes the container out of the store; its cgroup and files are removed in
+     * the background ({@link Reaper}). Safe to call twice.
+     */
     public void delete() {
         if (deleted) return;
         if (!Files.exists(dir.state())) { // removed by another process already
@@ -206,9 +210,10 @@ public final class Container {
                 for (int i = 0; i < 2000 && monitor.isAlive(); i++) sleep(1);
             }
             FaultInjection.at("DELETING", record.monitorPid(), record.pid());
-            host.cgroups().destroy(id());
             if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
-            host.store().remove(dir, record.config().name());
+            Path retired = host.store().retire(dir, record.config().name());
+            FaultInjection.at("RETIRED", record.monitorPid(), record.pid());
+            Reaper.remove(host.cgroups(), id(), retired);
         } catch (EngineException e) {
             if (!Files.exists(dir.path())) { // the lock file went with the directory: another delete won
                 deleted = true;

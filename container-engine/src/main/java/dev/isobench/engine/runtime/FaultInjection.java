@@ -6,7 +6,8 @@ import dev.isobench.engine.sys.Native;
  * A test hook: with {@code ISOBENCH_FAULT=WHO@POINT} in the environment (or the system property
  * {@code isobench.fault}), the engine SIGKILLs WHO when it reaches POINT: {@code cli} (this process),
  * {@code monitor} or {@code container} (the container's first process). POINT is a {@link Phase} name or
- * {@code DELETING} (half-way through delete). Unset, it costs a property lookup per point.
+ * {@code DELETING} (half-way through delete) or {@code RETIRED} (out of the store, its cgroups and files not
+ * yet removed). Unset, it costs a property lookup per point.
  */
 final class FaultInjection {
     private static final String ENV = System.getenv().getOrDefault("ISOBENCH_FAULT", "");

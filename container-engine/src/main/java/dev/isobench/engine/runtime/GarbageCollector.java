@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * Finds and removes what crashed runs left: containers whose owner is gone (an attached container whose
  * CLI was killed, a create that died half-way), cgroups under isobench/ without a container, dangling
- * names, and leases, veths and the bridge of containers that are gone. A detached container, running or stopped, is kept for {@code rm}, unless {@code all}.
+ * names, deleted containers' directories a killed JVM had not yet removed, and leases, veths and the bridge
+ * of containers that are gone. A detached container, running or stopped, is kept for {@code rm}, unless {@code all}.
  *
  * <p>Every engine root shares the isobench/ cgroup parent, so a group without a container here may be another
  * root's (the tests' temporary roots, a second {@code --root}): only an empty one older than a minute counts as
@@ -34,6 +35,7 @@ public final class GarbageCollector {
     }
 
     static final Duration FOREIGN_GRACE = Duration.ofMinutes(1);
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(30);
 
     private final Host host;
 
@@ -62,6 +64,12 @@ public final class GarbageCollector {
                 host.store().remove(dir);
             }
             removed.add(dir.id());
+        }
+        Reaper.drain(DRAIN_WAIT);
+        for (Path retired : host.store().retired()) { // a JVM killed before its reaper was done
+            String id = retired.getFileName().toString();
+            Reaper.removeNow(host.cgroups(), id, retired);
+            if (!removed.contains(id)) removed.add(id);
         }
         List<String> cgroups = new ArrayList<>();
         for (String id : host.cgroups().list()) {

@@ -31,6 +31,8 @@ public final class StateStore {
 
     private final Path containers;
     private final Path names;
+    /** Directories of deleted containers, each named by its id, waiting for the {@link Reaper}. */
+    private final Path trash;
     /** What this process last wrote for each container, so that reading its own write back skips a parse. */
     private final Map<Path, Written> written = new ConcurrentHashMap<>();
     /** Set once both directories exist: they are never removed, so later allocations skip two mkdirs. */
@@ -41,11 +43,13 @@ public final class StateStore {
     public StateStore(Path root) {
         this.containers = root.resolve("containers");
         this.names = root.resolve("names");
+        this.trash = root.resolve("trash");
     }
 
     private void makeRoot() throws IOException {
         Files.createDirectories(containers);
         Files.createDirectories(names);
+        Files.createDirectories(trash);
         prepared = true;
     }
 
@@ -163,6 +167,10 @@ public final class StateStore {
     public void remove(ContainerDir dir, String name) {
         written.remove(dir.path());
         SafeDelete.tree(dir.path());
+        releaseName(dir, name);
+    }
+
+    private void releaseName(ContainerDir dir, String name) {
         Path link = names.resolve(name);
         try {
             if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).toString().equals(dir.id())) Files.deleteIfExists(link);
@@ -171,6 +179,35 @@ public final class StateStore {
         } catch (IOException e) {
             throw new EngineException("cannot release name " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Takes the directory out of the store in one rename (into {@code trash/<id>}) and releases its name; the
+     * tree itself is left for the {@link Reaper}. Returns where it went.
+     */
+    public Path retire(ContainerDir dir, String name) {
+        written.remove(dir.path());
+        Path retired = trash.resolve(dir.id());
+        try {
+            if (!prepared) makeRoot();
+            Files.move(dir.path(), retired);
+        } catch (IOException e) {
+            throw new EngineException("cannot move " + dir.path() + " to " + trash + ": " + e.getMessage(), e);
+        }
+        releaseName(dir, name);
+        return retired;
+    }
+
+    /** Deleted containers' directories not yet removed (a JVM killed before its reaper was done). */
+    public List<Path> retired() {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(trash)) return dirs;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(trash)) {
+            for (Path p : s) dirs.add(p);
+        } catch (IOException e) {
+            throw new EngineException("cannot list " + trash + ": " + e.getMessage(), e);
+        }
+        return dirs;
     }
 
     /** Removes a directory whose state is unknown (a create that died early), and any name pointing at it. */

@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.spec.RootfsMode;
@@ -52,5 +53,19 @@ class StateStoreTest {
         store.write(dir, record(dir.id(), "created"));
         store.remove(dir, dir.id());
         assertEquals(Optional.empty(), store.read(dir));
+    }
+
+    @Test
+    void aRetiredContainerIsOutOfTheStoreAndItsNameFreeWhileItsFilesWaitInTrash() {
+        StateStore store = new StateStore(root);
+        ContainerDir dir = store.allocate(Optional.of("web"));
+        store.write(dir, record(dir.id(), "exited"));
+        Path retired = store.retire(dir, "web");
+        assertEquals(List.of(), store.list());
+        assertEquals(Optional.empty(), store.find("web"));
+        assertEquals(List.of(retired), store.retired());
+        assertTrue(Files.isRegularFile(retired.resolve("state.json")), "the files wait for the reaper");
+        ContainerDir again = store.allocate(Optional.of("web")); // the name is free at once
+        assertEquals(Optional.of(again), store.find("web"));
     }
 }
