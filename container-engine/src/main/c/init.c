@@ -7,8 +7,8 @@
  * them in order and reports the first failure as "step N (what) failed: errno text".
  *
  *   Java (engine)                 monitor (this binary)              container (clone of the monitor)
- *   posix_spawn ------------------> read plan from fd 3
- *   plan frames ... OP_END -------> open cgroup/ns/exit fds, setns
+ *   posix_spawn ------------------> read plan from fd 3   (a spare, launched ahead, waits here)
+ *   plan frames ... OP_END -------> stdio opens (a spare's), cgroup/ns/exit fds, setns
  *                                   clone(namespaces) --------------> wait on sync pipe
  *   <--------------------- ST_PID   release sync pipe --------------> "0" into each cgroup file (joins)
  *                                                                     unshare(cgroup), steps in order
@@ -76,6 +76,7 @@ static const char *op_name(uint32_t op) {
     case OP_EXIT_FILE: return "exit-file";
     case OP_SETSID: return "setsid";
     case OP_USERNS_MAP: return "userns-map";
+    case OP_STDIO: return "stdio";
     case OP_UNSHARE: return "unshare";
     case OP_MOUNT: return "mount";
     case OP_MKDIR: return "mkdir";
@@ -340,7 +341,7 @@ static _Noreturn void run_container(int syncfd) {
         struct step *s = &steps[i];
         int r = 0;
         switch (s->op) {
-        case OP_CLONE: case OP_CGROUP: case OP_SETNS: case OP_EXIT_FILE: case OP_SETSID: case OP_USERNS_MAP: continue;
+        case OP_CLONE: case OP_CGROUP: case OP_SETNS: case OP_EXIT_FILE: case OP_SETSID: case OP_USERNS_MAP: case OP_STDIO: continue;
         case OP_UNSHARE: r = unshare(num(s->argv[0])); break;
         case OP_MOUNT: {
             r = mount(*s->argv[0] ? s->argv[0] : NULL, s->argv[1], *s->argv[2] ? s->argv[2] : NULL,
@@ -374,6 +375,17 @@ static _Noreturn void run_container(int syncfd) {
     }
     send_error("plan: no exec step");
     _exit(EXIT_SETUP_FAILED);
+}
+
+/* Opens a file onto fd 0, 1 or 2, as posix_spawn's file actions do for a monitor launched for its container. */
+static int redirect(struct step *s) {
+    int fd = open(s->argv[1], (int)num(s->argv[2]) | O_CLOEXEC, (mode_t)num(s->argv[3]));
+    if (fd < 0) return -1;
+    int r = dup2(fd, (int)num(s->argv[0]));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r < 0 ? -1 : 0;
 }
 
 static void forward_signal(int sig) {
@@ -423,7 +435,8 @@ int main(void) {
     for (int i = 0; i < nsteps; i++) {
         struct step *s = &steps[i];
         int fd = 0;
-        if (s->op == OP_CLONE) flags = num(s->argv[0]);
+        if (s->op == OP_STDIO && redirect(s) < 0) fail_step(i, errno);
+        else if (s->op == OP_CLONE) flags = num(s->argv[0]);
         else if (s->op == OP_SETSID && setsid() < 0) fail_step(i, errno);
         else if (s->op == OP_CGROUP && ncg < MAX_FDS) { cgroup_steps[ncg] = i; fd = cgroup_fds[ncg++] = open(s->argv[0], O_WRONLY | O_CLOEXEC); }
         else if (s->op == OP_SETNS && nns < MAX_FDS) fd = ns_fds[nns++] = open(s->argv[0], O_RDONLY | O_CLOEXEC);

@@ -18,6 +18,7 @@
 #define OP_EXIT_FILE 4
 #define OP_SETSID 5
 #define OP_USERNS_MAP 6 /* uid_map text, gid_map text: written by the monitor for the cloned child */
+#define OP_STDIO 7 /* fd, path, open flags, mode: for a monitor launched before its container was known */
 /* Plan frames, run in order by the container's first process. */
 #define OP_UNSHARE 10
 #define OP_MOUNT 11

@@ -13,6 +13,7 @@ import dev.isobench.engine.runtime.ContainerDir;
 import dev.isobench.engine.runtime.Creator;
 import dev.isobench.engine.runtime.GarbageCollector;
 import dev.isobench.engine.runtime.Host;
+import dev.isobench.engine.runtime.Launcher;
 import dev.isobench.engine.runtime.Reaper;
 import dev.isobench.engine.runtime.StateStore;
 import dev.isobench.engine.spec.ContainerSpec;
@@ -32,7 +33,7 @@ import java.util.Set;
  * its root directory, under {@code isobench/} in each cgroup hierarchy, and in namespaces that die with
  * their containers.
  */
-public final class Engine {
+public final class Engine implements AutoCloseable {
     public static final Path DEFAULT_ROOT = Path.of("/var/lib/isobench");
 
     private final Path root;
@@ -123,6 +124,17 @@ public final class Engine {
      */
     public boolean awaitRemovals(Duration timeout) {
         return Reaper.drain(timeout);
+    }
+
+    /**
+     * Waits for the background removals and stops the spare monitor launched from this root's binaries, so that
+     * nothing of this engine runs or holds its root any more (a root on a file system about to be unmounted).
+     * Containers stay as they are; the engine can still be used.
+     */
+    @Override
+    public void close() {
+        awaitRemovals(Duration.ofSeconds(30));
+        Launcher.release(host.binaries().init());
     }
 
     /** Builds images from Dockerfiles, running RUN steps in this engine's containers. */

@@ -49,12 +49,16 @@ class BadInputTest {
 
     @Test
     void aFailureAfterTheMonitorWasLaunchedTakesTheMonitorAlong() {
-        // The monitor is launched before volumes are checked, and waits there for its plan.
+        // The monitor is launched before volumes are checked, and waits there for its plan. It is either launched
+        // for this create or the spare that an earlier one left (which a new spare replaces, as idle as it was).
+        t.run("/probe", "true");
+        t.run("/probe", "true");
+        List<Long> before = monitors(true);
         EngineException e = assertThrows(EngineException.class, () -> t.engine().create(ContainerSpec.builder()
                 .volume(dev.isobench.engine.spec.Volume.parse("/nonexistent-" + System.nanoTime() + ":/data")).command("/probe", "true").build()));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-        assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
-                .map(p -> p.info().command().orElse("?")).filter(c -> c.endsWith("isobench-init")).toList(), "monitor left");
+        assertEquals(List.of(), monitors(false), "monitor left");
+        assertTrue(monitors(true).stream().noneMatch(before::contains), "the spare taken by the failed create is gone");
         t.assertNoLeftovers();
     }
 
@@ -98,9 +102,18 @@ class BadInputTest {
             try (var s = java.nio.file.Files.list(small.resolve("containers"))) {
                 assertEquals(0, s.count(), "no half-made container directory");
             }
+            engine.close(); // its removals done and its spare monitor gone: nothing holds the file system
         } finally {
             assertEquals(0, new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor());
             java.nio.file.Files.delete(small);
         }
+    }
+
+    /** Live monitors of this JVM: spares (launched before their container was known, with --spare), or the others. */
+    private static List<Long> monitors(boolean spares) {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().orElse("?").endsWith("isobench-init"))
+                .filter(p -> List.of(p.info().arguments().orElse(new String[0])).contains("--spare") == spares)
+                .map(ProcessHandle::pid).toList();
     }
 }

@@ -45,6 +45,7 @@ public final class TestEngine implements BeforeEachCallback, AfterEachCallback {
             engine.gc(true);
             assertNoLeftovers();
         } finally {
+            engine.close();
             SafeDelete.tree(root);
             engine = null;
         }

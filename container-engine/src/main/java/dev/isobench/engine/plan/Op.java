@@ -5,7 +5,7 @@ package dev.isobench.engine.plan;
  * ProtocolAgreementTest keeps the two in step.
  */
 public enum Op {
-    CLONE(1), CGROUP(2), SETNS(3), EXIT_FILE(4), SETSID(5), USERNS_MAP(6),
+    CLONE(1), CGROUP(2), SETNS(3), EXIT_FILE(4), SETSID(5), USERNS_MAP(6), STDIO(7),
     UNSHARE(10), MOUNT(11), MKDIR(12), SYMLINK(13), TOUCH(14), SETHOSTNAME(15), PIVOT_ROOT(16), MASK(17),
     CHDIR(18), DROP_BOUNDING(19), SET_USER(20), CAPSET(21), NO_NEW_PRIVS(22), BARRIER(23), ENV(24), IFUP(25),
     EXEC(26), SECCOMP(27), END(99),

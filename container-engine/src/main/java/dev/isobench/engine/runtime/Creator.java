@@ -31,8 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -41,17 +39,6 @@ import java.util.concurrent.Future;
  * undoes every earlier step before the error reaches the caller, so nothing half-made is left.
  */
 public final class Creator {
-    /**
-     * Launches monitors while their creator prepares the rootfs, cgroups and plan: posix_spawn holds its thread
-     * through the child's exec (a millisecond here), time the creator spends on the other core instead. runc
-     * likewise starts its init process before it sets up cgroups and sends the config.
-     */
-    private static final ExecutorService LAUNCHER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "isobench-launch");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final Host host;
 
     public Creator(Host host) {
@@ -85,7 +72,7 @@ public final class Creator {
         try {
             Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             Path init = host.binaries().init();
-            Future<InitStage> launching = LAUNCHER.submit(() -> InitStage.launch(init, stdio));
+            Future<InitStage> launching = Launcher.take(init, stdio);
             undo.push(() -> join(launching).kill()); // a monitor launched but not yet sent its plan, so in no cgroup yet
             ProcessInfo self = ProcessInfo.self();
             StateRecord record = new StateRecord(id, StateRecord.Config.of(spec, id, image.name(), image.id(), argv, hostname), "", List.of(),
@@ -118,7 +105,7 @@ public final class Creator {
                     etcFilesToBind(seen, dir));
             InitStage stage = join(launching);
             undo.push(stage::kill); // from here it joins the cgroup: killed before the cgroup goes
-            stage.send(plan);
+            stage.send(plan, stdio);
             phases.put(Phase.SPAWNED, System.nanoTime());
             FaultInjection.at("SPAWNED", stage.monitorPid(), 0);
             int pid = stage.awaitPid();

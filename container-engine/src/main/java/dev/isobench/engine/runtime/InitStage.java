@@ -20,6 +20,9 @@ import java.util.Optional;
  * each await method names the frame it waits for and fails with "expected X, got Y".
  */
 public final class InitStage implements AutoCloseable {
+    static final String SPARE_ARG = "--spare";
+    private static final Stdio INHERIT_ALL = Stdio.INHERIT.withStdin();
+    private static final int APPEND = LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND;
 
     private final int monitorPid;
     private int planFd;
@@ -27,6 +30,7 @@ public final class InitStage implements AutoCloseable {
     private int statusFd;
     private final Frames.Decoder decoder = new Frames.Decoder();
     private boolean reaped;
+    private boolean spare;
     private int exitCode = -1;
 
     private InitStage(int monitorPid, int planFd, int statusFd) {
@@ -47,6 +51,20 @@ public final class InitStage implements AutoCloseable {
      * exec takes this thread about a millisecond, so a creator launches early and prepares the plan meanwhile.
      */
     public static InitStage launch(Path initBinary, Stdio stdio) {
+        return launch(initBinary, stdio, List.of(NativeBinaries.INIT));
+    }
+
+    /**
+     * A monitor launched before its container is known: it inherits this process's fds 0-2, and the plan it is
+     * sent opens the container's stdio first. {@code --spare} in its argv tells it apart in a process listing.
+     */
+    static InitStage launchSpare(Path initBinary) {
+        InitStage stage = launch(initBinary, INHERIT_ALL, List.of(NativeBinaries.INIT, SPARE_ARG));
+        stage.spare = true;
+        return stage;
+    }
+
+    private static InitStage launch(Path initBinary, Stdio stdio, List<String> argv) {
         int[] planPipe = Native.pipe();
         int[] statusPipe;
         try {
@@ -64,7 +82,7 @@ public final class InitStage implements AutoCloseable {
         redirect(stdio.stderr(), 2, actions);
         int pid;
         try {
-            pid = Native.spawn(initBinary.toString(), List.of(NativeBinaries.INIT), actions);
+            pid = Native.spawn(initBinary.toString(), argv, actions);
         } catch (RuntimeException e) {
             Native.close(planPipe[1]);
             Native.close(statusPipe[0]);
@@ -78,7 +96,16 @@ public final class InitStage implements AutoCloseable {
 
     /** Sends the plan the monitor waits for; it then runs the plan's steps. */
     public void send(Plan plan) {
+        send(plan, null);
+    }
+
+    /**
+     * Sends the plan; a spare is first told where fds 0-2 go ({@code stdio}), which a monitor launched for its
+     * container got from posix_spawn.
+     */
+    void send(Plan plan, Stdio stdio) {
         if (planFd < 0) throw new IllegalStateException("the plan was sent already");
+        if (spare) plan = new Plan.Builder().addAll(stdioSteps(stdio)).addAll(plan.steps()).build();
         this.plan = plan;
         try {
             Native.writeFully(planFd, plan.encode());
@@ -90,8 +117,17 @@ public final class InitStage implements AutoCloseable {
         }
     }
 
+    /** The file actions of {@link #launch(Path, Stdio)} as plan steps, for a spare. */
+    static List<Step> stdioSteps(Stdio stdio) {
+        List<Step> steps = new ArrayList<>();
+        if (!stdio.inheritStdin()) steps.add(Step.of(Op.STDIO, "0", "/dev/null", Integer.toString(LibC.O_RDONLY), "0"));
+        stdio.stdout().ifPresent(f -> steps.add(Step.of(Op.STDIO, "1", f.toString(), Integer.toString(APPEND), "420")));
+        stdio.stderr().ifPresent(f -> steps.add(Step.of(Op.STDIO, "2", f.toString(), Integer.toString(APPEND), "420")));
+        return steps;
+    }
+
     private static void redirect(Optional<Path> file, int fd, List<SpawnAction> actions) {
-        file.ifPresent(f -> actions.add(SpawnAction.open(f.toString(), fd, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND, 0644)));
+        file.ifPresent(f -> actions.add(SpawnAction.open(f.toString(), fd, APPEND, 0644)));
     }
 
     public int monitorPid() {

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Compiles a {@link Seccomp} policy to classic BPF for x86_64 (seccomp(2), filter(2)). The program checks
- * the architecture, refuses the x32 ABI, then each denied number, then clone's namespace flags.
+ * the architecture, refuses the x32 ABI, searches the denied numbers, then checks clone's namespace flags.
  */
 public final class SeccompCompiler {
     /** x86_64 syscall numbers of the calls a policy may name. */
@@ -30,6 +30,8 @@ public final class SeccompCompiler {
             Map.entry("fspick", 433), Map.entry("clone", 56));
     /** Argument values the no-op rules compare against: no real call passes them. */
     private static final int NOOP_BASE = 0x5eccbad0;
+    /** Numbers a search tree's leaf compares one by one. */
+    private static final int LEAF = 3;
 
     private SeccompCompiler() {}
 
@@ -41,10 +43,12 @@ public final class SeccompCompiler {
     /** @param caps the container's capabilities, which a Docker profile's includes/excludes may name */
     public static String compile(Seccomp policy, Set<String> caps) {
         if (!policy.dockerProfile().isEmpty()) return DockerSeccompProfile.compile(policy.dockerProfile(), caps);
-        // Jumps are written as targets (EPERM, ENOSYS) first and turned into relative offsets at the end.
+        // Jumps to the shared tails (EPERM, ENOSYS, the checks after the search) are written as negative labels
+        // first and turned into relative offsets at the end.
         List<int[]> p = new ArrayList<>();
         final int toEperm = -1;
         final int toEnosys = -2;
+        final int toRest = -3;
         p.add(new int[] {Bpf.LD_ABS, 0, 0, 4});
         p.add(new int[] {Bpf.JEQ, 1, 0, Bpf.AUDIT_ARCH_X86_64});
         p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_KILL_PROCESS});
@@ -55,11 +59,15 @@ public final class SeccompCompiler {
         }
         p.add(new int[] {Bpf.LD_ABS, 0, 0, 0});
         p.add(new int[] {Bpf.JGE, toEperm, 0, 0x40000000}); // the x32 ABI: refused like any denied call
+        List<Integer> denied = new ArrayList<>();
         for (String name : policy.denied()) {
             Integer nr = X86_64.get(name);
             if (nr == null) throw new IllegalArgumentException("seccomp: unknown syscall " + name);
-            p.add(new int[] {Bpf.JEQ, toEperm, 0, nr});
+            denied.add(nr);
         }
+        denied = denied.stream().distinct().sorted().toList();
+        if (!denied.isEmpty()) searchTree(denied, p, toEperm, toRest);
+        int rest = p.size();
         if (policy.denyNamespaceClone()) {
             p.add(new int[] {Bpf.JEQ, toEnosys, 0, 435}); // clone3
             p.add(new int[] {Bpf.JEQ, 0, 2, X86_64.get("clone")});
@@ -71,13 +79,38 @@ public final class SeccompCompiler {
         p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_EPERM});
         int enosys = p.size();
         p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_ENOSYS});
+        int[] targets = {0, eperm, enosys, rest};
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < p.size(); i++) {
             int[] in = p.get(i);
-            int jt = in[1] == toEperm ? jump(eperm - i - 1) : in[1] == toEnosys ? jump(enosys - i - 1) : in[1];
-            b.append(i == 0 ? "" : ";").append(in[0]).append(',').append(jt).append(',').append(in[2]).append(',').append(Integer.toUnsignedString(in[3]));
+            int jt = in[1] < 0 ? jump(targets[-in[1]] - i - 1) : in[1];
+            int jf = in[2] < 0 ? jump(targets[-in[2]] - i - 1) : in[2];
+            b.append(i == 0 ? "" : ";").append(in[0]).append(',').append(jt).append(',').append(jf).append(',').append(Integer.toUnsignedString(in[3]));
         }
         return b.toString();
+    }
+
+    /**
+     * A binary search over the sorted numbers: a match jumps to {@code match}, a miss to {@code miss}. The kernel
+     * runs the filter once for every syscall number when it is loaded, to cache the constant verdicts
+     * (seccomp_cache_prepare, with interrupts off), so loading costs in proportion to the path each number walks:
+     * 90 us here for the default profile's 55 numbers in a line (63 instructions), 15 us for an allow-all filter;
+     * a search walks ~8.
+     */
+    private static void searchTree(List<Integer> numbers, List<int[]> p, int match, int miss) {
+        if (numbers.size() <= LEAF) {
+            for (int i = 0; i < numbers.size(); i++) {
+                p.add(new int[] {Bpf.JEQ, match, i == numbers.size() - 1 ? miss : 0, numbers.get(i)});
+            }
+            return;
+        }
+        int half = numbers.size() / 2;
+        int[] split = {Bpf.JGE, 0, 0, numbers.get(half)};
+        p.add(split);
+        int at = p.size();
+        searchTree(numbers.subList(0, half), p, match, miss);
+        split[1] = jump(p.size() - at);
+        searchTree(numbers.subList(half, numbers.size()), p, match, miss);
     }
 
     private static int jump(int n) {

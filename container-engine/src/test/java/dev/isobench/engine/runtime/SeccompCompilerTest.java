@@ -1,11 +1,14 @@
 package dev.isobench.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.seccomp.Bpf;
 import dev.isobench.engine.spec.Seccomp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The compiled filter, run by a small interpreter of the BPF subset it uses, decides as the policy says. */
@@ -14,11 +17,16 @@ class SeccompCompilerTest {
 
     /** Runs the program on a seccomp_data {nr, arch, ip, args[0]} and returns the action. */
     static int run(String program, int nr, int arch, long arg0) {
+        return execute(program, nr, arch, arg0)[0];
+    }
+
+    /** The action and how many instructions ran to reach it. */
+    static int[] execute(String program, int nr, int arch, long arg0) {
         ByteBuffer data = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         data.putInt(0, nr).putInt(4, arch).putLong(16, arg0);
         String[] insns = program.split(";");
         int acc = 0;
-        for (int pc = 0; pc < insns.length; pc++) {
+        for (int pc = 0, ran = 1; pc < insns.length; pc++, ran++) {
             String[] f = insns[pc].split(",");
             int code = Integer.parseInt(f[0]);
             int jt = Integer.parseInt(f[1]);
@@ -30,7 +38,7 @@ class SeccompCompilerTest {
                 case Bpf.JGE -> pc += Integer.compareUnsigned(acc, k) >= 0 ? jt : jf;
                 case Bpf.JSET -> pc += (acc & k) != 0 ? jt : jf;
                 case Bpf.RET -> {
-                    return k;
+                    return new int[] {k, ran};
                 }
                 default -> throw new AssertionError("unexpected opcode " + code);
             }
@@ -62,5 +70,24 @@ class SeccompCompilerTest {
         assertEquals(Bpf.RET_EPERM, run(p, 250, X86, 0));
         assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 151, p.split(";").length, "one load and 150 rules");
         assertEquals(Bpf.RET_ALLOW, run(p, 56, X86, 0x11), "clone still checks its own flags after the rules");
+    }
+
+    @Test
+    void everySyscallNumberGetsThePolicysVerdict() {
+        String p = SeccompCompiler.compile(Seccomp.DEFAULT);
+        Set<Integer> denied = new HashSet<>();
+        for (String name : Seccomp.DEFAULT.denied()) denied.add(SeccompCompiler.X86_64.get(name));
+        for (int nr = 0; nr < 1024; nr++) {
+            if (nr == 56 || nr == 435) continue; // clone and clone3: their own checks, above
+            assertEquals(denied.contains(nr) ? Bpf.RET_EPERM : Bpf.RET_ALLOW, run(p, nr, X86, 0), "syscall " + nr);
+        }
+    }
+
+    @Test
+    void theDeniedNumbersAreSearchedNotWalkedInALine() {
+        String p = SeccompCompiler.compile(Seccomp.DEFAULT);
+        int longest = 0;
+        for (int nr = 0; nr < 1024; nr++) longest = Math.max(longest, execute(p, nr, X86, 0)[1]);
+        assertTrue(longest <= 16, "the longest path runs " + longest + " instructions");
     }
 }
