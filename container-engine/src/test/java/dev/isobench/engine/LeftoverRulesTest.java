@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.sys.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What 'gc' without --all counts as a leftover while the container's owner (this JVM) is alive: a container
  * removed at exit once it has exited (its delete was cut short, so it carries no "removing" mark), and nothing
- * that is still running or that was kept on purpose; and a deleted container's directory and cgroups that a
+ * that is still running or that was kept on purpose, nor a create in progress; and a deleted container's directory and cgroups that a
  * killed JVM left for its reaper.
  */
 class LeftoverRulesTest {
@@ -52,5 +53,20 @@ class LeftoverRulesTest {
         assertTrue(t.engine().gc(false).containers().contains(id), "gc reports the retired container");
         assertFalse(Files.exists(retired), "its directory is removed");
         assertFalse(t.engine().cgroups().list().contains(id), "its cgroups are removed");
+    }
+
+    @Test
+    void aDirectoryWithoutARecordIsACreateInProgressWhileLockedAndALeftoverOnceNot() throws Exception {
+        Path dir = t.root().resolve("containers").resolve(String.format("%012x", System.nanoTime() & 0xffffffffffffL));
+        Files.createDirectories(dir.resolve("upper"));
+        int lock = Native.lockDirectory(dir.toString()); // as a creator holds it until its one state write
+        try {
+            t.engine().gc(true);
+            assertTrue(Files.isDirectory(dir), "gc took the directory of a create in progress");
+        } finally {
+            Native.close(lock);
+        }
+        assertTrue(t.engine().gc(false).containers().contains(dir.getFileName().toString()));
+        assertFalse(Files.exists(dir), "a create that died before its record is a leftover");
     }
 }

@@ -28,6 +28,9 @@ public interface CgroupDriver {
     /** Creates the group, with Docker's device allow-list where a devices controller exists; fails if the host cannot hold it. */
     void create(String id);
 
+    /** A hint after a create is done: make groups ahead for the next creates, where the driver can. */
+    default void prepareAhead() {}
+
     /** Lifts the device allow-list ({@code --privileged}). */
     default void allowAllDevices(String id) {}
 
@@ -43,7 +46,7 @@ public interface CgroupDriver {
     /** Kills what is still inside, waits for it, and removes the group. Missing groups are fine. */
     void destroy(String id);
 
-    /** Removes the isobench/ parents once no group is left in them, so an idle host is as it was. */
+    /** Removes groups made ahead by a JVM that is gone, and the isobench/ parents once no group is left in them, so an idle host is as it was. */
     void prune();
 
     /** Ids of the groups that exist under isobench/ now. */

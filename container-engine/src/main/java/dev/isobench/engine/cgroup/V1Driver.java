@@ -1,8 +1,13 @@
 package dev.isobench.engine.cgroup;
 
 import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -21,6 +26,7 @@ public final class V1Driver implements CgroupDriver {
 
     private final Map<String, Path> mounts;
     private final List<Path> hierarchies;
+    private final PreparedGroups prepared;
     /** Whether this engine saw its cpuset parent copy CPUs and memory nodes into a new group. */
     private volatile boolean cpusetParentReady;
 
@@ -32,6 +38,8 @@ public final class V1Driver implements CgroupDriver {
             if (mounts.containsKey(c)) unique.add(mounts.get(c));
         }
         this.hierarchies = List.copyOf(unique);
+        this.prepared = new PreparedGroups(this::make, this::destroy,
+                () -> hierarchies.forEach(h -> CgroupFiles.removeIfEmpty(h.resolve(CgroupFiles.PARENT))));
     }
 
     @Override
@@ -83,6 +91,36 @@ public final class V1Driver implements CgroupDriver {
 
     @Override
     public void create(String id) {
+        Optional<String> ready = prepared.take();
+        if (ready.isPresent() && rename(ready.get(), id)) return;
+        make(id);
+    }
+
+    /**
+     * Gives a prepared group the container's id in every hierarchy, and its modification time now: gc takes an
+     * empty group of no container only once it is a minute old. False when the group is gone (a gc took it).
+     */
+    private boolean rename(String from, String to) {
+        for (Path h : hierarchies) {
+            if (Native.rename(group(h, from).toString(), group(h, to).toString()) != 0) {
+                destroy(from); // what is left of it; make() fills in what is missing
+                return false;
+            }
+        }
+        try {
+            Files.setLastModifiedTime(group(hierarchies.get(0), to), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            throw new EngineException("cannot touch cgroup " + group(hierarchies.get(0), to) + ": " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    @Override
+    public void prepareAhead() {
+        prepared.fill();
+    }
+
+    private void make(String id) {
         for (Path h : hierarchies) {
             Path parent = h.resolve(CgroupFiles.PARENT);
             boolean cpuset = h.equals(mounts.get("cpuset"));
@@ -149,13 +187,20 @@ public final class V1Driver implements CgroupDriver {
 
     @Override
     public void prune() {
-        hierarchies.forEach(h -> CgroupFiles.removeIfEmpty(h.resolve(CgroupFiles.PARENT)));
+        for (Path h : hierarchies) {
+            Path parent = h.resolve(CgroupFiles.PARENT);
+            for (String g : CgroupFiles.children(parent)) {
+                if (PreparedGroups.abandoned(g)) CgroupFiles.remove(parent.resolve(g), () -> { });
+            }
+            CgroupFiles.removeIfEmpty(parent);
+        }
     }
 
     @Override
     public List<String> list() {
         Set<String> ids = new LinkedHashSet<>();
         for (Path h : hierarchies) ids.addAll(CgroupFiles.children(h.resolve(CgroupFiles.PARENT)));
+        ids.removeIf(g -> g.startsWith(PreparedGroups.PREFIX));
         return new ArrayList<>(ids);
     }
 

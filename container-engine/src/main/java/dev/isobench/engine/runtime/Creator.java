@@ -61,6 +61,14 @@ public final class Creator {
         if (argv.isEmpty()) throw new EngineException("no command given and image " + image.name() + " has none: add -- CMD ARGS");
         LimitChecks.check(spec.limits(), host.cgroups());
         ContainerDir dir = host.store().allocate(spec.name());
+        // Held until the create returns: gc leaves a directory without a record alone while it is locked, so the
+        // record is written once, when the container exists (a record per phase cost a write on this path).
+        try (ContainerLock creating = ContainerLock.acquire(dir)) {
+            return create(spec, image, argv, dir, phases);
+        }
+    }
+
+    private Container create(ContainerSpec spec, Image image, List<String> argv, ContainerDir dir, Map<Phase, Long> phases) {
         String id = dir.id();
         String hostname = spec.hostname().orElse(id);
         // What to take back if the create fails: each resource's undo is pushed as it is taken, and they run last
@@ -77,7 +85,6 @@ public final class Creator {
             ProcessInfo self = ProcessInfo.self();
             StateRecord record = new StateRecord(id, StateRecord.Config.of(spec, id, image.name(), image.id(), argv, hostname), "", List.of(),
                     "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
-            host.store().write(dir, record);
             Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent(), spec.ephemeral()).provision(seen, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
@@ -130,6 +137,7 @@ public final class Creator {
                 record = record.withNetwork(address, proxies).withStatus("created");
                 host.store().write(dir, record);
             }
+            host.cgroups().prepareAhead();
             return new Container(host, dir, record, stage, phases);
         } catch (RuntimeException e) {
             for (Runnable step : undo) { // each runs even when an earlier one failed; failures ride along on the cause

@@ -59,9 +59,16 @@ public final class GarbageCollector {
             }
             if (record.isPresent()) {
                 Container.load(host, dir, record.get()).delete();
-            } else {
-                host.cgroups().destroy(dir.id());
-                host.store().remove(dir);
+            } else { // no record yet: a create in progress holds the lock; one that died half-way is a leftover
+                Optional<ContainerLock> lock = ContainerLock.tryAcquire(dir);
+                if (lock.isEmpty()) {
+                    kept.add(dir.id());
+                    continue;
+                }
+                try (ContainerLock held = lock.get()) {
+                    host.cgroups().destroy(dir.id());
+                    host.store().remove(dir);
+                }
             }
             removed.add(dir.id());
         }
@@ -102,6 +109,6 @@ public final class GarbageCollector {
         boolean ownerAlive = new ProcessInfo(r.ownerPid(), r.ownerStart()).isAlive();
         if (r.status().equals("removing")) return !ownerAlive || !monitorAlive;
         if (!r.config().detached()) return !ownerAlive && !r.status().equals("exited");
-        return r.status().equals("creating") && !ownerAlive;
+        return false; // detached: kept for rm
     }
 }

@@ -15,6 +15,7 @@ public interface LibC {
     int O_CLOEXEC = 0x80000;
     int O_DIRECTORY = 0x10000;
     int LOCK_EX = 2;
+    int LOCK_NB = 4;
     int F_DUPFD_CLOEXEC = 1030;
 
     int pipe2(@Out int[] fds, int flags);

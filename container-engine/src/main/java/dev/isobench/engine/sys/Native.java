@@ -160,6 +160,11 @@ public final class Native {
         }
     }
 
+    /** rename(2); returns 0, or the errno instead of throwing. */
+    public static int rename(String from, String to) {
+        return LIBC.rename(from, to) == 0 ? 0 : errno();
+    }
+
     /** rmdir(2); returns 0, or the errno (ENOENT, EBUSY, ...) instead of throwing. */
     public static int rmdir(String path) {
         return LIBC.rmdir(path) == 0 ? 0 : errno();
@@ -178,6 +183,15 @@ public final class Native {
             throw failure("flock " + path, err);
         }
         return fd;
+    }
+
+    /** As {@link #lockDirectory} without waiting: the fd, or -1 when another holds the lock or the directory is gone. */
+    public static int tryLockDirectory(String path) {
+        int fd = LIBC.open(path, LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        if (LIBC.flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) == 0) return fd;
+        LIBC.close(fd);
+        return -1;
     }
 
     /** open(2) with the given flags; returns -1 (instead of throwing) when the path cannot be opened, errno in {@link #errno()}. */
