@@ -29,6 +29,8 @@ public final class SpreadCommand implements Callable<Integer> {
             new Headline("getpid container / host (ratio, same run)", r -> is(r, "syscall", "getpid", "engine", "", "ratio_vs_host")),
             new Headline("startup engine / host (ratio, same run)", r -> is(r, "startup", "start-to-exit", "engine", "", "ratio_vs_host")),
             new Headline("startup engine / unshare (ratio, same run)", r -> is(r, "startup", "start-to-exit", "engine", "", "ratio_vs_unshare")),
+            new Headline("startup engine no-cgroup / unshare (ratio, same run)",
+                    r -> is(r, "startup", "start-to-exit", "engine", "no-cgroup", "ratio_vs_unshare")),
             new Headline("startup p50 engine (ms)", r -> is(r, "startup", "start-to-exit", "engine", "", "median")),
             new Headline("overlay provision, largest size (ms)", r -> is(r, "rootfs", "provision", "engine", "overlay", "median")),
             new Headline("quota achieved at 0.5 CPU, 1 thread (cpus)", r -> is(r, "cgroup", "cpu-quota", "engine", "", "achieved_cpus")
