@@ -63,6 +63,7 @@ public final class SoakCommand implements Callable<Integer> {
         cycle(engine, mode, RootfsMode.OVERLAY, log);
         cycle(engine, mode, RootfsMode.COPY, log);
         parallel(engine, mode, inFlight, log);
+        engine.close(); // background removals done and the spare monitor gone, before and after: counts at rest
         Map<String, Long> before = counts(engine);
         Set<String> fdsBefore = fdTargets();
         long heapWarm = 0;
@@ -77,6 +78,7 @@ public final class SoakCommand implements Callable<Integer> {
         long start = System.nanoTime();
         parallel(engine, mode, parallelCycles, log);
         System.out.printf("%d cycles, %d in flight: %.1f s%n", parallelCycles, inFlight, (System.nanoTime() - start) / 1e9);
+        engine.close();
         // veths go with their namespaces in the background: give the kernel a moment before counting
         for (int i = 0; i < 200 && counts(engine).get("veths isb*") > before.get("veths isb*"); i++) Thread.sleep(10);
         Map<String, Long> after = counts(engine);
@@ -152,6 +154,7 @@ public final class SoakCommand implements Callable<Integer> {
         m.put("zombie children", zombies());
         m.put("container dirs", (long) listNames(engine.root().resolve("containers")).size());
         m.put("bytes under containers/", bytes(engine.root().resolve("containers")));
+        m.put("deleted dirs in trash/", (long) listNames(engine.root().resolve("trash")).size());
         return m;
     }
 
