@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * runc or crun on a prepared OCI bundle of the probe rootfs. The bundle's config.json comes from the
+ * runc, crun or runsc (gVisor) on a prepared OCI bundle of the probe rootfs. The bundle's config.json comes from the
  * runtime's own {@code spec} command; only args, terminal, root and cgroupsPath change. The config is
  * written before the timed region; the runtime's whole {@code run} (create, start, wait, delete) is timed.
  * Its cgroups go under isobench/, so they carry the engine's names and gc can find them.
@@ -22,7 +22,9 @@ public final class OciRuntimeTarget implements Target {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     private final String runtime;
-    private final List<String> launcher;
+    private final String variant;
+    /** What runs the runtime with its global flags: an optional launcher, the binary, flags before the verb. */
+    private final List<String> command;
     private final Path bundle;
     private final Path scratch;
     private final ObjectNode template;
@@ -32,14 +34,23 @@ public final class OciRuntimeTarget implements Target {
      *                 mount for crun 1.8; empty for none
      */
     public OciRuntimeTarget(String runtime, List<String> launcher, Path bundle, Path rootfs, Path scratch) {
+        this(runtime, "", append(launcher, runtime), bundle, rootfs, scratch);
+    }
+
+    /**
+     * @param variant how this runtime is set up, e.g. runsc's platform
+     * @param command the launcher, the runtime and its global flags (runsc's --root, --platform, --network)
+     */
+    public OciRuntimeTarget(String runtime, String variant, List<String> command, Path bundle, Path rootfs, Path scratch) {
         this.runtime = runtime;
-        this.launcher = List.copyOf(launcher);
+        this.variant = variant;
+        this.command = List.copyOf(command);
         this.bundle = bundle;
         this.scratch = scratch;
         try {
             Files.createDirectories(bundle);
             Files.deleteIfExists(bundle.resolve("config.json"));
-            Processes.run(List.of(runtime, "spec", "--bundle", bundle.toString()), scratch).requireSuccess(runtime + " spec");
+            Processes.run(append(command, "spec", "--bundle", bundle.toString()), scratch).requireSuccess(runtime + " spec");
             template = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
             template.with("process").put("terminal", false);
             template.with("root").put("path", rootfs.toString()).put("readonly", false);
@@ -55,7 +66,12 @@ public final class OciRuntimeTarget implements Target {
 
     @Override
     public String variant() {
-        return "";
+        return variant;
+    }
+
+    @Override
+    public boolean userSpaceKernel() {
+        return runtime.equals("runsc");
     }
 
     @Override
@@ -72,15 +88,17 @@ public final class OciRuntimeTarget implements Target {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + own.resolve("config.json") + ": " + e.getMessage(), e);
         }
-        List<String> cmd = new ArrayList<>(launcher);
-        cmd.addAll(List.of(runtime, "run", "--bundle", own.toString(), id));
         try {
-            return Processes.run(cmd, scratch);
+            return Processes.run(append(command, "run", "--bundle", own.toString(), id), scratch);
         } finally {
-            List<String> delete = new ArrayList<>(launcher);
-            delete.addAll(List.of(runtime, "delete", "--force", id));
-            Processes.run(delete, scratch); // a no-op when run already removed it
+            Processes.run(append(command, "delete", "--force", id), scratch); // a no-op when run already removed it
             SafeDelete.tree(own);
         }
+    }
+
+    private static List<String> append(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
     }
 }

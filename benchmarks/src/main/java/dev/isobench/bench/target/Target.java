@@ -8,7 +8,7 @@ import java.util.List;
  * binary.
  */
 public interface Target {
-    /** host, engine, runc, crun, bwrap, unshare, podman. */
+    /** host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, runsc. */
     String name();
 
     /** How the target is set up ("" for its default). */
@@ -16,6 +16,14 @@ public interface Target {
 
     /** Runs {@code /probe ARGS...} to completion. */
     Execution run(List<String> probeArgs);
+
+    /**
+     * Whether a second kernel in user space serves this target's system calls (gVisor): each costs tens of
+     * microseconds, so it cannot share the syscall suite's batch slots, sized for the slowest target.
+     */
+    default boolean userSpaceKernel() {
+        return false;
+    }
 
     default String label() {
         return variant().isEmpty() ? name() : name() + "/" + variant();

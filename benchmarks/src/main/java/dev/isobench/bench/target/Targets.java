@@ -19,7 +19,10 @@ import java.util.Set;
  * skipped. Everything found runs the probe from the same rootfs copy.
  */
 public final class Targets implements AutoCloseable {
-    public static final List<String> PEERS = List.of("unshare", "bwrap", "runc", "crun", "podman", "vm");
+    public static final List<String> PEERS = List.of("unshare", "bwrap", "nspawn", "lxc", "runc", "crun", "podman", "docker", "runsc", "vm");
+    /** The Debian package of each peer whose name is not its package's. */
+    private static final Map<String, String> PACKAGES = Map.of("bwrap", "bubblewrap", "unshare", "util-linux", "nspawn", "systemd-container",
+            "docker", "docker.io");
     /** A boot under software emulation takes seconds; a guest still running after this is hung. */
     static final Duration VM_DEADLINE = Duration.ofSeconds(300);
     /** The cached KVM verdict, under the engine root's vm/ beside the guest kernel. */
@@ -30,6 +33,7 @@ public final class Targets implements AutoCloseable {
     private final Map<String, String> versions = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> details = new LinkedHashMap<>();
     private Process crunNamespace;
+    private DockerDaemon docker;
     private List<String> crunLauncher;
 
     private Targets() {}
@@ -48,6 +52,13 @@ public final class Targets implements AutoCloseable {
                     () -> List.of("bwrap", "--unshare-all", "--die-with-parent", "--bind", rootfs.toString(), "/", "--proc", "/proc", "--dev", "/dev"),
                     () -> { }, scratch));
         }
+        if (wanted.contains("nspawn")) {
+            t.add("nspawn", Processes.firstLine(scratch, "systemd-nspawn", "--version"), () -> new NspawnTarget(rootfs, ws.dir(), scratch));
+        }
+        if (wanted.contains("lxc")) {
+            t.add("lxc", Processes.firstLine(scratch, "lxc-execute", "--version").map(v -> "lxc " + v),
+                    () -> new LxcTarget(rootfs, ws.dir(), scratch));
+        }
         if (wanted.contains("runc")) {
             t.add("runc", Processes.firstLine(scratch, "runc", "--version"),
                     () -> new OciRuntimeTarget("runc", List.of(), ws.dir().resolve("bundle-runc"), rootfs, scratch));
@@ -57,6 +68,8 @@ public final class Targets implements AutoCloseable {
             t.add("crun", version, () -> new OciRuntimeTarget("crun", t.crunLauncher(scratch), ws.dir().resolve("bundle-crun"), rootfs, scratch));
         }
         if (wanted.contains("vm")) t.addVm(engine, ws);
+        if (wanted.contains("runsc")) t.addRunsc(ws, rootfs, scratch);
+        if (wanted.contains("docker")) t.addDocker(ws, rootfs, scratch);
         if (wanted.contains("podman")) {
             Optional<String> version = Processes.firstLine(scratch, "podman", "--version");
             t.add("podman", version, () -> {
@@ -89,13 +102,59 @@ public final class Targets implements AutoCloseable {
         }
     }
 
+    /**
+     * gVisor: its own user-space kernel serves every system call. The ptrace platform runs anywhere ptrace does;
+     * the kvm platform only where KVM has proven it boots a guest (the vm target's check), so only then.
+     */
+    private void addRunsc(Workspace ws, Path rootfs, Path scratch) {
+        Optional<String> version = Processes.firstLine(scratch, "runsc", "--version");
+        Path state = ws.dir().resolve("runsc-state");
+        add("runsc", version, () -> new OciRuntimeTarget("runsc", "ptrace",
+                List.of("runsc", "--root=" + state, "--network=none", "--platform=ptrace"), ws.dir().resolve("bundle-runsc"), rootfs, scratch));
+        if (version.isEmpty()) return;
+        Map<String, String> vm = details.get("vm");
+        if (vm != null && vm.get("accelerator").equals("kvm")) {
+            found.add(new OciRuntimeTarget("runsc", "kvm", List.of("runsc", "--root=" + state, "--network=none", "--platform=kvm"),
+                    ws.dir().resolve("bundle-runsc-kvm"), rootfs, scratch));
+        } else {
+            skipped.put("runsc/kvm", vm == null ? "the kvm platform runs only where KVM has proven it boots a guest, and the vm target"
+                    + " that checks it was not selected" : "the kvm platform needs a KVM that boots guests: " + vm.get("accelerator_reason"));
+        }
+    }
+
+    /**
+     * Docker on a dockerd of isobench's own, started here (its start-up is not in any container's figure) and
+     * stopped at close; between its turns it idles. One target per runtime it has: runc, crun, runsc.
+     */
+    private void addDocker(Workspace ws, Path rootfs, Path scratch) {
+        Optional<String> client = Processes.firstLine(scratch, "docker", "--version");
+        Optional<String> server = Processes.firstLine(scratch, "dockerd", "--version");
+        if (client.isEmpty() || server.isEmpty()) {
+            skipped.put("docker", "not installed (apt-get install docker.io)");
+            return;
+        }
+        try {
+            docker = new DockerDaemon(ws.dir(), rootfs, scratch);
+        } catch (RuntimeException e) {
+            skipped.put("docker", "its own dockerd did not come up: " + e.getMessage());
+            return;
+        }
+        versions.put("docker", docker.version() + "; client " + client.get());
+        for (String runtime : List.of("runc", "crun", "runsc")) {
+            if (Processes.firstLine(scratch, runtime, "--version").isPresent()) found.add(new DockerTarget(docker, runtime, scratch));
+            else skipped.put("docker/" + runtime, runtime + " is not installed");
+        }
+        notes.add("docker: isobench's own dockerd (data root, socket and cgroups under isobench's names) runs for the whole run,"
+                + " idle between its turns; its start is not in any figure");
+    }
+
     private interface Maker {
         Target make();
     }
 
     private void add(String name, Optional<String> version, Maker maker) {
         if (version.isEmpty()) {
-            skipped.put(name, "not installed (apt-get install " + (name.equals("bwrap") ? "bubblewrap" : name.equals("unshare") ? "util-linux" : name) + ")");
+            skipped.put(name, "not installed (apt-get install " + PACKAGES.getOrDefault(name, name) + ")");
             return;
         }
         try {
@@ -170,6 +229,7 @@ public final class Targets implements AutoCloseable {
                 }
             }
         }
+        if (docker != null) docker.close();
         if (crunNamespace != null) crunNamespace.destroyForcibly();
         for (Path hierarchy : cgroupHierarchies()) {
             try {

@@ -1,0 +1,220 @@
+package dev.isobench.bench.target;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.engine.sys.Mountinfo;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * A dockerd of isobench's own for one run: its data root, exec root, pid file and socket in the run's workspace,
+ * no iptables, no bridge, no registry, its containers' cgroups under isobench/. It never talks to a dockerd the
+ * host runs (another socket, another data root). The probe image comes from a {@code docker save} archive made
+ * here from the probe rootfs and {@code docker load}ed: nothing is pulled. crun and runsc are added as runtimes.
+ */
+final class DockerDaemon implements AutoCloseable {
+    static final String IMAGE = "isobench-probe:latest";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long READY_MILLIS = 30_000;
+
+    private final Path dir;
+    private final Path socket;
+    private final Process dockerd;
+    private final Path scratch;
+    private final String version;
+
+    /** Starts the daemon and loads the probe image; fails with the daemon's own last words. */
+    DockerDaemon(Path workspace, Path probeRootfs, Path scratch) {
+        this.dir = workspace.resolve("docker");
+        this.socket = dir.resolve("docker.sock");
+        this.scratch = scratch;
+        List<String> cmd = new ArrayList<>(List.of("dockerd", "--data-root=" + dir.resolve("data"), "--exec-root=" + dir.resolve("exec"),
+                "--pidfile=" + dir.resolve("docker.pid"), "--host=unix://" + socket, "--iptables=false", "--ip-masq=false",
+                "--ip-forward=false", "--bridge=none", "--cgroup-parent=/isobench", "--exec-opt=native.cgroupdriver=cgroupfs",
+                "--log-level=error", "--config-file=" + dir.resolve("daemon.json")));
+        // Not /etc/docker/daemon.json: the host's settings stay the host's. runsc as the probe bundle runs it: no
+        // network of its own (docker's none network is a namespace gVisor would take for the host's), ptrace.
+        ObjectNode config = JSON.createObjectNode();
+        ObjectNode runtimes = config.putObject("runtimes");
+        Processes.firstLine(scratch, "sh", "-c", "command -v crun").ifPresent(path -> runtimes.putObject("crun").put("path", path));
+        Processes.firstLine(scratch, "sh", "-c", "command -v runsc").ifPresent(path -> runtimes.putObject("runsc").put("path", path)
+                .putArray("runtimeArgs").add("--network=none").add("--platform=ptrace"));
+        try {
+            Files.createDirectories(dir);
+            JSON.writeValue(dir.resolve("daemon.json").toFile(), config);
+            dockerd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start dockerd: " + e.getMessage(), e);
+        }
+        try {
+            version = awaitReady();
+            Path archive = dir.resolve("probe-image.tar");
+            saveArchive(probeRootfs, archive);
+            docker("load", "--input", archive.toString()).requireSuccess("docker load");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    String version() {
+        return version;
+    }
+
+    /** The docker CLI against this daemon. */
+    Execution docker(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker", "--host=unix://" + socket));
+        cmd.addAll(List.of(args));
+        return Processes.run(cmd, scratch);
+    }
+
+    List<String> cli() {
+        return List.of("docker", "--host=unix://" + socket);
+    }
+
+    private String awaitReady() {
+        long deadline = System.currentTimeMillis() + READY_MILLIS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!dockerd.isAlive()) throw new IllegalStateException("dockerd exited " + dockerd.exitValue() + ": " + logTail());
+            if (Files.exists(socket)) {
+                Execution v = docker("version", "--format", "{{.Server.Version}}");
+                if (v.exitCode() == 0) return "dockerd " + v.stdout().trim();
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("dockerd did not answer on " + socket + " within " + READY_MILLIS / 1000 + " s: " + logTail());
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("dockerd.log"));
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** A one-layer {@code docker save} archive of the probe rootfs (regular files and directories only). */
+    static void saveArchive(Path rootfs, Path archive) {
+        try {
+            Path layer = archive.resolveSibling("layer.tar");
+            try (OutputStream out = Files.newOutputStream(layer); TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
+                 Stream<Path> files = Files.walk(rootfs)) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                    if (p.equals(rootfs) || !(Files.isDirectory(p) || Files.isRegularFile(p))) continue;
+                    TarArchiveEntry e = new TarArchiveEntry(p.toFile(), rootfs.relativize(p).toString());
+                    e.setMode(Files.isDirectory(p) ? 040755 : Files.isExecutable(p) ? 0100755 : 0100644);
+                    tar.putArchiveEntry(e);
+                    if (Files.isRegularFile(p)) Files.copy(p, tar);
+                    tar.closeArchiveEntry();
+                }
+            }
+            String diffId = sha256(layer);
+            ObjectNode config = JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
+            config.putObject("config").putArray("Cmd").add("/probe").add("true");
+            config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add("sha256:" + diffId);
+            byte[] configBytes = JSON.writeValueAsBytes(config);
+            String configName = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(configBytes)) + ".json";
+            byte[] manifest = JSON.writeValueAsBytes(List.of(java.util.Map.of("Config", configName, "RepoTags", List.of(IMAGE),
+                    "Layers", List.of(diffId + "/layer.tar"))));
+            try (OutputStream out = Files.newOutputStream(archive); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+                put(tar, configName, configBytes);
+                TarArchiveEntry d = new TarArchiveEntry(diffId + "/");
+                tar.putArchiveEntry(d);
+                tar.closeArchiveEntry();
+                TarArchiveEntry l = new TarArchiveEntry(layer.toFile(), diffId + "/layer.tar");
+                tar.putArchiveEntry(l);
+                Files.copy(layer, tar);
+                tar.closeArchiveEntry();
+                put(tar, "manifest.json", manifest);
+            }
+            Files.delete(layer);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot make the probe image archive " + archive + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void put(TarArchiveOutputStream tar, String name, byte[] bytes) throws IOException {
+        TarArchiveEntry e = new TarArchiveEntry(name);
+        e.setSize(bytes.length);
+        tar.putArchiveEntry(e);
+        tar.write(bytes);
+        tar.closeArchiveEntry();
+    }
+
+    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(Files.readAllBytes(file));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Stops the daemon (it stops its containerd), and removes what it left mounted under its data root;
+     * the directory itself goes with the workspace.
+     */
+    @Override
+    public void close() {
+        if (dockerd.isAlive()) {
+            Execution ps = docker("ps", "--all", "--quiet");
+            if (ps.exitCode() == 0 && !ps.stdout().isBlank()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "--force"));
+                rm.addAll(ps.stdout().lines().toList());
+                docker(rm.toArray(String[]::new));
+            }
+            dockerd.destroy(); // SIGTERM: dockerd shuts down containerd and its shims
+            try {
+                if (!dockerd.waitFor(20, TimeUnit.SECONDS)) dockerd.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                dockerd.destroyForcibly();
+            }
+        }
+        killStragglers();
+        List<Path> left = new ArrayList<>();
+        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) if (m.mountPoint().startsWith(dir)) left.add(m.mountPoint());
+        for (int i = left.size() - 1; i >= 0; i--) Processes.run(List.of("umount", "--lazy", left.get(i).toString()), scratch);
+    }
+
+    /**
+     * What outlived the daemon: a shim, or a runsc sandbox and gofer of a container that failed to start. Each
+     * names this daemon's own directory on its command line, so nothing else is touched.
+     */
+    private void killStragglers() {
+        String mine = dir.toString() + "/";
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) continue;
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmdline.contains(mine)) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dockerd started", e);
+        }
+    }
+}
