@@ -50,6 +50,10 @@ public final class Charts {
             throw new ReportException("cannot create " + c.dir + ": " + e.getMessage(), e);
         }
         Map<String, List<ResultRow>> s = results.suites();
+        if (s.containsKey("startup")) c.spectrum("spectrum-start-to-exit", "The spectrum: create, start, exit and delete of /probe true",
+                "ms (median, log)", Spectrum.of(s.get("startup"), "start-to-exit"));
+        if (s.containsKey("syscall")) c.spectrum("spectrum-getpid", "The spectrum: getpid, native probe loop", "ns per call (median, log)",
+                Spectrum.of(s.get("syscall"), "getpid"));
         if (s.containsKey("syscall")) c.syscall(s.get("syscall"));
         if (s.containsKey("startup")) c.startup(s.get("startup"));
         if (s.containsKey("rootfs")) c.rootfs(s.get("rootfs"));
@@ -64,6 +68,25 @@ public final class Charts {
 
     private static List<ResultRow> select(List<ResultRow> rows, String benchmark, String metric) {
         return rows.stream().filter(r -> r.benchmark().equals(benchmark) && r.metric().equals(metric)).toList();
+    }
+
+    // ---- the spectrum
+
+    /** One marker per target in spectrum order, labelled with its ratio to the host; intervals are in the report's table. */
+    private void spectrum(String stem, String title, String yTitle, List<Spectrum.Entry> entries) {
+        if (entries.size() < 2) return;
+        CategoryChart c = category(title, "bare host -> namespaces -> containers -> user-space kernel -> VM", yTitle);
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+        c.getStyler().setLegendVisible(false);
+        List<String> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (Spectrum.Entry e : entries) {
+            x.add(e.label() + e.ratio().map(r -> String.format(" %.3gx", r.value())).orElse(""));
+            y.add(e.median().value());
+        }
+        c.addSeries("median", x, y);
+        save("spectrum", stem, c);
     }
 
     // ---- syscall

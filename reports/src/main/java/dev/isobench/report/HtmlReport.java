@@ -32,6 +32,7 @@ public final class HtmlReport {
         h.raw("<h2>Summary</h2>\n<table class=summary><tr><th>suite</th><th>what</th><th>value</th><th>compared</th></tr>\n");
         for (Headlines.Headline x : Headlines.of(results)) h.row(x.suite(), x.what(), x.value(), x.comparison());
         h.raw("</table>\n");
+        spectrum(h, results, charts);
         List<String> notes = new ArrayList<>(results.gaps());
         results.manifest().root().path("warnings").forEach(w -> notes.add(w.asText()));
         if (!notes.isEmpty()) {
@@ -47,8 +48,7 @@ public final class HtmlReport {
         for (Map.Entry<String, List<ResultRow>> suite : results.suites().entrySet()) {
             h.raw("<h2 id=\"" + suite.getKey() + "\">").text("Suite: " + suite.getKey()).raw("</h2>\n");
             for (Charts.Rendered c : charts) {
-                if (c.suite().equals(suite.getKey())) h.raw("<figure><img alt=\"").text(c.title()).raw("\" src=\"data:image/png;base64,"
-                        + png(results.path(), c.stem()) + "\"><figcaption><a href=\"charts/" + c.stem() + ".svg\">SVG</a></figcaption></figure>\n");
+                if (c.suite().equals(suite.getKey())) figure(h, results, c);
             }
             h.raw("<details><summary>").text(suite.getValue().size() + " rows").raw("</summary>\n<table class=sortable><thead><tr>");
             for (String col : ResultRow.HEADER) h.raw("<th>").text(col).raw("</th>");
@@ -67,6 +67,37 @@ public final class HtmlReport {
             throw new ReportException("cannot write " + file + ": " + e.getMessage(), e);
         }
         return file;
+    }
+
+    /**
+     * The chart a user reads first: each target from the bare host to a VM, start-to-exit and a system call, with
+     * intervals, ratios to the host, and the version and platform that ran.
+     */
+    private static void spectrum(Html h, ResultsDir results, List<Charts.Rendered> charts) {
+        List<Charts.Rendered> mine = charts.stream().filter(c -> c.suite().equals("spectrum")).toList();
+        if (mine.isEmpty()) return;
+        h.raw("<h2 id=spectrum>The spectrum</h2>\n");
+        for (Charts.Rendered c : mine) figure(h, results, c);
+        h.raw("<table class=sortable><thead><tr><th>tier</th><th>target</th><th>measure</th><th>median [95% CI]</th>"
+                + "<th>vs host [95% CI]</th><th>version</th></tr></thead><tbody>\n");
+        Map<String, List<ResultRow>> suites = results.suites();
+        for (String[] m : new String[][] {{"startup", "start-to-exit"}, {"syscall", "getpid"}}) {
+            if (!suites.containsKey(m[0])) continue;
+            for (Spectrum.Entry e : Spectrum.of(suites.get(m[0]), m[1])) {
+                h.row(e.tier(), e.label(), m[1], interval(e.median()) + " " + e.median().unit(),
+                        e.ratio().map(r -> interval(r) + "x").orElse(""), results.manifest().targets().path(e.median().target()).path("version").asText(""));
+            }
+        }
+        h.raw("</tbody></table>\n");
+    }
+
+    private static String interval(ResultRow r) {
+        return ResultsCsv.number(r.value()) + (r.hasCi() ? " [" + ResultsCsv.number(r.ciLow()) + ", " + ResultsCsv.number(r.ciHigh()) + "]" : "");
+    }
+
+    private static void figure(Html h, ResultsDir results, Charts.Rendered c) {
+        h.raw("<figure><img alt=\"").text(c.title()).raw("\" src=\"data:image/png;base64,"
+                + png(results.path(), c.stem()) + "\"><figcaption><a href=\"charts/" + c.stem() + ".svg\">SVG</a></figcaption></figure>\n");
     }
 
     /** The run's suite time against its profile's budget, for runs whose manifest has them. */
