@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportTest {
-    private static final List<String> CHARTS = List.of("syscall-latency", "syscall-ratio", "syscall-jmh", "startup-start-to-exit", "startup-phases",
+    private static final List<String> CHARTS = List.of("spectrum-start-to-exit", "spectrum-getpid", "syscall-latency", "syscall-ratio", "syscall-jmh", "startup-start-to-exit", "startup-phases",
             "startup-percentiles", "startup-storm", "rootfs-provision", "rootfs-bytes", "rootfs-copy-up", "rootfs-lookup", "rootfs-read",
             "cgroup-quota", "cgroup-quota-error", "cgroup-timeseries", "cgroup-shares", "cgroup-memory");
 
@@ -37,6 +37,7 @@ class HtmlReportTest {
         assertFalse(Pattern.compile("(src|href)=\"https?:").matcher(page).find(), "the page must not need the network");
         assertTrue(page.contains("<h2>Summary</h2>"));
         assertTrue(page.contains("engine create-start-exit-delete of /probe true"));
+        assertTrue(page.indexOf("<h2 id=spectrum>The spectrum</h2>") < page.indexOf("<h2>Host</h2>"), "the spectrum comes first, after the summary");
     }
 
     @Test

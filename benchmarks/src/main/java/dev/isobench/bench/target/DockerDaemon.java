@@ -3,6 +3,7 @@ package dev.isobench.bench.target;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.engine.sys.Mountinfo;
+import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * A dockerd of isobench's own for one run: its data root, exec root, pid file and socket in the run's workspace,
+ * A dockerd of isobench's own for one run: its data root and pid file in the run's workspace, its exec root and
+ * socket under /run/isobench/docker-PID,
  * no iptables, no bridge, no registry, its containers' cgroups under isobench/. It never talks to a dockerd the
  * host runs (another socket, another data root). The probe image comes from a {@code docker save} archive made
  * here from the probe rootfs and {@code docker load}ed: nothing is pulled. crun and runsc are added as runtimes.
@@ -29,6 +31,8 @@ final class DockerDaemon implements AutoCloseable {
     private static final long READY_MILLIS = 30_000;
 
     private final Path dir;
+    /** Its sockets' directory: a unix socket path holds at most 108 bytes, which a workspace path can pass. */
+    private final Path execRoot;
     private final Path socket;
     private final Process dockerd;
     private final Path scratch;
@@ -37,9 +41,10 @@ final class DockerDaemon implements AutoCloseable {
     /** Starts the daemon and loads the probe image; fails with the daemon's own last words. */
     DockerDaemon(Path workspace, Path probeRootfs, Path scratch) {
         this.dir = workspace.resolve("docker");
-        this.socket = dir.resolve("docker.sock");
+        this.execRoot = Path.of("/run/isobench", "docker-" + ProcessHandle.current().pid());
+        this.socket = execRoot.resolve("docker.sock");
         this.scratch = scratch;
-        List<String> cmd = new ArrayList<>(List.of("dockerd", "--data-root=" + dir.resolve("data"), "--exec-root=" + dir.resolve("exec"),
+        List<String> cmd = new ArrayList<>(List.of("dockerd", "--data-root=" + dir.resolve("data"), "--exec-root=" + execRoot.resolve("exec"),
                 "--pidfile=" + dir.resolve("docker.pid"), "--host=unix://" + socket, "--iptables=false", "--ip-masq=false",
                 "--ip-forward=false", "--bridge=none", "--cgroup-parent=/isobench", "--exec-opt=native.cgroupdriver=cgroupfs",
                 "--log-level=error", "--config-file=" + dir.resolve("daemon.json")));
@@ -52,6 +57,7 @@ final class DockerDaemon implements AutoCloseable {
                 .putArray("runtimeArgs").add("--network=none").add("--platform=ptrace"));
         try {
             Files.createDirectories(dir);
+            Files.createDirectories(execRoot);
             JSON.writeValue(dir.resolve("daemon.json").toFile(), config);
             dockerd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
         } catch (IOException e) {
@@ -183,23 +189,26 @@ final class DockerDaemon implements AutoCloseable {
         }
         killStragglers();
         List<Path> left = new ArrayList<>();
-        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) if (m.mountPoint().startsWith(dir)) left.add(m.mountPoint());
+        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+            if (m.mountPoint().startsWith(dir) || m.mountPoint().startsWith(execRoot)) left.add(m.mountPoint());
+        }
         for (int i = left.size() - 1; i >= 0; i--) Processes.run(List.of("umount", "--lazy", left.get(i).toString()), scratch);
+        SafeDelete.tree(execRoot);
     }
 
     /**
      * What outlived the daemon: a shim, or a runsc sandbox and gofer of a container that failed to start. Each
-     * names this daemon's own directory on its command line, so nothing else is touched.
+     * names this daemon's own directories on its command line, so nothing else is touched.
      */
     private void killStragglers() {
-        String mine = dir.toString() + "/";
+        List<String> mine = List.of(dir + "/", execRoot + "/");
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 String name = p.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) continue;
                 try {
                     String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmdline.contains(mine)) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                    if (mine.stream().anyMatch(cmdline::contains)) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
                 } catch (IOException e) {
                     // exited meanwhile
                 }
