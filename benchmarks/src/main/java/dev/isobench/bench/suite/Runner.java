@@ -3,6 +3,7 @@ package dev.isobench.bench.suite;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.host.HostFacts;
+import dev.isobench.bench.target.Leftovers;
 import dev.isobench.bench.target.PeakRss;
 import dev.isobench.bench.target.Targets;
 import dev.isobench.bench.target.Workspace;
@@ -73,6 +74,7 @@ public final class Runner {
             progress.message("warning: " + w);
         });
         manifest.write(out);
+        Leftovers.collect(engine.root()).forEach(r -> progress.message("removed what a killed run left: " + r));
         Thread hook = new Thread(() -> interrupted(manifest, progress));
         Runtime.getRuntime().addShutdownHook(hook);
         try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {

@@ -3,7 +3,6 @@ package dev.isobench.bench.target;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.engine.sys.Mountinfo;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -41,11 +40,11 @@ final class DockerDaemon implements AutoCloseable {
     /** Starts the daemon and loads the probe image; fails with the daemon's own last words. */
     DockerDaemon(Path workspace, Path probeRootfs, Path scratch) {
         this.dir = workspace.resolve("docker");
-        this.execRoot = Path.of("/run/isobench", "docker-" + ProcessHandle.current().pid());
+        this.execRoot = Leftovers.RUN.resolve("docker-" + Leftovers.self());
         this.socket = execRoot.resolve("docker.sock");
         this.scratch = scratch;
         List<String> cmd = new ArrayList<>(List.of("dockerd", "--data-root=" + dir.resolve("data"), "--exec-root=" + execRoot.resolve("exec"),
-                "--pidfile=" + dir.resolve("docker.pid"), "--host=unix://" + socket, "--iptables=false", "--ip-masq=false",
+                "--pidfile=" + execRoot.resolve("docker.pid"), "--host=unix://" + socket, "--iptables=false", "--ip-masq=false",
                 "--ip-forward=false", "--bridge=none", "--cgroup-parent=/isobench", "--exec-opt=native.cgroupdriver=cgroupfs",
                 "--log-level=error", "--config-file=" + dir.resolve("daemon.json")));
         // Not /etc/docker/daemon.json: the host's settings stay the host's. runsc as the probe bundle runs it: no
@@ -187,34 +186,11 @@ final class DockerDaemon implements AutoCloseable {
                 dockerd.destroyForcibly();
             }
         }
-        killStragglers();
-        List<Path> left = new ArrayList<>();
+        // what outlived it (a shim; a runsc sandbox and gofer of a container that failed to start) names its directories
+        Leftovers.killNaming(dir);
+        Leftovers.clear(execRoot);
         for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
-            if (m.mountPoint().startsWith(dir) || m.mountPoint().startsWith(execRoot)) left.add(m.mountPoint());
-        }
-        for (int i = left.size() - 1; i >= 0; i--) Processes.run(List.of("umount", "--lazy", left.get(i).toString()), scratch);
-        SafeDelete.tree(execRoot);
-    }
-
-    /**
-     * What outlived the daemon: a shim, or a runsc sandbox and gofer of a container that failed to start. Each
-     * names this daemon's own directories on its command line, so nothing else is touched.
-     */
-    private void killStragglers() {
-        List<String> mine = List.of(dir + "/", execRoot + "/");
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) continue;
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (mine.stream().anyMatch(cmdline::contains)) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+            if (m.mountPoint().startsWith(dir)) Processes.run(List.of("umount", "--lazy", m.mountPoint().toString()), scratch);
         }
     }
 

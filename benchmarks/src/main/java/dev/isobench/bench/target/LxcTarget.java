@@ -61,9 +61,13 @@ final class LxcTarget implements Target, AutoCloseable {
         return Processes.run(cmd, scratch);
     }
 
-    /** The pivot groups LXC leaves (and the empty isobench/ parents go with Targets.close). */
     @Override
     public void close() {
+        removePivot();
+    }
+
+    /** The pivot groups LXC leaves in every hierarchy (the empty isobench/ parents go with Targets.close). */
+    static void removePivot() {
         for (Path h : Targets.cgroupHierarchies()) {
             Native.rmdir(h.resolve(PIVOT).resolve("lxc.pivot").toString());
             Native.rmdir(h.resolve(PIVOT).toString());

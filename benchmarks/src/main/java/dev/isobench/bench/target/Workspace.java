@@ -19,6 +19,7 @@ public final class Workspace implements AutoCloseable {
     public Workspace(Engine engine) {
         try {
             this.dir = Files.createTempDirectory(Files.createDirectories(engine.root().resolve("bench")), "run-");
+            Files.writeString(dir.resolve(Leftovers.OWNER), Leftovers.self() + "\n"); // a killed run's is collected by gc
             this.probeRootfs = dir.resolve("probe-rootfs");
             Path layer = engine.images().builtins().probe().layers().get(0);
             CopyTree.copy(layer, probeRootfs, false);

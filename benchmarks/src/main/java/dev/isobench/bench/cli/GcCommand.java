@@ -1,0 +1,37 @@
+package dev.isobench.bench.cli;
+
+import dev.isobench.bench.target.Leftovers;
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.runtime.GarbageCollector;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code isobench gc}: the engine's gc, and what killed benchmark runs left (workspaces, their own dockerd). */
+@Command(name = "gc", mixinStandardHelpOptions = true, description = {
+        "Remove what crashed runs left: the engine's leftovers (as 'isobench ctr gc'), and the workspaces and own",
+        "dockerd of benchmark runs whose runner is gone. Nothing isobench did not make is touched."})
+final class GcCommand implements Callable<Integer> {
+    @Option(names = "--root", paramLabel = "DIR", description = "Engine state and images (default: $ISOBENCH_ROOT or /var/lib/isobench).")
+    Path root;
+
+    @Override
+    public Integer call() {
+        if (!Native.isRoot()) throw new EngineException("isobench gc needs root: it removes mounts, cgroups and processes (run it with sudo)");
+        String env = System.getenv("ISOBENCH_ROOT");
+        Engine engine = Engine.open(root != null ? root : env != null && !env.isEmpty() ? Path.of(env) : Engine.DEFAULT_ROOT);
+        List<String> runs = Leftovers.collect(engine.root());
+        runs.forEach(r -> System.out.println("removed " + r));
+        GarbageCollector.Report r = engine.gc(false);
+        r.containers().forEach(id -> System.out.println("removed container " + id));
+        r.cgroups().forEach(id -> System.out.println("removed cgroup isobench/" + id));
+        r.network().forEach(n -> System.out.println("removed " + n));
+        System.out.println("gc: " + runs.size() + " benchmark leftover(s), " + r.containers().size() + " container(s), "
+                + r.cgroups().size() + " stray cgroup(s) removed");
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.isobench.bench.target;
+
+import dev.isobench.engine.sys.Mountinfo;
+import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.sys.SafeDelete;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What a benchmark run leaves when it is killed: its workspace under {@code <root>/bench/} and its own dockerd
+ * under {@code /run/isobench/docker-*}, each named after the runner (pid and start time). A directory whose
+ * runner is gone is a leftover: the processes that name it on their command line are killed, what is mounted
+ * under it is unmounted, and it is removed. Nothing that does not name such a directory is touched.
+ */
+public final class Leftovers {
+    static final Path RUN = Path.of("/run/isobench");
+    static final String OWNER = "owner";
+
+    private Leftovers() {}
+
+    /** This JVM as a runner: "pid-starttime", the suffix of its directories. */
+    static String self() {
+        ProcessInfo me = ProcessInfo.self();
+        return me.pid() + "-" + me.startTime();
+    }
+
+    /** Removes the workspaces and dockerds of runners that are gone; returns what it removed. */
+    public static List<String> collect(Path engineRoot) {
+        List<String> removed = new ArrayList<>();
+        for (Path d : children(RUN, "docker-")) {
+            if (ownerAlive(d.getFileName().toString().substring("docker-".length()))) continue;
+            clear(d);
+            removed.add("dockerd " + d);
+        }
+        for (Path ws : children(engineRoot.resolve("bench"), "run-")) {
+            String owner;
+            try {
+                owner = Files.readString(ws.resolve(OWNER)).trim();
+            } catch (IOException e) {
+                owner = ""; // made before owners were written, or cut short: only a dead runner leaves that
+            }
+            if (ownerAlive(owner)) continue;
+            clear(ws);
+            removed.add("workspace " + ws);
+        }
+        if (!removed.isEmpty()) LxcTarget.removePivot(); // LXC's pivot group, shared by runs: rmdir fails harmlessly while one uses it
+        return removed;
+    }
+
+    /** Kills what names the directory, unmounts what is under it, removes it. */
+    static void clear(Path dir) {
+        killNaming(dir);
+        List<String> mounts = new ArrayList<>();
+        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) if (m.mountPoint().startsWith(dir)) mounts.add(m.mountPoint().toString());
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            try {
+                new ProcessBuilder("umount", "--lazy", mounts.get(i)).inheritIO().start().waitFor();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot run umount: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        SafeDelete.tree(dir);
+    }
+
+    /** SIGKILLs every process whose command line names a path under the directory (a shim, a runsc sandbox, dockerd). */
+    static void killNaming(Path dir) {
+        String mine = dir + "/";
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) continue;
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmdline.contains(mine)) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean ownerAlive(String owner) {
+        String[] f = owner.split("-");
+        try {
+            return f.length == 2 && new ProcessInfo(Integer.parseInt(f[0]), Long.parseLong(f[1])).isAlive();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<Path> children(Path dir, String prefix) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, prefix + "*")) {
+            s.forEach(out::add);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
