@@ -31,7 +31,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
     List<String> suites = new ArrayList<>();
 
-    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, runc, crun, podman, vm.")
+    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, docker, runsc, vm.")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default: results/<hostname>-<yyyyMMdd-HHmmss>).")
