@@ -1,5 +1,7 @@
 package dev.isobench.bench.suite;
 
+import dev.isobench.bench.target.Execution;
+import dev.isobench.bench.target.Target;
 import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.Controller;
 import dev.isobench.engine.runtime.Container;
@@ -26,6 +28,8 @@ import java.util.Set;
 public final class CgroupSuite implements Suite {
     static final String NAME = "cgroup";
     private static final long WINDOW_MS = 100;
+    /** The CPUs a peer's own quota allows in peerQuota: half of one, where a single spinning thread must slow. */
+    private static final double PEER_QUOTA = 0.5;
 
     @Override
     public String name() {
@@ -41,7 +45,8 @@ public final class CgroupSuite implements Suite {
         }
         Profile p = ctx.profile();
         ctx.progress().plan(p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + p.memoryLimitsMib().size() + p.pidsLimits().size()
-                + 3 + (ctx.vm().isPresent() ? 1 : 0)); // io: unlimited and two limits; the vm under a quota
+                + 3 + (ctx.vm().isPresent() ? 1 : 0) // io: unlimited and two limits; the vm under a quota
+                + (int) ctx.processTargets().stream().filter(t -> t.cpuLimited(PEER_QUOTA).isPresent()).count());
         if (have.contains(Controller.CPU) && have.contains(Controller.CPUACCT)) {
             for (double cpus : p.quotaCpus()) for (int threads : p.quotaThreads()) quota(ctx, cpus, threads);
         } else {
@@ -55,6 +60,7 @@ public final class CgroupSuite implements Suite {
         if (have.contains(Controller.MEMORY)) for (int mib : p.memoryLimitsMib()) memory(ctx, mib);
         if (have.contains(Controller.PIDS)) for (int limit : p.pidsLimits()) pids(ctx, limit);
         if (ctx.vm().isPresent() && have.contains(Controller.CPU)) vmQuota(ctx);
+        if (have.contains(Controller.CPU)) for (Target t : ctx.processTargets()) t.cpuLimited(PEER_QUOTA).ifPresent(limited -> peerQuota(ctx, t, limited));
         if (have.contains(Controller.IO)) io(ctx);
         else ctx.skip(NAME, "io throttling", "no io/blkio controller here");
     }
@@ -93,6 +99,26 @@ public final class CgroupSuite implements Suite {
         ctx.write(k.row("work_vs_unlimited", "ratio", rounds[1] / rounds[0], 1));
         ctx.write(k.row("guest_cpu_seen", "cpus", cpuSeen[1], 1));
         ctx.write(new Rows.Key(NAME, "vm-quota", vm.name(), vm.variant(), "cpus=none").row("guest_cpu_seen", "cpus", cpuSeen[0], 1));
+    }
+
+    /**
+     * A peer under a CPU quota it sets itself (runc's, crun's, gVisor's bundle; Docker's --cpus): one thread
+     * spins for the profile's quota time, unlimited and limited. What a user sees is the work done against the
+     * unlimited run, and what the workload itself counts as its CPU time (gVisor's sentry keeps its own clock).
+     */
+    private static void peerQuota(SuiteContext ctx, Target plain, Target limited) {
+        ctx.progress().step(NAME, "quota " + PEER_QUOTA + " cpus on " + plain.label());
+        List<String> spin = List.of("spin", Double.toString(ctx.profile().quotaSeconds()), "1");
+        Execution free = plain.run(spin);
+        Execution held = limited.run(spin);
+        if (free.exitCode() != 0 || held.exitCode() != 0) {
+            Execution failed = free.exitCode() != 0 ? free : held;
+            ctx.skip(NAME, "quota on " + plain.label(), "the probe exited " + failed.exitCode() + ": " + failed.stderr().trim());
+            return;
+        }
+        Rows.Key k = new Rows.Key(NAME, "peer-quota", plain.name(), plain.variant(), "cpus=" + PEER_QUOTA);
+        ctx.write(k.row("work_vs_unlimited", "ratio", value(held.stdout(), "rounds") / value(free.stdout(), "rounds"), 1));
+        ctx.write(k.row("achieved_cpus_inside", "cpus", value(held.stdout(), "cpu_s") / value(held.stdout(), "wall_s"), 1));
     }
 
     private static double value(String out, String key) {

@@ -3,6 +3,7 @@ package dev.isobench.bench.target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code docker run --rm --network none} of the probe image on isobench's own dockerd, with one of its
@@ -13,11 +14,23 @@ final class DockerTarget implements Target {
     private final DockerDaemon daemon;
     private final String runtime;
     private final Path scratch;
+    /** {@code --cpus} (0: none). */
+    private final double cpus;
 
     DockerTarget(DockerDaemon daemon, String runtime, Path scratch) {
+        this(daemon, runtime, scratch, 0);
+    }
+
+    private DockerTarget(DockerDaemon daemon, String runtime, Path scratch, double cpus) {
         this.daemon = daemon;
         this.runtime = runtime;
         this.scratch = scratch;
+        this.cpus = cpus;
+    }
+
+    @Override
+    public Optional<Target> cpuLimited(double cpus) {
+        return Optional.of(new DockerTarget(daemon, runtime, scratch, cpus));
     }
 
     @Override
@@ -38,7 +51,9 @@ final class DockerTarget implements Target {
     @Override
     public Execution run(List<String> probeArgs) {
         List<String> cmd = new ArrayList<>(daemon.cli());
-        cmd.addAll(List.of("run", "--rm", "--network=none", "--runtime=" + runtime, DockerDaemon.IMAGE, "/probe"));
+        cmd.addAll(List.of("run", "--rm", "--network=none", "--runtime=" + runtime));
+        if (cpus > 0) cmd.add("--cpus=" + cpus);
+        cmd.addAll(List.of(DockerDaemon.IMAGE, "/probe"));
         cmd.addAll(probeArgs);
         return Processes.run(cmd, scratch);
     }

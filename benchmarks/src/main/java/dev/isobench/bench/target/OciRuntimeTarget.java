@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OciRuntimeTarget implements Target {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final long PERIOD = 100_000;
 
     private final String runtime;
     private final String variant;
@@ -28,6 +30,8 @@ public final class OciRuntimeTarget implements Target {
     private final Path bundle;
     private final Path scratch;
     private final ObjectNode template;
+    /** CPUs the bundle's cpu quota allows (0: no quota). */
+    private final double cpus;
 
     /**
      * @param launcher what runs the runtime, e.g. nsenter into a mount namespace without the hybrid v2
@@ -47,6 +51,7 @@ public final class OciRuntimeTarget implements Target {
         this.command = List.copyOf(command);
         this.bundle = bundle;
         this.scratch = scratch;
+        this.cpus = 0;
         try {
             Files.createDirectories(bundle);
             Files.deleteIfExists(bundle.resolve("config.json"));
@@ -69,6 +74,21 @@ public final class OciRuntimeTarget implements Target {
         return variant;
     }
 
+    private OciRuntimeTarget(OciRuntimeTarget base, double cpus) {
+        this.runtime = base.runtime;
+        this.variant = base.variant;
+        this.command = base.command;
+        this.bundle = base.bundle;
+        this.scratch = base.scratch;
+        this.template = base.template;
+        this.cpus = cpus;
+    }
+
+    @Override
+    public Optional<Target> cpuLimited(double cpus) {
+        return Optional.of(new OciRuntimeTarget(this, cpus));
+    }
+
     @Override
     public boolean userSpaceKernel() {
         return runtime.equals("runsc");
@@ -81,6 +101,7 @@ public final class OciRuntimeTarget implements Target {
         ArrayNode args = config.with("process").putArray("args").add("/probe");
         probeArgs.forEach(args::add);
         config.with("linux").put("cgroupsPath", "/isobench/" + id);
+        if (cpus > 0) config.with("linux").with("resources").with("cpu").put("quota", Math.round(cpus * PERIOD)).put("period", PERIOD);
         Path own = bundle.resolve(id); // one bundle per run: concurrent runs (the storm) must not share a config
         try {
             Files.createDirectories(own);

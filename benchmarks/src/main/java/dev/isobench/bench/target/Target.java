@@ -1,6 +1,7 @@
 package dev.isobench.bench.target;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * "Run this workload in this environment": the host, an engine variant, or a peer engine. The workload is
@@ -23,6 +24,14 @@ public interface Target {
      */
     default boolean userSpaceKernel() {
         return false;
+    }
+
+    /**
+     * The same target with its container held to {@code cpus} CPUs by its own means (an OCI bundle's
+     * cpu quota, {@code docker run --cpus}); empty where the target has none.
+     */
+    default Optional<Target> cpuLimited(double cpus) {
+        return Optional.empty();
     }
 
     default String label() {
