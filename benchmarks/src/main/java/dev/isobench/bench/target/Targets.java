@@ -112,8 +112,10 @@ public final class Targets implements AutoCloseable {
         add("runsc", version, () -> new OciRuntimeTarget("runsc", "ptrace",
                 List.of("runsc", "--root=" + state, "--network=none", "--platform=ptrace"), ws.dir().resolve("bundle-runsc"), rootfs, scratch));
         if (version.isEmpty()) return;
+        details.put("runsc", new LinkedHashMap<>(Map.of("platform", "ptrace", "network", "none")));
         Map<String, String> vm = details.get("vm");
         if (vm != null && vm.get("accelerator").equals("kvm")) {
+            details.get("runsc").put("platform", "ptrace, kvm");
             found.add(new OciRuntimeTarget("runsc", "kvm", List.of("runsc", "--root=" + state, "--network=none", "--platform=kvm"),
                     ws.dir().resolve("bundle-runsc-kvm"), rootfs, scratch));
         } else {
@@ -140,10 +142,16 @@ public final class Targets implements AutoCloseable {
             return;
         }
         versions.put("docker", docker.version() + "; client " + client.get());
+        List<String> runtimes = new ArrayList<>();
         for (String runtime : List.of("runc", "crun", "runsc")) {
-            if (Processes.firstLine(scratch, runtime, "--version").isPresent()) found.add(new DockerTarget(docker, runtime, scratch));
-            else skipped.put("docker/" + runtime, runtime + " is not installed");
+            if (Processes.firstLine(scratch, runtime, "--version").isPresent()) {
+                found.add(new DockerTarget(docker, runtime, scratch));
+                runtimes.add(runtime);
+            } else {
+                skipped.put("docker/" + runtime, runtime + " is not installed");
+            }
         }
+        details.put("docker", new LinkedHashMap<>(Map.of("runtimes", String.join(", ", runtimes), "runsc_platform", "ptrace")));
         notes.add("docker: isobench's own dockerd (data root, socket and cgroups under isobench's names) runs for the whole run,"
                 + " idle between its turns; its start is not in any figure");
     }
