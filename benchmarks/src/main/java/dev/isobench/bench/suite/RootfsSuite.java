@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.target.EngineTarget;
+import dev.isobench.bench.target.Target;
 import dev.isobench.bench.target.Execution;
 import dev.isobench.bench.target.Processes;
 import dev.isobench.engine.image.Image;
@@ -196,24 +197,30 @@ public final class RootfsSuite implements Suite {
     }
 
     /**
-     * Read of one 64 MiB file: host (the layer itself), overlay and copy; warm (from the page cache) and
+     * Read of one 64 MiB file: host (the layer itself), overlay and copy, and the OCI peers (runc, crun, gVisor)
+     * on the layer read-only; warm (from the page cache) and
      * cold (that file's cached pages dropped first, through overlayfs the lower file's), {@link #READ_REPS}
      * reads a run. The three take turns, after one untimed turn, so a drift of the machine or of the
      * hypervisor's own disk cache does not fall on whichever ran first.
      */
     private static void readThroughput(SuiteContext ctx, List<RootfsMode> modes) {
         String ref = "synthetic:64m:1";
-        Path file = ctx.engine().images().find(ref).orElseThrow().layers().get(0).resolve(SINGLE_FILE.substring(1));
+        Path layer = ctx.engine().images().find(ref).orElseThrow().layers().get(0);
+        Path file = layer.resolve(SINGLE_FILE.substring(1));
         Path probe = ctx.workspace().probeRootfs().resolve("probe");
         for (String cache : List.of("warm", "cold")) {
             Map<String, Supplier<Execution>> readers = new LinkedHashMap<>();
             List<String> hostArgv = List.of(probe.toString(), "read-file", file.toString(), cache, Integer.toString(READ_REPS));
             readers.put("host", () -> Processes.run(hostArgv, ctx.workspace().scratch()));
+            List<String> args = List.of("read-file", SINGLE_FILE, cache, Integer.toString(READ_REPS));
             for (RootfsMode mode : modes) {
                 EngineTarget t = new EngineTarget(ctx.engine(), mode.name().toLowerCase(), b -> b.image(ref).rootfs(mode), ctx.workspace().scratch());
-                List<String> args = List.of("read-file", SINGLE_FILE, cache, Integer.toString(READ_REPS));
                 readers.put(mode.name().toLowerCase(), () -> t.run(args));
             }
+            // The OCI peers on the image's layer itself, read-only: runc's and crun's a bind mount, gVisor's its gofer
+            Map<String, Target> peers = new LinkedHashMap<>();
+            for (Target t : ctx.processTargets()) t.onRootfs(layer).ifPresent(on -> peers.put(t.label(), on));
+            peers.forEach((label, t) -> readers.put(label, () -> t.run(args)));
             ctx.progress().step(NAME, "read 64m " + cache + ": " + String.join(", ", readers.keySet()) + " in turns");
             readers.values().forEach(r -> values(r.get(), "bytes_per_s"));
             Map<String, List<double[]>> bps = new LinkedHashMap<>(); // one run per process: intervals over runs
@@ -231,6 +238,12 @@ public final class RootfsSuite implements Suite {
                 List<double[]> through = bps.get(mode.name().toLowerCase());
                 Rows.summaryRuns(ctx, k, "bytes/s", through);
                 Rows.ratioByRun(ctx, k, "host", host, through);
+            }
+            for (Target t : ctx.processTargets()) {
+                if (!peers.containsKey(t.label())) continue;
+                Rows.Key k = new Rows.Key(NAME, "read-" + cache, t.name(), t.variant(), "size=64m");
+                Rows.summaryRuns(ctx, k, "bytes/s", bps.get(t.label()));
+                Rows.ratioByRun(ctx, k, "host", host, bps.get(t.label()));
             }
         }
     }

@@ -74,19 +74,26 @@ public final class OciRuntimeTarget implements Target {
         return variant;
     }
 
-    private OciRuntimeTarget(OciRuntimeTarget base, double cpus) {
+    private OciRuntimeTarget(OciRuntimeTarget base, ObjectNode template, double cpus) {
         this.runtime = base.runtime;
         this.variant = base.variant;
         this.command = base.command;
         this.bundle = base.bundle;
         this.scratch = base.scratch;
-        this.template = base.template;
+        this.template = template;
         this.cpus = cpus;
     }
 
     @Override
     public Optional<Target> cpuLimited(double cpus) {
-        return Optional.of(new OciRuntimeTarget(this, cpus));
+        return Optional.of(new OciRuntimeTarget(this, template, cpus));
+    }
+
+    @Override
+    public Optional<Target> onRootfs(Path rootfs) {
+        ObjectNode other = template.deepCopy();
+        other.with("root").put("path", rootfs.toString()).put("readonly", true);
+        return Optional.of(new OciRuntimeTarget(this, other, cpus));
     }
 
     @Override

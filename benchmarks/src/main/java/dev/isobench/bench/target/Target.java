@@ -1,5 +1,6 @@
 package dev.isobench.bench.target;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +32,11 @@ public interface Target {
      * cpu quota, {@code docker run --cpus}); empty where the target has none.
      */
     default Optional<Target> cpuLimited(double cpus) {
+        return Optional.empty();
+    }
+
+    /** The same target on another root filesystem that holds the probe, read-only; empty where it cannot. */
+    default Optional<Target> onRootfs(Path rootfs) {
         return Optional.empty();
     }
 
