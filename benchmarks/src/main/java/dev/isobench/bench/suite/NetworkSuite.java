@@ -1,5 +1,6 @@
 package dev.isobench.bench.suite;
 
+import dev.isobench.bench.target.DockerTarget;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.net.Bridge;
 import dev.isobench.engine.net.Leases;
@@ -21,7 +22,9 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * TCP round trip (1-byte ping-pong) and bulk throughput over each path a container's traffic can take:
@@ -33,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetworkSuite implements Suite {
     public static final String NAME = "network";
+    /** Docker with runc, for its published port, when the run has it. */
+    private DockerTarget docker;
     private static final int SERVER_TIMEOUT_S = 120;
     /** Turns of round trips: each path's pings are split over them. */
     private static final int TURNS = 4;
@@ -43,7 +48,7 @@ public final class NetworkSuite implements Suite {
     }
 
     /** The way between client and server: where each runs. */
-    enum Route { LOOPBACK, HOST_NET, BRIDGE_TO_HOST, CONTAINER_TO_CONTAINER, PUBLISHED }
+    enum Route { LOOPBACK, HOST_NET, BRIDGE_TO_HOST, CONTAINER_TO_CONTAINER, PUBLISHED, DOCKER_PUBLISHED }
 
     @Override
     public void run(SuiteContext ctx) {
@@ -54,6 +59,10 @@ public final class NetworkSuite implements Suite {
         ctx.skip(NAME, "runc/crun/bwrap paths", "those peers give a container only an empty network namespace; isobench measures their"
                 + " isolation, not networking");
         ctx.skip(NAME, "podman paths", "podman is not driven by this version of the network suite");
+        Optional<DockerTarget> docker = ctx.processTargets().stream().filter(t -> t instanceof DockerTarget && t.variant().equals("runc"))
+                .map(t -> (DockerTarget) t).findFirst();
+        if (docker.isPresent()) paths.add(Route.DOCKER_PUBLISHED);
+        this.docker = docker.orElse(null);
         ctx.progress().plan(TURNS + p.netStreamRuns());
         Container holder = null;
         try {
@@ -93,7 +102,11 @@ public final class NetworkSuite implements Suite {
     }
 
     private static Rows.Key key(String benchmark, Route path) {
-        return new Rows.Key(NAME, benchmark, path == Route.LOOPBACK ? "host" : "engine", "", "path=" + label(path));
+        return switch (path) {
+            case LOOPBACK -> new Rows.Key(NAME, benchmark, "host", "", "path=" + label(path));
+            case DOCKER_PUBLISHED -> new Rows.Key(NAME, benchmark, "docker", "runc", "path=" + label(path));
+            default -> new Rows.Key(NAME, benchmark, "engine", "", "path=" + label(path));
+        };
     }
 
     static String label(Route p) {
@@ -143,16 +156,23 @@ public final class NetworkSuite implements Suite {
                 Integer.toString(SERVER_TIMEOUT_S));
         Process hostServer = null;
         Container server = null;
+        String dockerServer = null;
         try {
             String target;
             int targetPort = port;
-            if (containerServer) {
+            if (path == Route.DOCKER_PUBLISHED) {
+                targetPort = freePort();
+                dockerServer = docker.serve(serve.subList(1, serve.size()), targetPort, port);
+                String id = dockerServer;
+                awaitListening(() -> docker.logs(id));
+                target = "127.0.0.1";
+            } else if (containerServer) {
                 ContainerSpec.Builder s = bridge().command(serve);
                 int published = path == Route.PUBLISHED ? freePort() : 0;
                 if (published > 0) s.publish(new PortMapping(published, port));
                 Path log = ctx.workspace().scratch().resolve("server-" + System.nanoTime());
                 server = start(ctx, s, log);
-                awaitListening(log);
+                awaitListening(() -> read(log));
                 target = path == Route.PUBLISHED ? "127.0.0.1" : addressOf(server);
                 if (published > 0) targetPort = published;
             } else {
@@ -178,6 +198,7 @@ public final class NetworkSuite implements Suite {
                 waitQuietly(hostServer);
             }
             if (server != null) server.delete();
+            if (dockerServer != null) docker.stop(dockerServer);
         }
     }
 
@@ -190,7 +211,7 @@ public final class NetworkSuite implements Suite {
 
     /** Runs the client where the path puts it; returns its stdout, or fails with its stderr. */
     private String client(SuiteContext ctx, Route path, List<String> argv) throws IOException {
-        if (path == Route.LOOPBACK || path == Route.PUBLISHED) {
+        if (path == Route.LOOPBACK || path == Route.PUBLISHED || path == Route.DOCKER_PUBLISHED) {
             List<String> host = new ArrayList<>(argv);
             host.set(0, ctx.engine().binaries().probe().toString());
             Process p = new ProcessBuilder(host).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -233,12 +254,21 @@ public final class NetworkSuite implements Suite {
                 .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new IllegalStateException("no address for " + c.id()));
     }
 
-    private static void awaitListening(Path log) throws IOException {
+    /** Waits for the server's "listening" line in what it printed. */
+    private static void awaitListening(Supplier<String> printed) {
         for (int i = 0; i < 1000; i++) {
-            if (Files.exists(log) && Files.readString(log).contains("listening")) return;
+            if (printed.get().contains("listening")) return;
             sleep(5);
         }
-        throw new IllegalStateException("the container server did not listen within 5 s: " + (Files.exists(log) ? Files.readString(log) : ""));
+        throw new IllegalStateException("the container server did not listen within 5 s: " + printed.get());
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A port nothing listens on now (the kernel's pick); the tiny race with other programs is accepted. */

@@ -26,6 +26,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 final class DockerDaemon implements AutoCloseable {
     static final String IMAGE = "isobench-probe:latest";
+    /** The network a published port's container joins (docker's default bridge is off: --bridge=none). */
+    static final String NETWORK = "isobench";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long READY_MILLIS = 30_000;
 
@@ -64,6 +66,9 @@ final class DockerDaemon implements AutoCloseable {
         }
         try {
             version = awaitReady();
+            // A bridge of its own, for a published port: named after this run, removed with the daemon
+            docker("network", "create", "--driver=bridge", "--opt=com.docker.network.bridge.name=" + bridgeName(), NETWORK)
+                    .requireSuccess("docker network create");
             Path archive = dir.resolve("probe-image.tar");
             saveArchive(probeRootfs, archive);
             docker("load", "--input", archive.toString()).requireSuccess("docker load");
@@ -75,6 +80,11 @@ final class DockerDaemon implements AutoCloseable {
 
     String version() {
         return version;
+    }
+
+    /** At most 15 bytes, as an interface name must be, and this run's own. */
+    private static String bridgeName() {
+        return "isbd" + ProcessHandle.current().pid() % 100_000_000L;
     }
 
     /** The docker CLI against this daemon. */
@@ -178,6 +188,7 @@ final class DockerDaemon implements AutoCloseable {
                 rm.addAll(ps.stdout().lines().toList());
                 docker(rm.toArray(String[]::new));
             }
+            docker("network", "rm", NETWORK); // its bridge goes with it; dockerd would leave it on the host
             dockerd.destroy(); // SIGTERM: dockerd shuts down containerd and its shims
             try {
                 if (!dockerd.waitFor(20, TimeUnit.SECONDS)) dockerd.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

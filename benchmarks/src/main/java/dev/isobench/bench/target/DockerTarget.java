@@ -10,7 +10,7 @@ import java.util.Optional;
  * runtimes (the variant): runc, Docker's default, or crun or runsc, so Docker's own share shows beside the
  * runtime's. The whole client call is timed, as a user's {@code docker run} is.
  */
-final class DockerTarget implements Target {
+public final class DockerTarget implements Target {
     private final DockerDaemon daemon;
     private final String runtime;
     private final Path scratch;
@@ -46,6 +46,26 @@ final class DockerTarget implements Target {
     @Override
     public boolean userSpaceKernel() {
         return runtime.equals("runsc");
+    }
+
+    /**
+     * Starts {@code /probe ARGS} detached on Docker's bridge with {@code containerPort} published on the host's
+     * 127.0.0.1:{@code hostPort} (docker-proxy relays it: no iptables here); returns its container id.
+     */
+    public String serve(List<String> probeArgs, int hostPort, int containerPort) {
+        List<String> args = new ArrayList<>(List.of("run", "--detach", "--rm", "--network=" + DockerDaemon.NETWORK, "--runtime=" + runtime,
+                "--publish=127.0.0.1:" + hostPort + ":" + containerPort, DockerDaemon.IMAGE, "/probe"));
+        args.addAll(probeArgs);
+        return daemon.docker(args.toArray(String[]::new)).requireSuccess("docker run --publish").stdout().trim();
+    }
+
+    /** What a detached container printed so far. */
+    public String logs(String id) {
+        return daemon.docker("logs", id).stdout();
+    }
+
+    public void stop(String id) {
+        daemon.docker("rm", "--force", id);
     }
 
     @Override
