@@ -48,7 +48,7 @@ public final class NetworkSuite implements Suite {
     }
 
     /** The way between client and server: where each runs. */
-    enum Route { LOOPBACK, HOST_NET, BRIDGE_TO_HOST, CONTAINER_TO_CONTAINER, PUBLISHED, DOCKER_PUBLISHED }
+    enum Route { LOOPBACK, HOST_NET, BRIDGE_TO_HOST, CONTAINER_TO_CONTAINER, PUBLISHED, DOCKER_BRIDGE, DOCKER_PUBLISHED }
 
     @Override
     public void run(SuiteContext ctx) {
@@ -61,7 +61,7 @@ public final class NetworkSuite implements Suite {
         ctx.skip(NAME, "podman paths", "podman is not driven by this version of the network suite");
         Optional<DockerTarget> docker = ctx.processTargets().stream().filter(t -> t instanceof DockerTarget && t.variant().equals("runc"))
                 .map(t -> (DockerTarget) t).findFirst();
-        if (docker.isPresent()) paths.add(Route.DOCKER_PUBLISHED);
+        if (docker.isPresent()) paths.addAll(List.of(Route.DOCKER_BRIDGE, Route.DOCKER_PUBLISHED));
         this.docker = docker.orElse(null);
         ctx.progress().plan(TURNS + p.netStreamRuns());
         Container holder = null;
@@ -104,7 +104,7 @@ public final class NetworkSuite implements Suite {
     private static Rows.Key key(String benchmark, Route path) {
         return switch (path) {
             case LOOPBACK -> new Rows.Key(NAME, benchmark, "host", "", "path=" + label(path));
-            case DOCKER_PUBLISHED -> new Rows.Key(NAME, benchmark, "docker", "runc", "path=" + label(path));
+            case DOCKER_BRIDGE, DOCKER_PUBLISHED -> new Rows.Key(NAME, benchmark, "docker", "runc", "path=" + label(path));
             default -> new Rows.Key(NAME, benchmark, "engine", "", "path=" + label(path));
         };
     }
@@ -160,12 +160,14 @@ public final class NetworkSuite implements Suite {
         try {
             String target;
             int targetPort = port;
-            if (path == Route.DOCKER_PUBLISHED) {
-                targetPort = freePort();
-                dockerServer = docker.serve(serve.subList(1, serve.size()), targetPort, port);
+            if (path == Route.DOCKER_PUBLISHED || path == Route.DOCKER_BRIDGE) {
+                int published = freePort();
+                dockerServer = docker.serve(serve.subList(1, serve.size()), published, port);
                 String id = dockerServer;
                 awaitListening(() -> docker.logs(id));
-                target = "127.0.0.1";
+                // published: through docker-proxy on the host's loopback; bridge: the container's own address
+                target = path == Route.DOCKER_PUBLISHED ? "127.0.0.1" : docker.address(id);
+                if (path == Route.DOCKER_PUBLISHED) targetPort = published;
             } else if (containerServer) {
                 ContainerSpec.Builder s = bridge().command(serve);
                 int published = path == Route.PUBLISHED ? freePort() : 0;
@@ -211,7 +213,7 @@ public final class NetworkSuite implements Suite {
 
     /** Runs the client where the path puts it; returns its stdout, or fails with its stderr. */
     private String client(SuiteContext ctx, Route path, List<String> argv) throws IOException {
-        if (path == Route.LOOPBACK || path == Route.PUBLISHED || path == Route.DOCKER_PUBLISHED) {
+        if (path == Route.LOOPBACK || path == Route.PUBLISHED || path == Route.DOCKER_BRIDGE || path == Route.DOCKER_PUBLISHED) {
             List<String> host = new ArrayList<>(argv);
             host.set(0, ctx.engine().binaries().probe().toString());
             Process p = new ProcessBuilder(host).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -59,6 +59,12 @@ public final class DockerTarget implements Target {
         return daemon.docker(args.toArray(String[]::new)).requireSuccess("docker run --publish").stdout().trim();
     }
 
+    /** The address of a detached container on the run's bridge network. */
+    public String address(String id) {
+        return daemon.docker("inspect", "--format={{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id)
+                .requireSuccess("docker inspect").stdout().trim();
+    }
+
     /** What a detached container printed so far. */
     public String logs(String id) {
         return daemon.docker("logs", id).stdout();
