@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.target.DockerTarget;
+import dev.isobench.bench.target.Target;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.net.Bridge;
 import dev.isobench.engine.net.Leases;
@@ -59,6 +60,11 @@ public final class NetworkSuite implements Suite {
         ctx.skip(NAME, "runc/crun/bwrap paths", "those peers give a container only an empty network namespace; isobench measures their"
                 + " isolation, not networking");
         ctx.skip(NAME, "podman paths", "podman is not driven by this version of the network suite");
+        if (ctx.processTargets().stream().anyMatch(Target::userSpaceKernel)) {
+            ctx.skip(NAME, "gVisor netstack paths", "not driven by this version: runsc 0.0~20221219 refused --network=sandbox on the"
+                    + " development host ('cannot run with network enabled in root network namespace'), also when given a namespace"
+                    + " of its own with a veth in it, and so did docker --runtime=runsc");
+        }
         Optional<DockerTarget> docker = ctx.processTargets().stream().filter(t -> t instanceof DockerTarget && t.variant().equals("runc"))
                 .map(t -> (DockerTarget) t).findFirst();
         if (docker.isPresent()) paths.addAll(List.of(Route.DOCKER_BRIDGE, Route.DOCKER_PUBLISHED));
