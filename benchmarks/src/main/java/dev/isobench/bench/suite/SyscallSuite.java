@@ -266,8 +266,11 @@ public final class SyscallSuite implements Suite {
     private static Map<String, double[]> aloneSamples(SuiteContext ctx, Target t) {
         Profile p = ctx.profile();
         ctx.progress().step(NAME, "all ops on " + t.label() + " on its own (a user-space kernel)");
+        // Half the batches: a call costs ~1000 times the host's, so precision is not short, and each op took seconds
         List<String> plain = new ArrayList<>(List.of("bench"));
-        for (String op : p.syscallOps()) plain.addAll(List.of(op, Integer.toString(p.syscallBatches()), Integer.toString(iters(p, op))));
+        for (String op : p.syscallOps()) {
+            plain.addAll(List.of(op, Integer.toString(Math.max(2, p.syscallBatches() / 2)), Integer.toString(iters(p, op))));
+        }
         Execution run = t.run(plain);
         BenchOutput out = BenchOutput.of(run);
         Map<String, double[]> samples = new LinkedHashMap<>();
