@@ -39,6 +39,11 @@ public final class DockerTarget implements Target {
     }
 
     @Override
+    public boolean ownTurns() {
+        return true;
+    }
+
+    @Override
     public String variant() {
         return runtime;
     }

@@ -47,6 +47,11 @@ final class LxcTarget implements Target, AutoCloseable {
     }
 
     @Override
+    public boolean ownTurns() {
+        return true;
+    }
+
+    @Override
     public String variant() {
         return "";
     }

@@ -38,6 +38,11 @@ final class NspawnTarget implements Target, AutoCloseable {
     }
 
     @Override
+    public boolean ownTurns() {
+        return true;
+    }
+
+    @Override
     public String variant() {
         return "";
     }

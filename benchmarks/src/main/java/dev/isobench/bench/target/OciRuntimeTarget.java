@@ -102,6 +102,11 @@ public final class OciRuntimeTarget implements Target {
     }
 
     @Override
+    public boolean ownTurns() {
+        return userSpaceKernel();
+    }
+
+    @Override
     public Execution run(List<String> probeArgs) {
         String id = "isb-" + runtime + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
         ObjectNode config = template.deepCopy();

@@ -40,6 +40,15 @@ public interface Target {
         return Optional.empty();
     }
 
+    /**
+     * Whether this target's startup runs take turns of their own, apart from the others: what it leaves running
+     * after a run (a daemon's bookkeeping, a sandbox's teardown, a network namespace's cleanup) slowed the next
+     * target's start by up to 0.4 ms here.
+     */
+    default boolean ownTurns() {
+        return false;
+    }
+
     default String label() {
         return variant().isEmpty() ? name() : name() + "/" + variant();
     }
