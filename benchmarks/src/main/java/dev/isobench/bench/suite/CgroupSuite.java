@@ -30,6 +30,8 @@ public final class CgroupSuite implements Suite {
     private static final long WINDOW_MS = 100;
     /** The CPUs a peer's own quota allows in peerQuota: half of one, where a single spinning thread must slow. */
     private static final double PEER_QUOTA = 0.5;
+    /** The limit peerMemory sets: the probe allocates four times it. */
+    private static final long PEER_MEMORY_MIB = 64;
 
     @Override
     public String name() {
@@ -46,7 +48,7 @@ public final class CgroupSuite implements Suite {
         Profile p = ctx.profile();
         ctx.progress().plan(p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + p.memoryLimitsMib().size() + p.pidsLimits().size()
                 + 3 + (ctx.vm().isPresent() ? 1 : 0) // io: unlimited and two limits; the vm under a quota
-                + (int) ctx.processTargets().stream().filter(t -> t.cpuLimited(PEER_QUOTA).isPresent()).count());
+                + 2 * (int) ctx.processTargets().stream().filter(t -> t.cpuLimited(PEER_QUOTA).isPresent()).count());
         if (have.contains(Controller.CPU) && have.contains(Controller.CPUACCT)) {
             for (double cpus : p.quotaCpus()) for (int threads : p.quotaThreads()) quota(ctx, cpus, threads);
         } else {
@@ -61,6 +63,9 @@ public final class CgroupSuite implements Suite {
         if (have.contains(Controller.PIDS)) for (int limit : p.pidsLimits()) pids(ctx, limit);
         if (ctx.vm().isPresent() && have.contains(Controller.CPU)) vmQuota(ctx);
         if (have.contains(Controller.CPU)) for (Target t : ctx.processTargets()) t.cpuLimited(PEER_QUOTA).ifPresent(limited -> peerQuota(ctx, t, limited));
+        if (have.contains(Controller.MEMORY)) {
+            for (Target t : ctx.processTargets()) t.memoryLimited(PEER_MEMORY_MIB << 20).ifPresent(limited -> peerMemory(ctx, t, limited));
+        }
         if (have.contains(Controller.IO)) io(ctx);
         else ctx.skip(NAME, "io throttling", "no io/blkio controller here");
     }
@@ -120,6 +125,23 @@ public final class CgroupSuite implements Suite {
         Rows.Key k = new Rows.Key(NAME, "peer-quota", plain.name(), plain.variant(), "cpus=" + PEER_QUOTA);
         ctx.write(k.row("work_vs_unlimited", "ratio", value(held.stdout(), "rounds") / value(free.stdout(), "rounds"), 1));
         ctx.write(k.row("achieved_cpus_inside", "cpus", value(held.stdout(), "cpu_s") / value(held.stdout(), "wall_s"), 1));
+    }
+
+    /**
+     * A peer under a memory limit it sets itself, swap included, while the probe allocates four times the limit:
+     * whether the kernel's OOM killer ended it (exit 137, as Docker reports it) and how much it had touched.
+     */
+    private static void peerMemory(SuiteContext ctx, Target plain, Target limited) {
+        ctx.progress().step(NAME, "memory " + PEER_MEMORY_MIB + "m on " + plain.label());
+        Execution run = limited.run(List.of("alloc", Long.toString(PEER_MEMORY_MIB * 4)));
+        if (run.exitCode() != 0 && run.exitCode() != 137) { // did not start (crun under Docker here), or failed otherwise
+            ctx.skip(NAME, "memory limit on " + plain.label(), "the probe exited " + run.exitCode() + ": " + run.stderr().trim());
+            return;
+        }
+        Rows.Key k = new Rows.Key(NAME, "peer-memory", plain.name(), plain.variant(), "limit_mib=" + PEER_MEMORY_MIB);
+        ctx.write(k.row("oom_killed", "bool", run.exitCode() == 137 ? 1 : 0, 1));
+        long allocated = run.stdout().lines().filter(l -> l.startsWith("allocated_mib ")).mapToLong(l -> Long.parseLong(l.substring(14))).max().orElse(0);
+        ctx.write(k.row("allocated_before_kill", "MiB", allocated, 1));
     }
 
     private static double value(String out, String key) {

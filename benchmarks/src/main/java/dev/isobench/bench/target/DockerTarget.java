@@ -16,21 +16,29 @@ public final class DockerTarget implements Target {
     private final Path scratch;
     /** {@code --cpus} (0: none). */
     private final double cpus;
+    /** {@code --memory} and {@code --memory-swap} (0: none). */
+    private final long memory;
 
     DockerTarget(DockerDaemon daemon, String runtime, Path scratch) {
-        this(daemon, runtime, scratch, 0);
+        this(daemon, runtime, scratch, 0, 0);
     }
 
-    private DockerTarget(DockerDaemon daemon, String runtime, Path scratch, double cpus) {
+    private DockerTarget(DockerDaemon daemon, String runtime, Path scratch, double cpus, long memory) {
         this.daemon = daemon;
         this.runtime = runtime;
         this.scratch = scratch;
         this.cpus = cpus;
+        this.memory = memory;
     }
 
     @Override
     public Optional<Target> cpuLimited(double cpus) {
-        return Optional.of(new DockerTarget(daemon, runtime, scratch, cpus));
+        return Optional.of(new DockerTarget(daemon, runtime, scratch, cpus, memory));
+    }
+
+    @Override
+    public Optional<Target> memoryLimited(long bytes) {
+        return Optional.of(new DockerTarget(daemon, runtime, scratch, cpus, bytes));
     }
 
     @Override
@@ -84,6 +92,7 @@ public final class DockerTarget implements Target {
         List<String> cmd = new ArrayList<>(daemon.cli());
         cmd.addAll(List.of("run", "--rm", "--network=none", "--runtime=" + runtime));
         if (cpus > 0) cmd.add("--cpus=" + cpus);
+        if (memory > 0) cmd.addAll(List.of("--memory=" + memory, "--memory-swap=" + memory));
         cmd.addAll(List.of(DockerDaemon.IMAGE, "/probe"));
         cmd.addAll(probeArgs);
         return Processes.run(cmd, scratch);

@@ -32,6 +32,8 @@ public final class OciRuntimeTarget implements Target {
     private final ObjectNode template;
     /** CPUs the bundle's cpu quota allows (0: no quota). */
     private final double cpus;
+    /** The bundle's memory limit, swap included (0: none). */
+    private final long memory;
 
     /**
      * @param launcher what runs the runtime, e.g. nsenter into a mount namespace without the hybrid v2
@@ -52,6 +54,7 @@ public final class OciRuntimeTarget implements Target {
         this.bundle = bundle;
         this.scratch = scratch;
         this.cpus = 0;
+        this.memory = 0;
         try {
             Files.createDirectories(bundle);
             Files.deleteIfExists(bundle.resolve("config.json"));
@@ -74,7 +77,7 @@ public final class OciRuntimeTarget implements Target {
         return variant;
     }
 
-    private OciRuntimeTarget(OciRuntimeTarget base, ObjectNode template, double cpus) {
+    private OciRuntimeTarget(OciRuntimeTarget base, ObjectNode template, double cpus, long memory) {
         this.runtime = base.runtime;
         this.variant = base.variant;
         this.command = base.command;
@@ -82,18 +85,24 @@ public final class OciRuntimeTarget implements Target {
         this.scratch = base.scratch;
         this.template = template;
         this.cpus = cpus;
+        this.memory = memory;
     }
 
     @Override
     public Optional<Target> cpuLimited(double cpus) {
-        return Optional.of(new OciRuntimeTarget(this, template, cpus));
+        return Optional.of(new OciRuntimeTarget(this, template, cpus, memory));
+    }
+
+    @Override
+    public Optional<Target> memoryLimited(long bytes) {
+        return Optional.of(new OciRuntimeTarget(this, template, cpus, bytes));
     }
 
     @Override
     public Optional<Target> onRootfs(Path rootfs) {
         ObjectNode other = template.deepCopy();
         other.with("root").put("path", rootfs.toString()).put("readonly", true);
-        return Optional.of(new OciRuntimeTarget(this, other, cpus));
+        return Optional.of(new OciRuntimeTarget(this, other, cpus, memory));
     }
 
     @Override
@@ -114,6 +123,7 @@ public final class OciRuntimeTarget implements Target {
         probeArgs.forEach(args::add);
         config.with("linux").put("cgroupsPath", "/isobench/" + id);
         if (cpus > 0) config.with("linux").with("resources").with("cpu").put("quota", Math.round(cpus * PERIOD)).put("period", PERIOD);
+        if (memory > 0) config.with("linux").with("resources").with("memory").put("limit", memory).put("swap", memory);
         Path own = bundle.resolve(id); // one bundle per run: concurrent runs (the storm) must not share a config
         try {
             Files.createDirectories(own);

@@ -35,6 +35,11 @@ public interface Target {
         return Optional.empty();
     }
 
+    /** The same target with its container held to {@code bytes} of memory (no swap) by its own means; empty where it has none. */
+    default Optional<Target> memoryLimited(long bytes) {
+        return Optional.empty();
+    }
+
     /** The same target on another root filesystem that holds the probe, read-only; empty where it cannot. */
     default Optional<Target> onRootfs(Path rootfs) {
         return Optional.empty();
