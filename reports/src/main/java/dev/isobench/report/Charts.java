@@ -72,20 +72,27 @@ public final class Charts {
 
     // ---- the spectrum
 
-    /** One marker per target in spectrum order, labelled with its ratio to the host; intervals are in the report's table. */
+    /**
+     * One marker per target in spectrum order, coloured by tier and labelled with its ratio to the host; the
+     * intervals are in the report's table (XChart draws no error bars on a log axis).
+     */
     private void spectrum(String stem, String title, String yTitle, List<Spectrum.Entry> entries) {
         if (entries.size() < 2) return;
         CategoryChart c = category(title, "bare host -> namespaces -> containers -> user-space kernel -> VM", yTitle);
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
-        c.getStyler().setLegendVisible(false);
+        c.getStyler().setLegendVisible(true);
         List<String> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
         for (Spectrum.Entry e : entries) {
-            x.add(e.label() + e.ratio().map(r -> String.format(" %.3gx", r.value())).orElse(""));
-            y.add(e.median().value());
+            x.add(e.label() + e.ratio().map(r -> String.format(r.value() >= 100 ? " %.0fx" : " %.3gx", r.value())).orElse(""));
         }
-        c.addSeries("median", x, y);
+        // one series per tier, so each has its colour; a target outside the tier is a gap in its series
+        for (String tier : Spectrum.TIERS) {
+            if (entries.stream().noneMatch(e -> e.tier().equals(tier))) continue;
+            List<Double> y = new ArrayList<>();
+            for (Spectrum.Entry e : entries) y.add(e.tier().equals(tier) ? e.median().value() : null);
+            c.addSeries(tier, x, y);
+        }
         save("spectrum", stem, c);
     }
 
