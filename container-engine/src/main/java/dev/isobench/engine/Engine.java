@@ -44,6 +44,12 @@ public final class Engine implements AutoCloseable {
         this.host = host;
     }
 
+    /** The root a CLI means: {@code --root} if given, else $ISOBENCH_ROOT, else {@link #DEFAULT_ROOT}. */
+    public static Path rootFor(Path option) {
+        String env = System.getenv("ISOBENCH_ROOT");
+        return option != null ? option : env != null && !env.isEmpty() ? Path.of(env) : DEFAULT_ROOT;
+    }
+
     /** Opens the engine at a root directory with the cgroup driver this host has. */
     public static Engine open(Path root) {
         return open(root, CgroupDrivers.detect());

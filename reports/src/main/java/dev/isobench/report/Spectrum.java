@@ -16,7 +16,7 @@ public final class Spectrum {
     private static final List<String> ORDER = List.of("host", "unshare", "bwrap", "engine", "lxc", "nspawn", "runc", "crun", "podman",
             "docker", "runsc", "docker/runsc", "vm");
 
-    /** One bar: a target, its tier, its median with interval, and its ratio to the host (with interval) if the run has one. */
+    /** One marker: a target, its tier, its median with interval, and its ratio to the host (with interval) if the run has one. */
     public record Entry(String label, String tier, ResultRow median, Optional<ResultRow> ratio) {}
 
     private Spectrum() {}

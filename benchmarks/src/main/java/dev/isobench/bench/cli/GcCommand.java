@@ -22,8 +22,7 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Native.isRoot()) throw new EngineException("isobench gc needs root: it removes mounts, cgroups and processes (run it with sudo)");
-        String env = System.getenv("ISOBENCH_ROOT");
-        Engine engine = Engine.open(root != null ? root : env != null && !env.isEmpty() ? Path.of(env) : Engine.DEFAULT_ROOT);
+        Engine engine = Engine.open(Engine.rootFor(root));
         List<String> runs = Leftovers.collect(engine.root());
         runs.forEach(r -> System.out.println("removed " + r));
         GarbageCollector.Report r = engine.gc(false);

@@ -57,8 +57,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<String> chosen = suites.isEmpty() ? new ArrayList<>(Runner.SUITES.keySet()) : suites;
         Path dir = out != null ? out : Path.of("results", HostFacts.hostname() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        String env = System.getenv("ISOBENCH_ROOT");
-        Engine engine = Engine.open(root != null ? root : env != null && !env.isEmpty() ? Path.of(env) : Engine.DEFAULT_ROOT);
+        Engine engine = Engine.open(Engine.rootFor(root));
         Progress progress = Progress.forConsole();
         progress.message("isobench run: profile " + p.name() + ", suites " + String.join(",", chosen) + ", results in " + dir.toAbsolutePath());
         Path results = new Runner(engine, p, chosen, wanted, dir, jar()).run(progress);

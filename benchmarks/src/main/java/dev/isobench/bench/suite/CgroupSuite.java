@@ -146,7 +146,7 @@ public final class CgroupSuite implements Suite {
 
     private static double value(String out, String key) {
         return out.lines().filter(l -> l.startsWith(key + " ")).mapToDouble(l -> Double.parseDouble(l.substring(key.length() + 1))).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the guest's probe printed no " + key + ": " + out));
+                .orElseThrow(() -> new IllegalStateException("the probe printed no " + key + ": " + out));
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.target.EngineTarget;
-import dev.isobench.bench.target.Target;
 import dev.isobench.bench.target.Execution;
 import dev.isobench.bench.target.Processes;
+import dev.isobench.bench.target.Target;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.plan.Step;
 import dev.isobench.engine.rootfs.CopyProvisioner;
@@ -200,7 +200,7 @@ public final class RootfsSuite implements Suite {
      * Read of one 64 MiB file: host (the layer itself), overlay and copy, and the OCI peers (runc, crun, gVisor)
      * on the layer read-only; warm (from the page cache) and
      * cold (that file's cached pages dropped first, through overlayfs the lower file's), {@link #READ_REPS}
-     * reads a run. The three take turns, after one untimed turn, so a drift of the machine or of the
+     * reads a run. They all take turns, after one untimed turn, so a drift of the machine or of the
      * hypervisor's own disk cache does not fall on whichever ran first.
      */
     private static void readThroughput(SuiteContext ctx, List<RootfsMode> modes) {

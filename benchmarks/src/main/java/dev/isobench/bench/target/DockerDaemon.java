@@ -2,7 +2,6 @@ package dev.isobench.bench.target;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.isobench.engine.sys.Mountinfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,15 +11,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * A dockerd of isobench's own for one run: its data root and pid file in the run's workspace, its exec root and
- * socket under /run/isobench/docker-PID,
- * no iptables, no bridge, no registry, its containers' cgroups under isobench/. It never talks to a dockerd the
+ * A dockerd of isobench's own for one run: its data root in the run's workspace, its exec root, pid file and
+ * socket under /run/isobench/docker-PID-START; no iptables, no bridge, no registry, its containers' cgroups under isobench/. It never talks to a dockerd the
  * host runs (another socket, another data root). The probe image comes from a {@code docker save} archive made
  * here from the probe rootfs and {@code docker load}ed: nothing is pulled. crun and runsc are added as runtimes.
  */
@@ -89,11 +88,12 @@ final class DockerDaemon implements AutoCloseable {
 
     /** The docker CLI against this daemon. */
     Execution docker(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("docker", "--host=unix://" + socket));
+        List<String> cmd = new ArrayList<>(cli());
         cmd.addAll(List.of(args));
         return Processes.run(cmd, scratch);
     }
 
+    /** The docker CLI's command line against this daemon, before its verb. */
     List<String> cli() {
         return List.of("docker", "--host=unix://" + socket);
     }
@@ -136,13 +136,13 @@ final class DockerDaemon implements AutoCloseable {
                     tar.closeArchiveEntry();
                 }
             }
-            String diffId = sha256(layer);
+            String diffId = sha256(Files.readAllBytes(layer));
             ObjectNode config = JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
             config.putObject("config").putArray("Cmd").add("/probe").add("true");
             config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add("sha256:" + diffId);
             byte[] configBytes = JSON.writeValueAsBytes(config);
-            String configName = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(configBytes)) + ".json";
-            byte[] manifest = JSON.writeValueAsBytes(List.of(java.util.Map.of("Config", configName, "RepoTags", List.of(IMAGE),
+            String configName = sha256(configBytes) + ".json";
+            byte[] manifest = JSON.writeValueAsBytes(List.of(Map.of("Config", configName, "RepoTags", List.of(IMAGE),
                     "Layers", List.of(diffId + "/layer.tar"))));
             try (OutputStream out = Files.newOutputStream(archive); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
                 put(tar, configName, configBytes);
@@ -169,15 +169,13 @@ final class DockerDaemon implements AutoCloseable {
         tar.closeArchiveEntry();
     }
 
-    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(Files.readAllBytes(file));
-        return HexFormat.of().formatHex(md.digest());
+    private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /**
-     * Stops the daemon (it stops its containerd), and removes what it left mounted under its data root;
-     * the directory itself goes with the workspace.
+     * Stops the daemon (it stops its containerd), then kills what outlived it (a shim; a runsc sandbox and gofer
+     * of a container that failed to start), unmounts what it left mounted, and removes its directories.
      */
     @Override
     public void close() {
@@ -197,12 +195,8 @@ final class DockerDaemon implements AutoCloseable {
                 dockerd.destroyForcibly();
             }
         }
-        // what outlived it (a shim; a runsc sandbox and gofer of a container that failed to start) names its directories
-        Leftovers.killNaming(dir);
+        Leftovers.clear(dir);
         Leftovers.clear(execRoot);
-        for (var m : Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
-            if (m.mountPoint().startsWith(dir)) Processes.run(List.of("umount", "--lazy", m.mountPoint().toString()), scratch);
-        }
     }
 
     private static void sleep(long millis) {

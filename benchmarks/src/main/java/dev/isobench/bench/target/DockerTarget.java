@@ -14,31 +14,34 @@ public final class DockerTarget implements Target {
     private final DockerDaemon daemon;
     private final String runtime;
     private final Path scratch;
-    /** {@code --cpus} (0: none). */
-    private final double cpus;
-    /** {@code --memory} and {@code --memory-swap} (0: none). */
-    private final long memory;
+    /** {@code docker run} flags that limit the container ({@code --cpus}, {@code --memory}). */
+    private final List<String> limits;
 
     DockerTarget(DockerDaemon daemon, String runtime, Path scratch) {
-        this(daemon, runtime, scratch, 0, 0);
+        this(daemon, runtime, scratch, List.of());
     }
 
-    private DockerTarget(DockerDaemon daemon, String runtime, Path scratch, double cpus, long memory) {
+    private DockerTarget(DockerDaemon daemon, String runtime, Path scratch, List<String> limits) {
         this.daemon = daemon;
         this.runtime = runtime;
         this.scratch = scratch;
-        this.cpus = cpus;
-        this.memory = memory;
+        this.limits = List.copyOf(limits);
     }
 
     @Override
     public Optional<Target> cpuLimited(double cpus) {
-        return Optional.of(new DockerTarget(daemon, runtime, scratch, cpus, memory));
+        return Optional.of(limited("--cpus=" + cpus));
     }
 
     @Override
     public Optional<Target> memoryLimited(long bytes) {
-        return Optional.of(new DockerTarget(daemon, runtime, scratch, cpus, bytes));
+        return Optional.of(limited("--memory=" + bytes, "--memory-swap=" + bytes));
+    }
+
+    private DockerTarget limited(String... flags) {
+        List<String> more = new ArrayList<>(limits);
+        more.addAll(List.of(flags));
+        return new DockerTarget(daemon, runtime, scratch, more);
     }
 
     @Override
@@ -91,8 +94,7 @@ public final class DockerTarget implements Target {
     public Execution run(List<String> probeArgs) {
         List<String> cmd = new ArrayList<>(daemon.cli());
         cmd.addAll(List.of("run", "--rm", "--network=none", "--runtime=" + runtime));
-        if (cpus > 0) cmd.add("--cpus=" + cpus);
-        if (memory > 0) cmd.addAll(List.of("--memory=" + memory, "--memory-swap=" + memory));
+        cmd.addAll(limits);
         cmd.addAll(List.of(DockerDaemon.IMAGE, "/probe"));
         cmd.addAll(probeArgs);
         return Processes.run(cmd, scratch);

@@ -25,15 +25,14 @@ public final class Leftovers {
 
     /** This JVM as a runner: "pid-starttime", the suffix of its directories. */
     static String self() {
-        ProcessInfo me = ProcessInfo.self();
-        return me.pid() + "-" + me.startTime();
+        return ProcessInfo.self().tag();
     }
 
     /** Removes the workspaces and dockerds of runners that are gone; returns what it removed. */
     public static List<String> collect(Path engineRoot) {
         List<String> removed = new ArrayList<>();
         for (Path d : children(RUN, "docker-")) {
-            if (ownerAlive(d.getFileName().toString().substring("docker-".length()))) continue;
+            if (ProcessInfo.aliveByTag(d.getFileName().toString().substring("docker-".length()))) continue;
             clear(d);
             removed.add("dockerd " + d);
         }
@@ -44,7 +43,7 @@ public final class Leftovers {
             } catch (IOException e) {
                 owner = ""; // made before owners were written, or cut short: only a dead runner leaves that
             }
-            if (ownerAlive(owner)) continue;
+            if (ProcessInfo.aliveByTag(owner)) continue;
             clear(ws);
             removed.add("workspace " + ws);
         }
@@ -86,15 +85,6 @@ public final class Leftovers {
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean ownerAlive(String owner) {
-        String[] f = owner.split("-");
-        try {
-            return f.length == 2 && new ProcessInfo(Integer.parseInt(f[0]), Long.parseLong(f[1])).isAlive();
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 

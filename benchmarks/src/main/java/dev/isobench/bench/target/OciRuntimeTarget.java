@@ -29,11 +29,8 @@ public final class OciRuntimeTarget implements Target {
     private final List<String> command;
     private final Path bundle;
     private final Path scratch;
+    /** The config.json every run starts from: the runtime's own spec with this target's root and limits. */
     private final ObjectNode template;
-    /** CPUs the bundle's cpu quota allows (0: no quota). */
-    private final double cpus;
-    /** The bundle's memory limit, swap included (0: none). */
-    private final long memory;
 
     /**
      * @param launcher what runs the runtime, e.g. nsenter into a mount namespace without the hybrid v2
@@ -53,8 +50,6 @@ public final class OciRuntimeTarget implements Target {
         this.command = List.copyOf(command);
         this.bundle = bundle;
         this.scratch = scratch;
-        this.cpus = 0;
-        this.memory = 0;
         try {
             Files.createDirectories(bundle);
             Files.deleteIfExists(bundle.resolve("config.json"));
@@ -77,32 +72,34 @@ public final class OciRuntimeTarget implements Target {
         return variant;
     }
 
-    private OciRuntimeTarget(OciRuntimeTarget base, ObjectNode template, double cpus, long memory) {
+    private OciRuntimeTarget(OciRuntimeTarget base, ObjectNode template) {
         this.runtime = base.runtime;
         this.variant = base.variant;
         this.command = base.command;
         this.bundle = base.bundle;
         this.scratch = base.scratch;
         this.template = template;
-        this.cpus = cpus;
-        this.memory = memory;
     }
 
     @Override
     public Optional<Target> cpuLimited(double cpus) {
-        return Optional.of(new OciRuntimeTarget(this, template, cpus, memory));
+        ObjectNode other = template.deepCopy();
+        other.with("linux").with("resources").with("cpu").put("quota", Math.round(cpus * PERIOD)).put("period", PERIOD);
+        return Optional.of(new OciRuntimeTarget(this, other));
     }
 
     @Override
     public Optional<Target> memoryLimited(long bytes) {
-        return Optional.of(new OciRuntimeTarget(this, template, cpus, bytes));
+        ObjectNode other = template.deepCopy();
+        other.with("linux").with("resources").with("memory").put("limit", bytes).put("swap", bytes);
+        return Optional.of(new OciRuntimeTarget(this, other));
     }
 
     @Override
     public Optional<Target> onRootfs(Path rootfs) {
         ObjectNode other = template.deepCopy();
         other.with("root").put("path", rootfs.toString()).put("readonly", true);
-        return Optional.of(new OciRuntimeTarget(this, other, cpus, memory));
+        return Optional.of(new OciRuntimeTarget(this, other));
     }
 
     @Override
@@ -122,8 +119,6 @@ public final class OciRuntimeTarget implements Target {
         ArrayNode args = config.with("process").putArray("args").add("/probe");
         probeArgs.forEach(args::add);
         config.with("linux").put("cgroupsPath", "/isobench/" + id);
-        if (cpus > 0) config.with("linux").with("resources").with("cpu").put("quota", Math.round(cpus * PERIOD)).put("period", PERIOD);
-        if (memory > 0) config.with("linux").with("resources").with("memory").put("limit", memory).put("swap", memory);
         Path own = bundle.resolve(id); // one bundle per run: concurrent runs (the storm) must not share a config
         try {
             Files.createDirectories(own);

@@ -10,7 +10,7 @@ import java.util.Optional;
  * binary.
  */
 public interface Target {
-    /** host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, runsc. */
+    /** host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, docker, runsc, vm. */
     String name();
 
     /** How the target is set up ("" for its default). */

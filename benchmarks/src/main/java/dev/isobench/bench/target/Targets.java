@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Finds the whole-process targets this host has: the bare host and each peer engine, or the reason it is
@@ -109,15 +110,15 @@ public final class Targets implements AutoCloseable {
     private void addRunsc(Workspace ws, Path rootfs, Path scratch) {
         Optional<String> version = Processes.firstLine(scratch, "runsc", "--version");
         Path state = ws.dir().resolve("runsc-state");
-        add("runsc", version, () -> new OciRuntimeTarget("runsc", "ptrace",
-                List.of("runsc", "--root=" + state, "--network=none", "--platform=ptrace"), ws.dir().resolve("bundle-runsc"), rootfs, scratch));
+        Function<String, OciRuntimeTarget> on = platform -> new OciRuntimeTarget("runsc", platform,
+                List.of("runsc", "--root=" + state, "--network=none", "--platform=" + platform), ws.dir().resolve("bundle-runsc-" + platform), rootfs, scratch);
+        add("runsc", version, () -> on.apply("ptrace"));
         if (version.isEmpty()) return;
         details.put("runsc", new LinkedHashMap<>(Map.of("platform", "ptrace", "network", "none")));
         Map<String, String> vm = details.get("vm");
         if (vm != null && vm.get("accelerator").equals("kvm")) {
             details.get("runsc").put("platform", "ptrace, kvm");
-            found.add(new OciRuntimeTarget("runsc", "kvm", List.of("runsc", "--root=" + state, "--network=none", "--platform=kvm"),
-                    ws.dir().resolve("bundle-runsc-kvm"), rootfs, scratch));
+            found.add(on.apply("kvm"));
         } else {
             skipped.put("runsc/kvm", vm == null ? "the kvm platform runs only where KVM has proven it boots a guest, and the vm target"
                     + " that checks it was not selected" : "the kvm platform needs a KVM that boots guests: " + vm.get("accelerator_reason"));

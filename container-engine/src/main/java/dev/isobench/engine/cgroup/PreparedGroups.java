@@ -54,8 +54,7 @@ final class PreparedGroups {
         this.make = make;
         this.destroy = destroy;
         this.pruneParents = pruneParents;
-        ProcessInfo self = ProcessInfo.self();
-        this.owner = PREFIX + self.pid() + "-" + self.startTime() + "-";
+        this.owner = PREFIX + ProcessInfo.self().tag() + "-";
         LIVE.add(this);
     }
 
@@ -98,11 +97,7 @@ final class PreparedGroups {
     /** Whether a group is one prepared by a JVM that is gone (a leftover for gc). */
     static boolean abandoned(String name) {
         if (!name.startsWith(PREFIX)) return false;
-        String[] f = name.substring(PREFIX.length()).split("-");
-        try {
-            return f.length != 3 || !new ProcessInfo(Integer.parseInt(f[0]), Long.parseLong(f[1])).isAlive();
-        } catch (NumberFormatException e) {
-            return true;
-        }
+        String owner = name.substring(PREFIX.length());
+        return !ProcessInfo.aliveByTag(owner.substring(0, Math.max(0, owner.lastIndexOf('-'))));
     }
 }

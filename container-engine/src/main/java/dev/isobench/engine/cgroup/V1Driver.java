@@ -1,12 +1,8 @@
 package dev.isobench.engine.cgroup;
 
 import dev.isobench.engine.spec.Limits;
-import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -107,11 +103,7 @@ public final class V1Driver implements CgroupDriver {
                 return false;
             }
         }
-        try {
-            Files.setLastModifiedTime(group(hierarchies.get(0), to), FileTime.from(Instant.now()));
-        } catch (IOException e) {
-            throw new EngineException("cannot touch cgroup " + group(hierarchies.get(0), to) + ": " + e.getMessage(), e);
-        }
+        Native.lutimes(group(hierarchies.get(0), to).toString(), Instant.now().getEpochSecond());
         return true;
     }
 

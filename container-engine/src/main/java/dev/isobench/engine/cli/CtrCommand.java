@@ -36,9 +36,7 @@ public final class CtrCommand {
                 throw new EngineException("isobench ctr needs root: namespaces, mounts and cgroups are"
                         + " privileged operations (run it with sudo)");
             }
-            String env = System.getenv("ISOBENCH_ROOT");
-            Path r = root != null ? root : env != null && !env.isEmpty() ? Path.of(env) : Engine.DEFAULT_ROOT;
-            engine = Engine.open(r);
+            engine = Engine.open(Engine.rootFor(root));
         }
         return engine;
     }

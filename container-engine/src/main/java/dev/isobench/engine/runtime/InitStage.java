@@ -23,6 +23,8 @@ public final class InitStage implements AutoCloseable {
     static final String SPARE_ARG = "--spare";
     private static final Stdio INHERIT_ALL = Stdio.INHERIT.withStdin();
     private static final int APPEND = LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND;
+    /** rw-r--r--, in the decimal the plan carries numbers in. */
+    private static final String MODE = Integer.toString(0644);
 
     private final int monitorPid;
     private int planFd;
@@ -121,8 +123,8 @@ public final class InitStage implements AutoCloseable {
     static List<Step> stdioSteps(Stdio stdio) {
         List<Step> steps = new ArrayList<>();
         if (!stdio.inheritStdin()) steps.add(Step.of(Op.STDIO, "0", "/dev/null", Integer.toString(LibC.O_RDONLY), "0"));
-        stdio.stdout().ifPresent(f -> steps.add(Step.of(Op.STDIO, "1", f.toString(), Integer.toString(APPEND), "420")));
-        stdio.stderr().ifPresent(f -> steps.add(Step.of(Op.STDIO, "2", f.toString(), Integer.toString(APPEND), "420")));
+        stdio.stdout().ifPresent(f -> steps.add(Step.of(Op.STDIO, "1", f.toString(), Integer.toString(APPEND), MODE)));
+        stdio.stderr().ifPresent(f -> steps.add(Step.of(Op.STDIO, "2", f.toString(), Integer.toString(APPEND), MODE)));
         return steps;
     }
 

@@ -35,7 +35,7 @@ public final class StateStore {
     private final Path trash;
     /** What this process last wrote for each container, so that reading its own write back skips a parse. */
     private final Map<Path, Written> written = new ConcurrentHashMap<>();
-    /** Set once both directories exist: they are never removed, so later allocations skip two mkdirs. */
+    /** Set once its directories exist: they are never removed, so later allocations skip the mkdirs. */
     private volatile boolean prepared;
 
     private record Written(Object key, FileTime modified, long size, StateRecord record) {}
@@ -190,10 +190,11 @@ public final class StateStore {
         Path retired = trash.resolve(dir.id());
         try {
             if (!prepared) makeRoot();
-            Files.move(dir.path(), retired);
         } catch (IOException e) {
-            throw new EngineException("cannot move " + dir.path() + " to " + trash + ": " + e.getMessage(), e);
+            throw new EngineException("cannot create " + trash + ": " + e.getMessage(), e);
         }
+        int errno = Native.rename(dir.path().toString(), retired.toString());
+        if (errno != 0) throw new EngineException("cannot move " + dir.path() + " to " + trash + ": " + Native.strerror(errno));
         releaseName(dir, name);
         return retired;
     }

@@ -26,6 +26,21 @@ public record ProcessInfo(int pid, long startTime) {
         static final ProcessInfo INFO = of((int) ProcessHandle.current().pid()).orElseThrow();
     }
 
+    /** "PID-STARTTIME": names things after their owner, so that {@link #aliveByTag} can tell when it is gone. */
+    public String tag() {
+        return pid + "-" + startTime;
+    }
+
+    /** Whether the process a {@link #tag()} names is still alive; false for a text that is not a tag. */
+    public static boolean aliveByTag(String tag) {
+        String[] f = tag.split("-");
+        try {
+            return f.length == 2 && new ProcessInfo(Integer.parseInt(f[0]), Long.parseLong(f[1])).isAlive();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Still this process (not a reused pid) and not a zombie; one read of /proc/PID/stat. */
     public boolean isAlive() {
         String stat = stat(pid);
