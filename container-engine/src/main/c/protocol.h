@@ -19,6 +19,8 @@
 #define OP_SETSID 5
 #define OP_USERNS_MAP 6 /* uid_map text, gid_map text: written by the monitor for the cloned child */
 #define OP_STDIO 7 /* fd, path, open flags, mode: for a monitor launched before its container was known */
+#define OP_HANDOFF 8 /* the monitor exits once the container runs its steps: the caller's subreaper reaps it (an OCI runtime's model) */
+#define OP_CONSOLE 9 /* unix socket path: a new pty becomes fds 0-2 and the controlling terminal; its master goes to the socket */
 /* Plan frames, run in order by the container's first process. */
 #define OP_UNSHARE 10
 #define OP_MOUNT 11
@@ -38,6 +40,12 @@
 #define OP_IFUP 25
 #define OP_EXEC 26
 #define OP_SECCOMP 27
+#define OP_UMASK 28
+#define OP_RLIMIT 29 /* resource number, soft, hard ("-1": unlimited) */
+#define OP_WRITE 30 /* path, text: a sysctl under /proc/sys, oom_score_adj */
+#define OP_MKNOD 31 /* path, mode with file type bits, major, minor, uid, gid */
+#define OP_BIND_CONSOLE 32 /* target: the console pty bound there (/dev/console), when there is one */
+#define OP_KEEP_CAPS 33 /* capabilities survive the set-user step, for a CAPSET after it */
 #define OP_END 99
 /* Status frames, written back to Java. */
 #define ST_PID 100

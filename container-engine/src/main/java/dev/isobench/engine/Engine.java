@@ -102,6 +102,11 @@ public final class Engine implements AutoCloseable {
         return host.store().find(ref).flatMap(this::load);
     }
 
+    /** Finds a container by its exact name or whole id, never by a prefix (an OCI runtime's lookup). */
+    public Optional<Container> findExact(String name) {
+        return host.store().findName(name).flatMap(this::load);
+    }
+
     public Container get(String ref) {
         return find(ref).orElseThrow(() -> new EngineException("no such container: " + ref + " (isobench ctr ps -a lists them)"));
     }

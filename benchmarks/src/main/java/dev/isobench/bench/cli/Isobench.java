@@ -1,6 +1,7 @@
 package dev.isobench.bench.cli;
 
 import dev.isobench.engine.cli.CtrCommand;
+import dev.isobench.engine.cli.OciCommand;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -19,9 +20,14 @@ public final class Isobench {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             System.exit(CtrCommand.forArgs(rest).setCommandName("isobench ctr").execute(rest));
         }
+        if (args.length > 0 && args[0].equals("oci")) { // an OCI runtime's verbs: the same lean path as ctr
+            System.setProperty("jnr.ffi.asm.enabled", "false");
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            System.exit(OciCommand.commandLine().setCommandName("isobench oci").execute(rest));
+        }
         CommandLine cl = CtrCommand.commandLine(new Isobench());
         cl.setExecutionExceptionHandler(new Errors());
-        cl.addSubcommand(CtrCommand.full()).addSubcommand(new CommandLine.HelpCommand());
+        cl.addSubcommand(CtrCommand.full()).addSubcommand(OciCommand.commandLine()).addSubcommand(new CommandLine.HelpCommand());
         System.exit(cl.execute(args));
     }
 }

@@ -18,6 +18,14 @@ public final class DeviceRules {
 
     private DeviceRules() {}
 
+    /** Whether a rule ("c 1:3 rwm") is in the default allow-list, or covered by one of its wildcards. */
+    public static boolean allowedByDefault(String rule) {
+        if (DEFAULT_ALLOW.contains(rule)) return true;
+        String[] p = rule.split(" ");
+        return p.length == 3 && p[1].startsWith("136:") && "rwm".contains(p[2]) && p[0].equals("c")
+                || p.length == 3 && p[2].equals("m") && (p[0].equals("c") || p[0].equals("b"));
+    }
+
     /** Denies every device, then allows the default list. */
     static void restrict(Path group) {
         CgroupFiles.write(group.resolve("devices.deny"), "a");

@@ -1,6 +1,7 @@
 package dev.isobench.engine.image;
 
 import dev.isobench.engine.spec.IdMap;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,16 @@ public final class Images {
         return store;
     }
 
+    /**
+     * A built-in, a stored image, or an absolute path of a directory: that directory as a one-layer image with
+     * no configuration of its own (podman's {@code --rootfs}, an OCI bundle's root).
+     */
     public Optional<Image> find(String ref) {
+        if (ref.startsWith("/")) {
+            Path dir = Path.of(ref);
+            return Files.isDirectory(dir) ? Optional.of(new Image(ref, "dir:" + ref, List.of(dir), List.of(), List.of(), List.of(), "", ""))
+                    : Optional.empty();
+        }
         Optional<Image> builtin = builtins.find(ref);
         if (builtin.isPresent()) return builtin;
         return store.find(ref).map(r -> toImage(ref, r));

@@ -21,6 +21,7 @@ public interface RootfsProvisioner {
             case OVERLAY -> new OverlayProvisioner(inUserNamespace, ephemeral && OverlayProvisioner.volatileSupported());
             case COPY -> new CopyProvisioner(false);
             case REFLINK -> new CopyProvisioner(true);
+            case IN_PLACE -> new InPlaceProvisioner();
         };
     }
 }

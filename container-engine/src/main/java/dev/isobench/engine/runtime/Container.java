@@ -169,9 +169,7 @@ public final class Container {
     public int exec(ExecSpec exec) {
         ContainerState s = state();
         if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
-        Image image = host.images().find(record.config().image())
-                .orElseThrow(() -> new EngineException("image " + record.config().image() + " of container " + id() + " is gone"));
-        Plan plan = PlanCompiler.exec(record.pid(), spec(), image, exec, record.config().hostname(), host.cgroups().joinFiles(id()));
+        Plan plan = PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()));
         try (InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio())) {
             try {
                 execStage.awaitPid();
@@ -182,6 +180,30 @@ public final class Container {
             }
             return execStage.awaitExit();
         }
+    }
+
+    /**
+     * Starts a further process in the container and leaves it to this process's subreaper, as {@code runc exec
+     * --detach} does (a containerd shim reaps it); returns its host pid once it is about to exec.
+     */
+    public int execHandedOff(ExecSpec exec) {
+        if (!exec.handOff()) throw new IllegalArgumentException("execHandedOff needs an ExecSpec with handOff set");
+        ContainerState s = state();
+        if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
+        Plan plan = PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()));
+        InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio());
+        try {
+            int pid = execStage.awaitPid();
+            execStage.awaitReady();
+            return pid;
+        } finally {
+            execStage.reapHandedOff();
+        }
+    }
+
+    private Image image() {
+        return host.images().find(record.config().image())
+                .orElseThrow(() -> new EngineException("image " + record.config().image() + " of container " + id() + " is gone"));
     }
 
     /**

@@ -78,7 +78,7 @@ public final class Creator {
         boolean leased = false;
         List<String> proxies = new ArrayList<>();
         try {
-            Stdio stdio = spec.detached() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
+            Stdio stdio = spec.detached() && !spec.handOff() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
             Path init = host.binaries().init();
             Future<InitStage> launching = Launcher.take(init, stdio);
             undo.push(() -> join(launching).kill()); // a monitor launched but not yet sent its plan, so in no cgroup yet
@@ -138,6 +138,10 @@ public final class Creator {
                 host.store().write(dir, record);
             }
             host.cgroups().prepareAhead();
+            if (spec.handOff()) { // its monitor is gone already: the caller's subreaper holds the container now
+                stage.reapHandedOff();
+                return new Container(host, dir, record, null, phases);
+            }
             return new Container(host, dir, record, stage, phases);
         } catch (RuntimeException e) {
             for (Runnable step : undo) { // each runs even when an earlier one failed; failures ride along on the cause

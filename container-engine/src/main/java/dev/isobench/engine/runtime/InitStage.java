@@ -146,6 +146,15 @@ public final class InitStage implements AutoCloseable {
         await(Op.ST_READY);
     }
 
+    /**
+     * For a handed-off process, once it is ready: reaps the monitor, which exited after the clone, and stops
+     * reading (the process closes its end at exec).
+     */
+    public void reapHandedOff() {
+        reapStatus();
+        closeStatus();
+    }
+
     /** Waits for the container to exit and reaps the monitor; returns the exit code (128+n for a signal). */
     public int awaitExit() {
         if (reaped) return exitCode;

@@ -5,11 +5,14 @@ import dev.isobench.engine.plan.Mounts;
 import dev.isobench.engine.plan.Op;
 import dev.isobench.engine.plan.Plan;
 import dev.isobench.engine.rootfs.Rootfs;
+import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.Capabilities;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.MountSpec;
 import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.ProcessOptions;
+import dev.isobench.engine.spec.Rlimit;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.User;
 import dev.isobench.engine.spec.Volume;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Compiles a container spec into the {@link Plan} the C stage runs. All policy lives here: which
@@ -51,12 +55,19 @@ public final class PlanCompiler {
                               List<Path> cgroupJoinFiles, int joinedNetPid, Map<String, Path> etcFiles) {
         Plan.Builder p = new Plan.Builder();
         if (joinedNetPid > 0) p.add(Op.SETNS, "/proc/" + joinedNetPid + "/ns/net");
+        spec.joined().values().forEach(path -> p.add(Op.SETNS, path));
         p.add(Op.CLONE, Long.toString(cloneFlags(spec)));
-        if (spec.detached()) p.add(Op.SETSID);
+        if (spec.handOff()) p.add(Op.HANDOFF);
+        else if (spec.detached()) p.add(Op.SETSID);
+        spec.process().consoleSocket().ifPresent(socket -> p.add(Op.CONSOLE, socket));
         cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
         // For other processes (ps); one removed at exit is gone before anyone else could read it, and its owner
-        // hears the code on the status pipe.
-        if (!spec.ephemeral()) p.add(Op.EXIT_FILE, dir.path().toString());
+        // hears the code on the status pipe. A handed-off container has no monitor to write it: its reaper hears the code.
+        if (!spec.ephemeral() && !spec.handOff()) p.add(Op.EXIT_FILE, dir.path().toString());
+        for (Rlimit l : spec.process().rlimits()) {
+            p.add(Op.RLIMIT, Integer.toString(l.resource()), Long.toString(l.soft()), Long.toString(l.hard()));
+        }
+        spec.process().oomScoreAdj().ifPresent(v -> p.add(Op.WRITE, "/proc/self/oom_score_adj", Integer.toString(v)));
         spec.userns().ifPresent(map -> {
             p.add(Op.USERNS_MAP, map.procLine(), map.procLine());
             p.add(Op.SET_USER, "0", "0"); // the mapped root: every later step runs as root of the user namespace
@@ -67,6 +78,34 @@ public final class PlanCompiler {
         p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REC | Mounts.PRIVATE, "")));
         p.addAll(rootfs.mountSteps());
         String r = rootfs.root().toString();
+        boolean ownTable = spec.filesystem().mounts().isPresent();
+        if (ownTable) {
+            MountTable.compile(p, spec.filesystem(), rootfs.root(), cgroupJoinFiles, spec.namespaces().contains(Namespace.CGROUP),
+                    spec.process().consoleSocket().isPresent());
+        } else {
+            engineLayout(p, spec, image, r, dir, etcFiles);
+        }
+        if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
+        p.add(Op.BARRIER, dir.startFifo().toString());
+        if (spec.filesystem().noPivot()) p.add(Op.PIVOT_ROOT, r, "no-pivot");
+        else p.add(Op.PIVOT_ROOT, r);
+        // Before /proc/sys is made read-only: the values land in the container's own namespaces.
+        spec.sysctl().forEach((key, value) -> p.add(Op.WRITE, "/proc/sys/" + key.replace('.', '/'), value));
+        if (!spec.privileged()) {
+            spec.filesystem().maskedPaths().orElse(MASKED).forEach(m -> p.add(Op.MASK, m));
+            spec.filesystem().readonlyPaths().orElse(READ_ONLY).forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
+        }
+        if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
+        String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
+        long nodev = spec.privileged() || ownTable ? 0 : Mounts.NODEV;
+        if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY | nodev, "")));
+        List<String> env = spec.process().exactEnvironment() ? spec.env() : environment(image.env(), spec.env(), hostname);
+        process(p, workdir, user(spec, image), env, command(spec, image), spec, Optional.empty());
+        return p.build();
+    }
+
+    /** Docker's layout: proc, a tmpfs /dev with bound nodes, sysfs, the image's binds, volumes, the engine's /etc files. */
+    private static void engineLayout(Plan.Builder p, ContainerSpec spec, Image image, String r, ContainerDir dir, Map<String, Path> etcFiles) {
         // A device node made or shipped inside cannot be opened: /dev's nodes are bound in as their own mounts.
         long nodev = spec.privileged() ? 0 : Mounts.NODEV;
         if (nodev != 0) p.addAll(List.of(Mounts.mount("", r, "", Mounts.REMOUNT | Mounts.BIND | nodev, "")));
@@ -87,18 +126,6 @@ public final class PlanCompiler {
             p.add(Op.TOUCH, r + inside);
             p.addAll(List.of(Mounts.bind(source.toString(), r + inside)));
         });
-        if (spec.namespaces().contains(Namespace.UTS)) p.add(Op.SETHOSTNAME, hostname);
-        p.add(Op.BARRIER, dir.startFifo().toString());
-        p.add(Op.PIVOT_ROOT, r);
-        if (!spec.privileged()) {
-            MASKED.forEach(m -> p.add(Op.MASK, m));
-            READ_ONLY.forEach(m -> p.addAll(Mounts.readOnlyInPlace(m)));
-        }
-        if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
-        String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
-        if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY | nodev, "")));
-        process(p, workdir, user(spec, image), environment(image.env(), spec.env(), hostname), command(spec, image), spec);
-        return p.build();
     }
 
     /** The plan for a process joining a running container's namespaces and cgroup. */
@@ -109,14 +136,31 @@ public final class PlanCompiler {
         // /proc/PID paths of the host are no longer reachable.
         if (spec.userns().isPresent()) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/user");
         for (Namespace ns : List.of(Namespace.IPC, Namespace.UTS, Namespace.NET, Namespace.PID, Namespace.CGROUP, Namespace.MOUNT)) {
-            if (spec.namespaces().contains(ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
+            if (spec.namespaces().contains(ns) || !sameNamespace(containerPid, ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
         }
         cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
         p.add(Op.CLONE, "0");
+        if (exec.handOff()) p.add(Op.HANDOFF);
+        for (Rlimit l : exec.rlimits()) p.add(Op.RLIMIT, Integer.toString(l.resource()), Long.toString(l.soft()), Long.toString(l.hard()));
+        exec.consoleSocket().ifPresent(socket -> p.add(Op.CONSOLE, socket));
         List<String> env = new ArrayList<>(spec.env());
         env.addAll(exec.env());
-        process(p, exec.workdir(), exec.user(), environment(image.env(), env, hostname), exec.command(), spec);
+        if (exec.exactEnvironment()) env = exec.env();
+        else env = environment(image.env(), env, hostname);
+        ContainerSpec execSpec = exec.noNewPrivileges() == spec.process().noNewPrivileges() ? spec : spec.toBuilder()
+                .process(withNoNewPrivileges(spec.process(), exec.noNewPrivileges())).build();
+        process(p, exec.workdir(), exec.user(), env, exec.command(), execSpec, exec.capabilities());
         return p.build();
+    }
+
+    /** Whether the container's namespace of this kind is this process's own (one joined by path, or never made). */
+    private static boolean sameNamespace(int pid, Namespace ns) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + ns.procName()))
+                    .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns.procName())));
+        } catch (java.io.IOException e) {
+            return true; // gone: the exec fails on its first setns with the reason
+        }
     }
 
     /** Where anonymous volume N of a container lives on the host. */
@@ -175,7 +219,8 @@ public final class PlanCompiler {
     }
 
     /** The tail every process shares: working dir, privileges, environment, exec. */
-    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv, ContainerSpec spec) {
+    private static void process(Plan.Builder p, String workdir, User user, List<String> env, List<String> argv, ContainerSpec spec,
+                                Optional<CapabilitySets> capabilities) {
         Seccomp seccomp = spec.seccomp();
         StringBuilder path = new StringBuilder();
         for (String part : workdir.split("/")) {
@@ -184,18 +229,36 @@ public final class PlanCompiler {
             p.add(Op.MKDIR, path.toString(), "493");
         }
         p.add(Op.CHDIR, workdir);
+        ProcessOptions options = spec.process();
+        options.umask().ifPresent(u -> p.add(Op.UMASK, Integer.toString(u)));
+        Optional<CapabilitySets> sets = capabilities.or(options::capabilities);
         long caps = spec.privileged() ? Capabilities.effective(List.of("ALL"), List.of()) & Capabilities.hostBounding() : Capabilities.effective(spec.capAdd(), spec.capDrop());
-        p.add(Op.DROP_BOUNDING, Long.toString(caps));
+        if (sets.isPresent()) caps = sets.get().effective();
+        boolean filtered = !seccomp.equals(Seccomp.UNCONFINED) && !spec.privileged();
+        String filter = filtered ? SeccompCompiler.compile(seccomp, Capabilities.names(caps)) : "";
+        // Without no_new_privs the filter needs CAP_SYS_ADMIN to load, so it goes in while the stage still holds it
+        // (runc's order too); the steps after it are ones every profile allows (prctl, setres*id, capset, execve).
+        if (filtered && !options.noNewPrivileges()) p.add(Op.SECCOMP, filter);
+        p.add(Op.DROP_BOUNDING, Long.toString(sets.map(CapabilitySets::bounding).orElse(caps)));
+        if (sets.isPresent()) p.add(Op.KEEP_CAPS);
         List<String> ids = new ArrayList<>(List.of(Integer.toString(user.uid()), Integer.toString(user.gid())));
         user.groups().forEach(g -> ids.add(Integer.toString(g)));
         p.add(Op.SET_USER, ids.toArray(String[]::new));
-        // A non-root user lost its capabilities with setresuid; root keeps exactly the default set.
-        if (user.uid() == 0) p.add(Op.CAPSET, Long.toString(caps));
-        p.add(Op.NO_NEW_PRIVS);
+        if (sets.isPresent()) { // exactly the sets given, whoever the user: kept across setresuid, then set
+            CapabilitySets c = sets.get();
+            p.add(Op.CAPSET, Long.toString(c.effective()), Long.toString(c.permitted()), Long.toString(c.inheritable()), Long.toString(c.ambient()));
+        } else if (user.uid() == 0) { // a non-root user lost its capabilities with setresuid; root keeps exactly the default set
+            p.add(Op.CAPSET, Long.toString(caps));
+        }
+        if (options.noNewPrivileges()) p.add(Op.NO_NEW_PRIVS);
         env.forEach(e -> p.add(Op.ENV, e));
         // Last before exec, after no_new_privs (which an unprivileged filter needs): the stage's own calls stay unfiltered.
-        if (!seccomp.equals(Seccomp.UNCONFINED) && !spec.privileged()) p.add(Op.SECCOMP, SeccompCompiler.compile(seccomp, Capabilities.names(caps)));
+        if (filtered && options.noNewPrivileges()) p.add(Op.SECCOMP, filter);
         p.add(Op.EXEC, argv.toArray(String[]::new));
+    }
+
+    private static ProcessOptions withNoNewPrivileges(ProcessOptions o, boolean on) {
+        return new ProcessOptions(o.rlimits(), o.oomScoreAdj(), o.umask(), on, o.capabilities(), o.exactEnvironment(), o.consoleSocket());
     }
 
     /** Image env, then the spec's; a later KEY replaces an earlier one, in place. */

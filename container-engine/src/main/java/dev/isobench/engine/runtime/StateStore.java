@@ -130,6 +130,12 @@ public final class StateStore {
 
     /** Resolves a name, an id or a unique id prefix, as docker does. */
     public Optional<ContainerDir> find(String ref) {
+        Optional<ContainerDir> named = findName(ref);
+        return named.isPresent() || ref.isEmpty() || ref.contains("/") ? named : findByPrefix(ref);
+    }
+
+    /** Resolves exactly a name (or a whole id): no prefix matching, as an OCI runtime's ids need. */
+    public Optional<ContainerDir> findName(String ref) {
         if (ref.isEmpty() || ref.contains("/")) return Optional.empty();
         try {
             Path link = names.resolve(ref);
@@ -140,7 +146,7 @@ public final class StateStore {
         } catch (IOException e) {
             throw new EngineException("cannot read name " + ref + ": " + e.getMessage(), e);
         }
-        return findByPrefix(ref);
+        return Optional.empty();
     }
 
     private Optional<ContainerDir> findByPrefix(String prefix) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,13 +33,20 @@ import java.util.Set;
  * @param userns     a user namespace with this id map, or none (root inside is root outside)
  * @param privileged every capability, no seccomp, no masked paths, every device: for comparison only
  * @param net        network mode, joined container, published ports, extra hosts
+ * @param filesystem the mount table, masked and read-only paths and device nodes (the engine's own by default)
+ * @param process    rlimits, OOM score, umask, no_new_privs, whole capability sets, a console socket
+ * @param sysctl     kernel parameters of the container's namespaces ({@code net.ipv4.ip_forward}: "1")
+ * @param joined     namespaces entered instead of made, by path ({@code /proc/PID/ns/net}, {@code /run/netns/X})
+ * @param handOff    no monitor stays: the container is reparented to the caller's subreaper (conmon, a
+ *                   containerd shim), which reaps it and hears its exit code, as under runc and crun
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
                             RootfsMode rootfs, Stdio stdio, boolean detached, boolean ephemeral, Limits limits,
                             List<Volume> volumes, Seccomp seccomp,
                             List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns, boolean privileged,
-                            Networking net) {
+                            Networking net, Filesystem filesystem, ProcessOptions process, Map<String, String> sysctl,
+                            Map<Namespace, String> joined, boolean handOff) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -53,6 +62,11 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
             if (e.indexOf('=') <= 0) throw new IllegalArgumentException("--env takes KEY=VALUE, got '" + e + "'");
         }
         name.ifPresent(ContainerSpec::checkName);
+        sysctl = Map.copyOf(sysctl);
+        joined = Map.copyOf(joined);
+        for (Namespace ns : joined.keySet()) {
+            if (namespaces.contains(ns)) throw new IllegalArgumentException("the " + ns.procName() + " namespace is both new and joined (" + joined.get(ns) + ")");
+        }
         if (net.mode().ownNamespace() != namespaces.contains(Namespace.NET)) {
             throw new IllegalArgumentException("--net " + net + " and the network namespace setting disagree");
         }
@@ -89,6 +103,11 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.userns = userns;
         b.privileged = privileged;
         b.net = net;
+        b.filesystem = filesystem;
+        b.process = process;
+        b.sysctl = new TreeMap<>(sysctl);
+        b.joined = new TreeMap<>(joined);
+        b.handOff = handOff;
         return b;
     }
 
@@ -102,8 +121,9 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
     }
 
     private static void checkName(String name) {
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
-            throw new IllegalArgumentException("--name must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 63 characters), got '" + name + "'");
+        // 128 characters: the 64-hex-digit ids Docker, podman and containerd give their runtime are names here
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,127}")) {
+            throw new IllegalArgumentException("--name must match [a-zA-Z0-9][a-zA-Z0-9_.+-]* (at most 128 characters), got '" + name + "'");
         }
     }
 
@@ -130,6 +150,11 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private Optional<IdMap> userns = Optional.empty();
         private boolean privileged;
         private Networking net = Networking.NONE;
+        private Filesystem filesystem = Filesystem.DEFAULT;
+        private ProcessOptions process = ProcessOptions.DEFAULT;
+        private Map<String, String> sysctl = new TreeMap<>();
+        private Map<Namespace, String> joined = new TreeMap<>();
+        private boolean handOff;
 
         public Builder name(String name) { this.name = Optional.ofNullable(name); return this; }
         public Builder image(String image) { this.image = image; return this; }
@@ -151,6 +176,17 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder readOnly(boolean readOnly) { this.readOnly = readOnly; return this; }
         public Builder userns(IdMap map) { this.userns = Optional.ofNullable(map); return this; }
         public Builder privileged(boolean privileged) { this.privileged = privileged; return this; }
+        public Builder filesystem(Filesystem filesystem) { this.filesystem = filesystem; return this; }
+        public Builder process(ProcessOptions process) { this.process = process; return this; }
+        public Builder sysctl(String key, String value) { this.sysctl.put(key, value); return this; }
+        public Builder handOff(boolean handOff) { this.handOff = handOff; return this; }
+
+        /** Enters an existing namespace instead of making one: its path, {@code /proc/PID/ns/net} and the like. */
+        public Builder joinNamespace(Namespace ns, String path) {
+            withoutNamespace(ns);
+            joined.put(ns, path);
+            return this;
+        }
 
         public Builder network(NetworkMode mode) {
             if (mode == NetworkMode.CONTAINER) throw new IllegalArgumentException("use joinNetwork(ID) to join another container's network");
@@ -197,7 +233,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
 
         public ContainerSpec build() {
             return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, ephemeral, limits, volumes, seccomp,
-                    capAdd, capDrop, readOnly, userns, privileged, net);
+                    capAdd, capDrop, readOnly, userns, privileged, net, filesystem, process, sysctl, joined, handOff);
         }
     }
 }

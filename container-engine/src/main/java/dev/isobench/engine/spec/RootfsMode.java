@@ -7,5 +7,7 @@ public enum RootfsMode {
     /** A full copy of the image, as {@code cp -a} would make it. */
     COPY,
     /** A copy whose file data shares extents with the image (btrfs, xfs): copy-on-write at block level. */
-    REFLINK
+    REFLINK,
+    /** The image's one directory itself, bound onto itself (an OCI bundle's rootfs): nothing copied, nothing layered. */
+    IN_PLACE
 }

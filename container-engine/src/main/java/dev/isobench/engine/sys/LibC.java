@@ -32,6 +32,8 @@ public interface LibC {
 
     int kill(int pid, int signal);
 
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
     int waitpid(int pid, @Out int[] status, int options);
 
     /** pidfd_open has the same number on every architecture (Linux 5.3+). */

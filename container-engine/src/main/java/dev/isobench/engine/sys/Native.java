@@ -160,6 +160,15 @@ public final class Native {
         }
     }
 
+    /**
+     * Makes this process the subreaper of its descendants (PR_SET_CHILD_SUBREAPER): a handed-off container whose
+     * monitor exits becomes this process's child, so its exit status can be waited for, as conmon and a containerd
+     * shim do.
+     */
+    public static void becomeSubreaper() {
+        if (LIBC.prctl(36, 1, 0, 0, 0) != 0) throw failure("prctl(PR_SET_CHILD_SUBREAPER)", errno());
+    }
+
     /** rename(2); returns 0, or the errno instead of throwing. */
     public static int rename(String from, String to) {
         return LIBC.rename(from, to) == 0 ? 0 : errno();

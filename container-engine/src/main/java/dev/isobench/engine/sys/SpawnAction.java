@@ -11,15 +11,15 @@ public sealed interface SpawnAction {
     /** Every descriptor from {@code lowest} up is closed: the child inherits nothing else of this JVM. */
     record CloseFrom(int lowest) implements SpawnAction {}
 
-    static SpawnAction dup(int from, int fd) {
+    public static SpawnAction dup(int from, int fd) {
         return new Dup(from, fd);
     }
 
-    static SpawnAction open(String path, int fd, int flags, int mode) {
+    public static SpawnAction open(String path, int fd, int flags, int mode) {
         return new Open(path, fd, flags, mode);
     }
 
-    static SpawnAction closeFrom(int lowest) {
+    public static SpawnAction closeFrom(int lowest) {
         return new CloseFrom(lowest);
     }
 }

@@ -1,0 +1,96 @@
+package dev.isobench.engine.oci;
+
+import static dev.isobench.engine.oci.Json.bool;
+import static dev.isobench.engine.oci.Json.error;
+import static dev.isobench.engine.oci.Json.number;
+import static dev.isobench.engine.oci.Json.objects;
+import static dev.isobench.engine.oci.Json.only;
+import static dev.isobench.engine.oci.Json.requiredText;
+import static dev.isobench.engine.oci.Json.strings;
+import static dev.isobench.engine.oci.Json.unsupported;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.spec.CapabilitySets;
+import dev.isobench.engine.spec.Capabilities;
+import dev.isobench.engine.spec.ExecSpec;
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.Rlimit;
+import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.spec.User;
+import dev.isobench.engine.sys.EngineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** An OCI {@code exec}: a process.json ({@code --process}) or runc's flags, as the engine's {@link ExecSpec}. */
+public final class ExecReader {
+    private ExecReader() {}
+
+    public static ExecSpec read(Path processJson, Optional<String> consoleSocket, boolean detach) {
+        JsonNode p;
+        try {
+            p = new ObjectMapper().readTree(Files.readString(processJson));
+        } catch (IOException e) {
+            throw new EngineException("cannot read the process " + processJson + ": " + e.getMessage(), e);
+        }
+        if (p == null || !p.isObject()) throw new EngineException(processJson + " must hold a JSON object (an OCI process)");
+        only(p, "process", Set.of("terminal", "consoleSize", "user", "args", "env", "cwd", "capabilities", "rlimits",
+                "noNewPrivileges", "apparmorProfile", "selinuxLabel", "oomScoreAdj"));
+        unsupported(p, "process", "apparmorProfile", "AppArmor profiles are not loaded by the isobench engine");
+        unsupported(p, "process", "selinuxLabel", "SELinux labels are not set by the isobench engine");
+        unsupported(p, "process", "oomScoreAdj", "an exec'd process keeps the container's OOM score");
+        List<String> args = strings(p, "process", "args");
+        if (args.isEmpty()) throw error("process.args", "is required and must name a program");
+        JsonNode user = p.path("user");
+        only(user, "process.user", Set.of("uid", "gid", "additionalGids", "umask", "username"));
+        unsupported(user, "process.user", "umask", "an exec'd process keeps the runtime's umask");
+        List<Integer> groups = new ArrayList<>();
+        for (JsonNode g : objects(user, "process.user", "additionalGids")) groups.add(g.asInt());
+        Long uid = number(user, "process.user", "uid");
+        Long gid = number(user, "process.user", "gid");
+        boolean terminal = bool(p, "process", "terminal");
+        checkTerminal(terminal, consoleSocket);
+        List<Rlimit> rlimits = new ArrayList<>();
+        for (JsonNode l : objects(p, "process", "rlimits")) {
+            try {
+                rlimits.add(Rlimit.of(requiredText(l, "process.rlimits", "type"), l.path("soft").asLong(), l.path("hard").asLong()));
+            } catch (IllegalArgumentException e) {
+                throw error("process.rlimits", e.getMessage());
+            }
+        }
+        String cwd = requiredText(p, "process", "cwd");
+        Optional<CapabilitySets> caps = Optional.of(ConfigReader.capabilities(p.path("capabilities"), "process.capabilities"));
+        return new ExecSpec(args, strings(p, "process", "env"), cwd, new User(uid == null ? 0 : uid.intValue(), gid == null ? 0 : gid.intValue(), groups),
+                Stdio.INHERIT.withStdin(), true, bool(p, "process", "noNewPrivileges"), caps, consoleSocket, detach, rlimits);
+    }
+
+    /** runc exec's flags: the container's environment is not inherited, capabilities default to none beyond --cap. */
+    public static ExecSpec fromFlags(List<String> command, List<String> env, String cwd, String user, List<Integer> groups, List<String> caps,
+                                     boolean noNewPrivs, boolean tty, Optional<String> consoleSocket, boolean detach) {
+        if (command.isEmpty()) throw new EngineException("exec needs a command, or --process FILE");
+        checkTerminal(tty, consoleSocket);
+        User base = user == null ? User.ROOT : User.parse(user);
+        long mask = Capabilities.mask(caps.stream().map(c -> c.replaceFirst("^CAP_", "")).toList());
+        List<String> fullEnv = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        fullEnv.addAll(env);
+        return new ExecSpec(command, fullEnv, cwd == null ? "/" : cwd, new User(base.uid(), base.gid(), groups), Stdio.INHERIT.withStdin(), true,
+                noNewPrivs, Optional.of(new CapabilitySets(mask, mask, mask, 0, 0)), consoleSocket, detach, List.of());
+    }
+
+    /** {@code update --resources}: a LinuxResources object. */
+    public static Limits resources(JsonNode node) {
+        return ConfigReader.resources(node, "resources", all -> {
+            throw error("resources.devices", "device rules cannot change on a running container here");
+        });
+    }
+
+    private static void checkTerminal(boolean terminal, Optional<String> consoleSocket) {
+        if (terminal && consoleSocket.isEmpty()) throw new EngineException("cannot allocate tty if runc will detach without setting console socket");
+        if (!terminal && consoleSocket.isPresent()) throw new EngineException("--console-socket is given but the process has no terminal");
+    }
+}
