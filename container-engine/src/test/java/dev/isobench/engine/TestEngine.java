@@ -84,6 +84,11 @@ public final class TestEngine implements BeforeEachCallback, AfterEachCallback {
         return c;
     }
 
+    /** A container made by another process on this root (an OCI client's runtime call), for the cgroup check. */
+    public void seen(String id) {
+        seenIds.add(id);
+    }
+
     /** Every check the before-stop hook makes, limited to what this engine could have made. */
     public void assertNoLeftovers() {
         assertTrue(engine.awaitRemovals(Duration.ofSeconds(30)), "background removals still running after 30 s");

@@ -75,9 +75,16 @@ public final class OciCommand {
         return runtime;
     }
 
+    /** The runtime alone, for a runtime binary that runs a class path (the tests' wrapper). */
+    public static void main(String[] args) {
+        System.setProperty("jnr.ffi.asm.enabled", "false");
+        System.exit(commandLine().setCommandName("isobench-runtime").execute(args));
+    }
+
     /** A command line with runc's error handling: one line on stderr (and the log), exit code 1. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OciCommand());
+        cl.setOverwrittenOptionsAllowed(true); // a wrapper's --root first, a client's own after it: the last one holds
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             OciCommand top = line.getCommandSpec().root().userObject() instanceof OciCommand o ? o : null;
             if (top != null && top.debug) e.printStackTrace(line.getErr());

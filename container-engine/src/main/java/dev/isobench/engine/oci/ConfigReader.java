@@ -360,15 +360,17 @@ public final class ConfigReader {
             String access = text(d, at, "access", "rwm");
             Long major = number(d, at, "major");
             Long minor = number(d, at, "minor");
+            boolean everyDevice = type.equals("a") && major == null && minor == null;
+            String rule = type + " " + (major == null || major < 0 ? "*" : major) + ":" + (minor == null || minor < 0 ? "*" : minor) + " " + access;
             if (!bool(d, at, "allow")) {
-                if (type.equals("a") && major == null && minor == null) continue; // deny all: the engine's start point
-                throw error(at, "deny rules for single devices are not supported (the engine denies all, then allows its default list)");
+                // The engine denies all, then allows its default list: denying anything outside that list is already so.
+                if (everyDevice || !DeviceRules.allowedByDefault(rule)) continue;
+                throw error(at, "denying '" + rule + "' is not supported: it is in the engine's default device list");
             }
-            if (type.equals("a") && major == null && minor == null) {
+            if (everyDevice) {
                 onAllDevices.accept(true);
                 continue;
             }
-            String rule = type + " " + (major == null || major < 0 ? "*" : major) + ":" + (minor == null || minor < 0 ? "*" : minor) + " " + access;
             if (!DeviceRules.allowedByDefault(rule)) {
                 throw error(at, "allowing '" + rule + "' is not supported: the engine allows Docker's default device list only");
             }

@@ -1,0 +1,169 @@
+package dev.isobench.engine.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.engine.spec.Capabilities;
+import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.Namespace;
+import dev.isobench.engine.spec.Rlimit;
+import dev.isobench.engine.spec.RootfsMode;
+import dev.isobench.engine.spec.Seccomp;
+import dev.isobench.engine.sys.EngineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** config.json as real clients write it maps onto the spec; what the engine cannot honour is refused by its path. */
+class ConfigReaderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path bundle;
+    private ObjectNode config;
+
+    @BeforeEach
+    void example() throws IOException {
+        Files.createDirectories(bundle.resolve("rootfs"));
+        config = (ObjectNode) JSON.readTree(RuntimeFeatures.exampleConfig());
+    }
+
+    private Bundle read() throws IOException {
+        Files.writeString(bundle.resolve("config.json"), JSON.writeValueAsString(config));
+        return ConfigReader.read(bundle, "c1", Optional.empty(), false);
+    }
+
+    private String refused() {
+        return assertThrows(EngineException.class, this::read).getMessage();
+    }
+
+    @Test
+    void theExampleBecomesAnInPlaceHandedOffContainer() throws IOException {
+        ContainerSpec spec = read().spec();
+        assertEquals("c1", spec.name().orElseThrow());
+        assertEquals(RootfsMode.IN_PLACE, spec.rootfs());
+        assertEquals(bundle.resolve("rootfs").toString(), spec.image());
+        assertTrue(spec.handOff() && spec.detached() && spec.readOnly());
+        assertEquals(List.of("/probe", "true"), spec.command());
+        assertEquals("isobench", spec.hostname().orElseThrow());
+        assertTrue(spec.namespaces().containsAll(List.of(Namespace.PID, Namespace.NET, Namespace.IPC, Namespace.UTS, Namespace.MOUNT, Namespace.CGROUP)));
+        assertEquals(Seccomp.UNCONFINED, spec.seccomp(), "no linux.seccomp: no filter, as runc");
+        assertEquals(7, spec.filesystem().mounts().orElseThrow().size());
+        assertEquals(List.of(new Rlimit(7, 1024, 1024)), spec.process().rlimits());
+        assertTrue(spec.process().noNewPrivileges() && spec.process().exactEnvironment());
+        long expected = Capabilities.mask(List.of("AUDIT_WRITE", "KILL", "NET_BIND_SERVICE"));
+        assertEquals(expected, spec.process().capabilities().orElseThrow().bounding());
+        assertEquals(0, spec.process().capabilities().orElseThrow().inheritable(), "a set left out is empty");
+    }
+
+    @Test
+    void namespacesLeftOutAreTheHostsAndOnesWithAPathAreJoined() throws IOException {
+        ArrayNode ns = ((ObjectNode) config.get("linux")).putArray("namespaces");
+        ns.addObject().put("type", "mount");
+        ns.addObject().put("type", "network").put("path", "/proc/self/ns/net");
+        ContainerSpec spec = read().spec();
+        assertEquals(java.util.Set.of(Namespace.MOUNT), spec.namespaces());
+        assertEquals("/proc/self/ns/net", spec.joined().get(Namespace.NET));
+        assertFalse(spec.network().ownNamespace());
+    }
+
+    @Test
+    void resourcesBecomeLimits() throws IOException {
+        ObjectNode r = ((ObjectNode) config.get("linux")).putObject("resources");
+        r.putObject("memory").put("limit", 67108864).put("swap", 134217728);
+        r.putObject("cpu").put("quota", 50000).put("period", 100000).put("shares", 512).put("cpus", "0");
+        r.putObject("pids").put("limit", 100);
+        ContainerSpec spec = read().spec();
+        assertEquals(67108864, spec.limits().memory().getAsLong());
+        assertEquals(134217728, spec.limits().memorySwap().getAsLong());
+        assertEquals(0.5, spec.limits().cpu().orElseThrow().cpus());
+        assertEquals(512, spec.limits().cpuShares().getAsLong());
+        assertEquals("0", spec.limits().cpusetCpus().orElseThrow());
+        assertEquals(100, spec.limits().pids().getAsLong());
+    }
+
+    @Test
+    void dockersDeviceRulesAreTheDefaultListAndPass() throws IOException {
+        ArrayNode rules = ((ObjectNode) config.get("linux").get("resources")).putArray("devices");
+        rules.addObject().put("allow", false).put("access", "rwm");
+        rules.addObject().put("allow", true).put("type", "c").put("major", 1).put("minor", 5).put("access", "rwm");
+        rules.addObject().put("allow", false).put("type", "c").put("major", 10).put("minor", 229).put("access", "rwm");
+        assertFalse(read().spec().privileged());
+        rules.addObject().put("allow", true).put("type", "c").put("major", 10).put("minor", 200).put("access", "rwm");
+        assertTrue(refused().contains("linux.resources.devices[3]"));
+    }
+
+    @Test
+    void aMissingConfigIsNamed() throws IOException {
+        String message = assertThrows(EngineException.class, () -> ConfigReader.read(bundle, "c1", Optional.empty(), false)).getMessage();
+        assertTrue(message.contains("has no config.json"), message);
+    }
+
+    @Test
+    void malformedJsonIsNamedWithItsLine() throws IOException {
+        Files.writeString(bundle.resolve("config.json"), "{\n \"ociVersion\": \"1.0.2\",\n oops }");
+        String message = assertThrows(EngineException.class, () -> ConfigReader.read(bundle, "c1", Optional.empty(), false)).getMessage();
+        assertTrue(message.contains("not valid JSON") && message.contains("line 3"), message);
+    }
+
+    @Test
+    void anotherMajorVersionIsRefused() throws IOException {
+        config.put("ociVersion", "2.0.0");
+        assertTrue(refused().contains("ociVersion: '2.0.0' is not a 1.x runtime spec"));
+    }
+
+    @Test
+    void aMissingRootfsIsNamed() throws IOException {
+        ((ObjectNode) config.get("root")).put("path", "nowhere");
+        assertTrue(refused().contains("root.path: " + bundle.resolve("nowhere") + " does not exist"));
+    }
+
+    @Test
+    void fieldsTheEngineCannotHonourAreRefusedByPath() throws IOException {
+        ((ObjectNode) config.get("linux").get("resources")).putArray("hugepageLimits").addObject().put("pageSize", "2MB").put("limit", 1);
+        assertEquals("config.json: linux.resources.hugepageLimits: not supported by the isobench engine", refused());
+        ((ObjectNode) config.get("linux").get("resources")).remove("hugepageLimits");
+        config.putObject("hooks").putArray("createContainer").addObject().put("path", "/bin/true");
+        assertTrue(refused().contains("hooks.createContainer"));
+        config.remove("hooks");
+        ((ObjectNode) config.get("process")).put("apparmorProfile", "docker-default");
+        assertTrue(refused().contains("process.apparmorProfile"));
+        ((ObjectNode) config.get("process")).put("apparmorProfile", "");
+        read(); // an empty value asks for nothing
+    }
+
+    @Test
+    void aTerminalNeedsAConsoleSocket() throws IOException {
+        ((ObjectNode) config.get("process")).put("terminal", true);
+        assertTrue(refused().contains("--console-socket"));
+    }
+
+    @Test
+    void withoutAMountNamespaceItIsRefused() throws IOException {
+        ((ObjectNode) config.get("linux")).putArray("namespaces").addObject().put("type", "pid");
+        assertTrue(refused().contains("must include a new mount namespace"));
+    }
+
+    @Test
+    void hooksAreRead() throws IOException {
+        ObjectNode hooks = config.putObject("hooks");
+        hooks.putArray("prestart").addObject().put("path", "/bin/sh").put("timeout", 5).putArray("args").add("sh").add("-c").add("true");
+        hooks.putArray("poststop").addObject().put("path", "/bin/true");
+        Hooks h = read().hooks();
+        assertEquals(List.of("sh", "-c", "true"), h.prestart().get(0).args());
+        assertEquals(5, h.prestart().get(0).timeoutSeconds());
+        assertEquals("/bin/true", h.poststop().get(0).path());
+        hooks.putArray("poststart").addObject().put("path", "relative");
+        assertTrue(refused().contains("hooks.poststart[0]"));
+    }
+}
