@@ -87,7 +87,7 @@ public final class Runner {
             });
             found.notes().forEach(manifest::warn);
             manifest.write(out);
-            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), profile, out, manifest, progress, cliJar, targets);
+            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), found.clients(), profile, out, manifest, progress, cliJar, targets);
             ObjectNode took = run.putObject("suite_seconds");
             for (String name : suites) {
                 long suiteBegun = System.nanoTime();

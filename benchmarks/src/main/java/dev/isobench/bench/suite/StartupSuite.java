@@ -74,7 +74,7 @@ public final class StartupSuite implements Suite {
         List<Target> targets = new ArrayList<>(ctx.processTargets());
         List<EngineTarget> engines = engineVariants(ctx);
         targets.addAll(engines);
-        ctx.progress().plan(2 + ROUNDS * (targets.stream().anyMatch(Target::ownTurns) ? 2 : 1) + 2 + p.stormLevels().size() * 3 + (ctx.vm().isPresent() ? p.vmBoots() : 0));
+        ctx.progress().plan(2 + ROUNDS * (targets.stream().anyMatch(Target::ownTurns) ? 2 : 1) + 3 + p.stormLevels().size() * 3 + (ctx.vm().isPresent() ? p.vmBoots() : 0));
         ctx.progress().step(NAME, "warm-up of " + targets.size() + " targets");
         List<Target> usable = new ArrayList<>();
         for (Target t : targets) {
@@ -143,6 +143,7 @@ public final class StartupSuite implements Suite {
             if (t.variant().isEmpty() && plain.containsKey("crun")) Rows.ratio(ctx, k, "crun", plain.get("crun"), samples.get(t));
         }
         cli(ctx, host, plain.get("runc"));
+        clients(ctx, plain);
         vm(ctx, host);
         for (Target t : stormTargets(ctx, engines)) storm(ctx, t);
     }
@@ -247,6 +248,45 @@ public final class StartupSuite implements Suite {
             Rows.summary(ctx, k, "ms", Rows.millis(samples));
             if (host != null) Rows.ratio(ctx, k, host, samples);
             if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
+        }
+    }
+
+    /**
+     * The same client over each runtime, taken in shuffled turns among themselves: podman and docker over runc, crun
+     * and isobench's OCI runtime ({@code isobench oci}, a JVM per verb), and that runtime's own {@code run} of a
+     * bundle. Each row's ratio to the runtime alone (runc and crun from the main turns) says what the client adds
+     * over the runtime; the rows over isobench say what a JVM per verb costs a client that calls create, start and
+     * delete (and, for podman, state) one by one.
+     */
+    private static void clients(SuiteContext ctx, Map<String, double[]> plain) {
+        ctx.progress().step(NAME, "start-to-exit of clients over runtimes");
+        List<Target> usable = new ArrayList<>();
+        for (Target t : ctx.clientTargets()) {
+            var warm = t.run(TRUE);
+            if (warm.exitCode() != 0) ctx.skip(NAME, "client-runtime on " + t.label(), "it exited " + warm.exitCode() + ": " + warm.stderr().trim());
+            else usable.add(t);
+        }
+        if (usable.isEmpty()) return;
+        int n = ctx.profile().cliRuns();
+        Map<Target, double[]> samples = new LinkedHashMap<>();
+        usable.forEach(t -> samples.put(t, new double[n]));
+        Random order = new Random(ORDER_SEED);
+        List<Target> turn = new ArrayList<>(usable);
+        for (int i = 0; i < n; i++) {
+            Collections.shuffle(turn, order);
+            for (Target t : turn) samples.get(t)[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
+        }
+        Map<String, double[]> alone = new HashMap<>();
+        if (plain.containsKey("runc")) alone.put("runc", plain.get("runc"));
+        if (plain.containsKey("crun")) alone.put("crun", plain.get("crun"));
+        usable.stream().filter(t -> t.name().equals("isobench-runtime")).findFirst().ifPresent(t -> alone.put("isobench", samples.get(t)));
+        for (Target t : usable) {
+            Rows.Key k = new Rows.Key(NAME, "client-runtime", t.name(), t.variant(), "");
+            Rows.summary(ctx, k, "ms", Rows.millis(samples.get(t)));
+            Rows.hlog(ctx, k, samples.get(t));
+            if (!t.name().equals("isobench-runtime") && alone.containsKey(t.variant())) {
+                Rows.ratio(ctx, k, t.variant(), alone.get(t.variant()), samples.get(t));
+            }
         }
     }
 

@@ -25,9 +25,17 @@ public final class SuiteContext {
     private final Set<String> wantedTargets;
     private ResultsCsv.Writer writer;
     private final Optional<VmTarget> vm;
+    private final List<Target> clients;
 
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
                         Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
+        this(engine, workspace, peers, List.of(), profile, out, manifest, progress, cliJar, wantedTargets);
+    }
+
+    /** @param clients podman and docker over each runtime, and isobench's runtime alone (Targets#clients) */
+    public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, List<Target> clients, Profile profile, Path out, Manifest manifest,
+                        Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
+        this.clients = List.copyOf(clients);
         this.engine = engine;
         this.workspace = workspace;
         this.peers = peers.stream().filter(t -> !(t instanceof VmTarget)).toList();
@@ -61,6 +69,11 @@ public final class SuiteContext {
     /** The whole-process targets: host first, then the peers found (not the VM). */
     public List<Target> processTargets() {
         return peers;
+    }
+
+    /** Clients over runtimes (podman/runc, docker/isobench, ...) and the isobench runtime alone: the startup suite's alone. */
+    public List<Target> clientTargets() {
+        return clients;
     }
 
     public Optional<Target> host() {

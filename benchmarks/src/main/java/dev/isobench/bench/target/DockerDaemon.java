@@ -21,7 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * A dockerd of isobench's own for one run: its data root in the run's workspace, its exec root, pid file and
  * socket under /run/isobench/docker-PID-START; no iptables, no bridge, no registry, its containers' cgroups under isobench/. It never talks to a dockerd the
  * host runs (another socket, another data root). The probe image comes from a {@code docker save} archive made
- * here from the probe rootfs and {@code docker load}ed: nothing is pulled. crun and runsc are added as runtimes.
+ * here from the probe rootfs and {@code docker load}ed: nothing is pulled. crun, runsc and isobench's own
+ * runtime ({@code isobench oci}) are added as runtimes.
  */
 final class DockerDaemon implements AutoCloseable {
     static final String IMAGE = "isobench-probe:latest";
@@ -40,6 +41,11 @@ final class DockerDaemon implements AutoCloseable {
 
     /** Starts the daemon and loads the probe image; fails with the daemon's own last words. */
     DockerDaemon(Path workspace, Path probeRootfs, Path scratch) {
+        this(workspace, probeRootfs, scratch, java.util.Optional.empty());
+    }
+
+    /** @param isobenchRuntime the engine's OCI runtime binary, added as runtime "isobench" */
+    DockerDaemon(Path workspace, Path probeRootfs, Path scratch, java.util.Optional<Path> isobenchRuntime) {
         this.dir = workspace.resolve("docker");
         this.execRoot = Leftovers.RUN.resolve("docker-" + Leftovers.self());
         this.socket = execRoot.resolve("docker.sock");
@@ -55,6 +61,7 @@ final class DockerDaemon implements AutoCloseable {
         Processes.firstLine(scratch, "sh", "-c", "command -v crun").ifPresent(path -> runtimes.putObject("crun").put("path", path));
         Processes.firstLine(scratch, "sh", "-c", "command -v runsc").ifPresent(path -> runtimes.putObject("runsc").put("path", path)
                 .putArray("runtimeArgs").add("--network=none").add("--platform=ptrace"));
+        isobenchRuntime.ifPresent(path -> runtimes.putObject("isobench").put("path", path.toString()));
         try {
             Files.createDirectories(dir);
             Files.createDirectories(execRoot);

@@ -17,14 +17,26 @@ import java.util.List;
 final class PodmanTarget implements Target, AutoCloseable {
     private static final String PARENT = "libpod_parent";
 
+    private final String runtime;
     private final CommandTarget command;
     private final List<Path> parentsToRemove = new ArrayList<>();
 
     /** @param launcher what podman runs under (crun's private mount namespace on a hybrid host), or nothing */
     PodmanTarget(List<String> launcher, Path probeRootfs, Path copy, Path scratch) {
+        this(launcher, "", "", probeRootfs, copy, scratch);
+    }
+
+    /**
+     * @param runtime     the variant: which OCI runtime podman drives ("" for its default)
+     * @param runtimePath what podman's --runtime is given for it: a name podman knows, or a binary's path
+     */
+    PodmanTarget(List<String> launcher, String runtime, String runtimePath, Path probeRootfs, Path copy, Path scratch) {
+        this.runtime = runtime;
         CopyTree.copy(probeRootfs, copy, false);
         List<String> prefix = new ArrayList<>(launcher);
-        prefix.addAll(List.of("podman", "run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
+        prefix.add("podman");
+        if (!runtimePath.isEmpty()) prefix.addAll(List.of("--runtime", runtimePath));
+        prefix.addAll(List.of("run", "--rm", "--network", "none", "--ulimit", "nofile=1024:1024",
                 "--ulimit", "nproc=1024:1024", "--rootfs", copy.toString()));
         List<String> fixed = List.copyOf(prefix);
         this.command = new CommandTarget(name(), variant(), () -> fixed, () -> { }, scratch);
@@ -40,7 +52,7 @@ final class PodmanTarget implements Target, AutoCloseable {
 
     @Override
     public String variant() {
-        return "";
+        return runtime;
     }
 
     @Override

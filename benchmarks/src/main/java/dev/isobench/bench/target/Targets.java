@@ -70,7 +70,10 @@ public final class Targets implements AutoCloseable {
         }
         if (wanted.contains("vm")) t.addVm(engine, ws);
         if (wanted.contains("runsc")) t.addRunsc(ws, rootfs, scratch);
-        if (wanted.contains("docker")) t.addDocker(ws, rootfs, scratch);
+        // The engine as an OCI runtime under the clients, beside runc and crun: what the client costs, what the runtime does
+        Optional<Path> isobench = wanted.contains("engine") && (wanted.contains("podman") || wanted.contains("docker"))
+                ? Optional.of(IsobenchRuntime.write(ws.dir().resolve("isobench-runtime"))) : Optional.empty();
+        if (wanted.contains("docker")) t.addDocker(ws, rootfs, scratch, isobench);
         if (wanted.contains("podman")) {
             Optional<String> version = Processes.firstLine(scratch, "podman", "--version");
             t.add("podman", version, () -> {
@@ -78,8 +81,22 @@ public final class Targets implements AutoCloseable {
                 if (!launcher.isEmpty()) t.notes.add("podman runs in crun's private mount namespace too (its default runtime is crun)");
                 return new PodmanTarget(launcher, rootfs, ws.dir().resolve("podman-rootfs"), scratch);
             });
+            if (version.isPresent()) t.addPodmanClients(ws, rootfs, scratch, isobench);
         }
+        isobench.ifPresent(path -> t.clients.add(new OciRuntimeTarget("isobench-runtime", "", List.of(path.toString()),
+                ws.dir().resolve("bundle-isobench"), rootfs, scratch)));
         return t;
+    }
+
+    /** podman over each runtime it can drive here: runc, crun (in crun's launcher namespace, as the podman target) and isobench. */
+    private void addPodmanClients(Workspace ws, Path rootfs, Path scratch, Optional<Path> isobench) {
+        for (String runtime : List.of("runc", "crun")) {
+            if (Processes.firstLine(scratch, runtime, "--version").isEmpty()) continue;
+            List<String> launcher = runtime.equals("crun") ? crunLauncher(scratch) : List.of();
+            clients.add(new PodmanTarget(launcher, runtime, runtime, rootfs, ws.dir().resolve("podman-rootfs-" + runtime), scratch));
+        }
+        isobench.ifPresent(path -> clients.add(new PodmanTarget(List.of(), "isobench", path.toString(), rootfs,
+                ws.dir().resolve("podman-rootfs-isobench"), scratch)));
     }
 
     /** The vm target, its accelerator settled by a probe boot where /dev/kvm is present (KvmCheck). */
@@ -129,7 +146,7 @@ public final class Targets implements AutoCloseable {
      * Docker on a dockerd of isobench's own, started here (its start-up is not in any container's figure) and
      * stopped at close; between its turns it idles. One target per runtime it has: runc, crun, runsc.
      */
-    private void addDocker(Workspace ws, Path rootfs, Path scratch) {
+    private void addDocker(Workspace ws, Path rootfs, Path scratch, Optional<Path> isobench) {
         Optional<String> client = Processes.firstLine(scratch, "docker", "--version");
         Optional<String> server = Processes.firstLine(scratch, "dockerd", "--version");
         if (client.isEmpty() || server.isEmpty()) {
@@ -137,7 +154,7 @@ public final class Targets implements AutoCloseable {
             return;
         }
         try {
-            docker = new DockerDaemon(ws.dir(), rootfs, scratch);
+            docker = new DockerDaemon(ws.dir(), rootfs, scratch, isobench);
         } catch (RuntimeException e) {
             skipped.put("docker", "its own dockerd did not come up: " + e.getMessage());
             return;
@@ -147,10 +164,15 @@ public final class Targets implements AutoCloseable {
         for (String runtime : List.of("runc", "crun", "runsc")) {
             if (Processes.firstLine(scratch, runtime, "--version").isPresent()) {
                 found.add(new DockerTarget(docker, runtime, scratch));
+                if (!runtime.equals("runsc")) clients.add(new DockerTarget(docker, runtime, scratch));
                 runtimes.add(runtime);
             } else {
                 skipped.put("docker/" + runtime, runtime + " is not installed");
             }
+        }
+        if (isobench.isPresent()) {
+            clients.add(new DockerTarget(docker, "isobench", scratch));
+            runtimes.add("isobench");
         }
         details.put("docker", new LinkedHashMap<>(Map.of("runtimes", String.join(", ", runtimes), "runsc_platform", "ptrace")));
         notes.add("docker: isobench's own dockerd (data root, socket and cgroups under isobench's names) runs for the whole run,"
@@ -201,9 +223,23 @@ public final class Targets implements AutoCloseable {
     }
 
     private final List<String> notes = new ArrayList<>();
+    private final List<Target> clients = new ArrayList<>();
 
     public List<Target> found() {
         return found;
+    }
+
+    /**
+     * Clients over runtimes, for the startup suite's client-runtime rows: podman and docker each over runc, crun and
+     * isobench's OCI runtime, and that runtime alone; none of them is in {@link #found()}, so no other suite runs them.
+     */
+    public List<Target> clients() {
+        return clients;
+    }
+
+    /** isobench's own dockerd, when it came up. */
+    Optional<DockerDaemon> docker() {
+        return Optional.ofNullable(docker);
     }
 
     public Map<String, String> skipped() {
@@ -229,7 +265,9 @@ public final class Targets implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (Target t : found) {
+        List<Target> all = new ArrayList<>(found);
+        all.addAll(clients);
+        for (Target t : all) {
             if (t instanceof AutoCloseable c) {
                 try {
                     c.close();
