@@ -32,6 +32,11 @@ public final class DeviceRules {
         CgroupFiles.writeEach(group.resolve("devices.allow"), DEFAULT_ALLOW); // one open for the eleven rules
     }
 
+    /** Rules after the default list, in order: each written to devices.allow or devices.deny. */
+    static void apply(Path group, List<dev.isobench.engine.spec.DeviceRule> rules) {
+        for (var r : rules) CgroupFiles.write(group.resolve(r.allow() ? "devices.allow" : "devices.deny"), r.rule());
+    }
+
     /** {@code --privileged}: every device, as the host. */
     static void allowAll(Path group) {
         CgroupFiles.write(group.resolve("devices.allow"), "a");

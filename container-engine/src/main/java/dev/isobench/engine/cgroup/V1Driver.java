@@ -68,6 +68,7 @@ public final class V1Driver implements CgroupDriver {
         dir(Controller.PIDS, id).ifPresent(d -> PidsFiles.apply(d, limits));
         dir(Controller.CPUSET, id).ifPresent(d -> CpusetFiles.apply(d, limits));
         dir(Controller.IO, id).ifPresent(d -> IoFiles.applyV1(d, limits));
+        if (!limits.deviceRules().isEmpty() && mounts.containsKey("devices")) DeviceRules.apply(group(mounts.get("devices"), id), limits.deviceRules());
     }
 
     @Override

@@ -163,10 +163,13 @@ public final class OciCommand {
         @Option(names = {"--detach", "-d"}) boolean detach;
         @Option(names = "--no-pivot") boolean noPivot;
         @Option(names = "--keep", description = "Do not delete the container after it exits.") boolean keep;
+        @Option(names = "--no-new-keyring", description = "Accepted: the engine never makes a session keyring.") boolean noNewKeyring;
+        @Option(names = "--preserve-fds", paramLabel = "N") int preserveFds;
         @Parameters(paramLabel = "ID") String id;
 
         @Override
         public Integer call() {
+            if (preserveFds != 0) throw new EngineException("--preserve-fds is not supported by the isobench engine (its stage closes every fd above 2)");
             OciRuntime r = oci.runtime();
             if (!detach) Native.becomeSubreaper(); // the container is handed to this process, which then hears its code
             r.create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket), noPivot);

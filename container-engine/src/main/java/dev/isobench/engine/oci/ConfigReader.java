@@ -20,6 +20,7 @@ import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.CpuQuota;
 import dev.isobench.engine.spec.Device;
 import dev.isobench.engine.spec.DeviceRate;
+import dev.isobench.engine.spec.DeviceRule;
 import dev.isobench.engine.spec.Filesystem;
 import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.Limits;
@@ -89,18 +90,21 @@ public final class ConfigReader {
         only(c, "", Set.of("ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks", "annotations", "linux"));
         JsonNode linux = c.path("linux");
         if (c.path("process").isMissingNode()) throw error("process", "is required (create starts the container's process)");
+        List<String> warnings = new ArrayList<>();
         ContainerSpec.Builder b = ContainerSpec.builder().name(id).detached(true).handOff(true).stdio(Stdio.INHERIT.withStdin());
         Path rootfs = rootfs(dir, c.path("root"), b);
         b.image(rootfs.toString()).rootfs(RootfsMode.IN_PLACE);
         namespaces(linux, b);
-        ProcessOptions process = process(c.path("process"), b, consoleSocket);
+        ProcessOptions process = process(c.path("process"), b, consoleSocket, warnings);
         b.process(process);
         String domain = text(c, "", "domainname", "");
         if (!domain.isEmpty()) b.sysctl("kernel.domainname", domain);
         b.hostname(text(c, "", "hostname", hostHostname()));
         b.filesystem(filesystem(c, linux, noPivot));
         linuxRest(linux, b);
-        return new Bundle(dir, version, b.build(), hooks(c.path("hooks")), annotations(c.path("annotations")));
+        ContainerSpec spec = b.build();
+        checkSysctls(spec);
+        return new Bundle(dir, version, spec, hooks(c.path("hooks")), annotations(c.path("annotations")), warnings);
     }
 
     private static Path rootfs(Path dir, JsonNode root, ContainerSpec.Builder b) {
@@ -112,7 +116,7 @@ public final class ConfigReader {
         return path;
     }
 
-    private static ProcessOptions process(JsonNode p, ContainerSpec.Builder b, Optional<String> consoleSocket) {
+    private static ProcessOptions process(JsonNode p, ContainerSpec.Builder b, Optional<String> consoleSocket, List<String> warnings) {
         only(p, "process", Set.of("terminal", "consoleSize", "user", "args", "env", "cwd", "capabilities", "rlimits",
                 "noNewPrivileges", "oomScoreAdj", "apparmorProfile", "selinuxLabel"));
         unsupported(p, "process", "apparmorProfile", "AppArmor profiles are not loaded by the isobench engine");
@@ -154,18 +158,22 @@ public final class ConfigReader {
         Long oom = number(p, "process", "oomScoreAdj");
         return new ProcessOptions(rlimits, oom == null ? OptionalInt.empty() : OptionalInt.of(oom.intValue()),
                 umask == null ? OptionalInt.empty() : OptionalInt.of(umask.intValue()), bool(p, "process", "noNewPrivileges"),
-                Optional.of(capabilities(p.path("capabilities"), "process.capabilities")), true, consoleSocket);
+                Optional.of(capabilities(p.path("capabilities"), "process.capabilities", warnings)), true, consoleSocket);
     }
 
-    /** The five sets; one left out is empty, as the spec says. */
-    static CapabilitySets capabilities(JsonNode caps, String path) {
+    /** The five sets; one left out is empty, as the spec says. A name this kernel's list lacks is skipped with a warning, as runc does. */
+    static CapabilitySets capabilities(JsonNode caps, String path, List<String> warnings) {
         only(caps, path, Set.of("bounding", "effective", "permitted", "inheritable", "ambient"));
         long[] m = new long[5];
         String[] sets = {"bounding", "effective", "permitted", "inheritable", "ambient"};
         for (int i = 0; i < 5; i++) {
             for (String name : strings(caps, path, sets[i])) {
                 Integer bit = Capabilities.NUMBERS.get(name.replaceFirst("^CAP_", ""));
-                if (bit == null) throw error(path + "." + sets[i], "unknown capability '" + name + "'");
+                if (bit == null) {
+                    String w = path + "." + sets[i] + ": unknown capability '" + name + "' skipped";
+                    if (!warnings.contains(w)) warnings.add(w);
+                    continue;
+                }
                 m[i] |= 1L << bit;
             }
         }
@@ -194,7 +202,7 @@ public final class ConfigReader {
                 made.add(ns);
             } else {
                 if (ns == Namespace.MOUNT) throw error(at + ".path", "joining a mount namespace is not supported (the engine pivots into the bundle's root)");
-                if (!Files.exists(Path.of(path))) throw error(at + ".path", path + " does not exist");
+                if (!Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw error(at + ".path", path + " does not exist");
                 joined.put(ns, path);
             }
         }
@@ -317,7 +325,7 @@ public final class ConfigReader {
     static Limits resources(JsonNode r, String path, Consumer<Boolean> onAllDevices) {
         only(r, path, Set.of("devices", "memory", "cpu", "pids", "blockIO"));
         Limits.Builder l = Limits.builder();
-        devices(r, path, onAllDevices);
+        l.deviceRules(devices(r, path, onAllDevices));
         JsonNode mem = r.path("memory");
         only(mem, path + ".memory", Set.of("limit", "reservation", "swap", "useHierarchy", "checkBeforeUpdate"));
         Long limit = number(mem, path + ".memory", "limit");
@@ -350,7 +358,12 @@ public final class ConfigReader {
         return l.build();
     }
 
-    private static void devices(JsonNode r, String path, Consumer<Boolean> onAllDevices) {
+    /**
+     * The rules after the engine's default list (Docker's), in order; the leading deny-all and the rules the default
+     * list already holds add nothing. Allowing every device ({@code a}) is {@code onAllDevices}.
+     */
+    private static List<DeviceRule> devices(JsonNode r, String path, Consumer<Boolean> onAllDevices) {
+        List<DeviceRule> out = new ArrayList<>();
         List<JsonNode> rules = objects(r, path, "devices");
         for (int i = 0; i < rules.size(); i++) {
             String at = path + ".devices[" + i + "]";
@@ -362,19 +375,20 @@ public final class ConfigReader {
             Long minor = number(d, at, "minor");
             boolean everyDevice = type.equals("a") && major == null && minor == null;
             String rule = type + " " + (major == null || major < 0 ? "*" : major) + ":" + (minor == null || minor < 0 ? "*" : minor) + " " + access;
-            if (!bool(d, at, "allow")) {
-                // The engine denies all, then allows its default list: denying anything outside that list is already so.
-                if (everyDevice || !DeviceRules.allowedByDefault(rule)) continue;
-                throw error(at, "denying '" + rule + "' is not supported: it is in the engine's default device list");
-            }
-            if (everyDevice) {
+            boolean allow = bool(d, at, "allow");
+            if (everyDevice && !allow && out.isEmpty()) continue; // deny all first: where the engine starts
+            if (everyDevice && allow) {
                 onAllDevices.accept(true);
                 continue;
             }
-            if (!DeviceRules.allowedByDefault(rule)) {
-                throw error(at, "allowing '" + rule + "' is not supported: the engine allows Docker's default device list only");
+            if (allow && DeviceRules.allowedByDefault(rule)) continue;
+            try {
+                out.add(new DeviceRule(allow, everyDevice ? "a" : rule));
+            } catch (IllegalArgumentException e) {
+                throw error(at, e.getMessage());
             }
         }
+        return out;
     }
 
     private static List<DeviceRate> rates(JsonNode io, String path, String field) {
@@ -421,6 +435,25 @@ public final class ConfigReader {
         List<String> keys = new ArrayList<>();
         if (node.isObject()) node.fieldNames().forEachRemaining(keys::add);
         return keys;
+    }
+
+    /**
+     * A sysctl is written inside the container, so it must belong to a namespace the container does not share with
+     * the host (runc's rule): IPC ones to an IPC namespace, net.* to a network one, hostname and domainname to a UTS
+     * one; any other is the host's own and is refused.
+     */
+    static void checkSysctls(ContainerSpec spec) {
+        for (String key : spec.sysctl().keySet()) {
+            Namespace needs;
+            if (key.startsWith("net.")) needs = Namespace.NET;
+            else if (key.startsWith("fs.mqueue.") || List.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
+                    "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced").contains(key)) needs = Namespace.IPC;
+            else if (key.equals("kernel.hostname") || key.equals("kernel.domainname")) needs = Namespace.UTS;
+            else throw error("linux.sysctl." + key, "is not namespaced: writing it would change the host's value");
+            if (!spec.namespaces().contains(needs) && !spec.joined().containsKey(needs)) {
+                throw error("linux.sysctl." + key, "needs a " + needs.procName() + " namespace of the container's own (it would change the host's value)");
+            }
+        }
     }
 
     /** What a new UTS namespace starts with when the config names no hostname: the host's. */

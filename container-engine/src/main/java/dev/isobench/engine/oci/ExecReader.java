@@ -64,7 +64,7 @@ public final class ExecReader {
             }
         }
         String cwd = requiredText(p, "process", "cwd");
-        Optional<CapabilitySets> caps = Optional.of(ConfigReader.capabilities(p.path("capabilities"), "process.capabilities"));
+        Optional<CapabilitySets> caps = Optional.of(ConfigReader.capabilities(p.path("capabilities"), "process.capabilities", new ArrayList<>()));
         return new ExecSpec(args, strings(p, "process", "env"), cwd, new User(uid == null ? 0 : uid.intValue(), gid == null ? 0 : gid.intValue(), groups),
                 Stdio.INHERIT.withStdin(), true, bool(p, "process", "noNewPrivileges"), caps, consoleSocket, detach, rlimits);
     }
@@ -75,7 +75,8 @@ public final class ExecReader {
         if (command.isEmpty()) throw new EngineException("exec needs a command, or --process FILE");
         checkTerminal(tty, consoleSocket);
         User base = user == null ? User.ROOT : User.parse(user);
-        long mask = Capabilities.mask(caps.stream().map(c -> c.replaceFirst("^CAP_", "")).toList());
+        // a name this kernel's list lacks is skipped, as runc does
+        long mask = Capabilities.mask(caps.stream().map(c -> c.replaceFirst("^CAP_", "")).filter(Capabilities.NUMBERS::containsKey).toList());
         List<String> fullEnv = new ArrayList<>(List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
         fullEnv.addAll(env);
         return new ExecSpec(command, fullEnv, cwd == null ? "/" : cwd, new User(base.uid(), base.gid(), groups), Stdio.INHERIT.withStdin(), true,

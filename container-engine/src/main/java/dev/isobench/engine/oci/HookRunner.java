@@ -16,7 +16,9 @@ final class HookRunner {
         int pid;
         try {
             List<String> argv = hook.args().isEmpty() ? List.of(hook.path()) : hook.args();
-            pid = Native.spawn(hook.path(), argv, List.of(SpawnAction.dup(stdin[0], 0), SpawnAction.closeFrom(3)), hook.env());
+            // No env given: the runtime's own, as runc's hooks inherit it
+            List<String> env = hook.env().isEmpty() ? System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList() : hook.env();
+            pid = Native.spawn(hook.path(), argv, List.of(SpawnAction.dup(stdin[0], 0), SpawnAction.closeFrom(3)), env);
         } catch (EngineException e) {
             Native.close(stdin[1]);
             throw new EngineException(phase + " hook " + hook.path() + " cannot start: " + e.getMessage(), e);

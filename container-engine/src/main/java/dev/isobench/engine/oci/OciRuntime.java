@@ -43,6 +43,7 @@ public final class OciRuntime {
         checkId(id);
         if (engine.findExact(id).isPresent()) throw new EngineException("container with id exists: " + id);
         Bundle bundle = ConfigReader.read(bundleDir, id, consoleSocket, noPivot);
+        bundle.warnings().forEach(warn);
         ContainerSpec spec = withoutUnsupportedSwap(bundle.spec());
         Container c = engine.create(spec);
         try {
@@ -144,7 +145,7 @@ public final class OciRuntime {
             if (pidFile.isPresent()) writePidFile(pidFile.get(), pid);
             return 0;
         }
-        return c.exec(exec);
+        return c.exec(exec, pid -> pidFile.ifPresent(f -> writePidFile(f, pid)));
     }
 
     public void update(String id, Limits limits) {
@@ -182,7 +183,7 @@ public final class OciRuntime {
         warn.accept("linux.resources.memory.swap is not applied: this host's " + engine.cgroups().version()
                 + " cgroups have no swap accounting (the memory limit is)");
         return new Limits(l.cpu(), l.cpuShares(), l.cpusetCpus(), l.memory(), java.util.OptionalLong.empty(), l.memoryReservation(),
-                l.pids(), l.readBps(), l.writeBps());
+                l.pids(), l.readBps(), l.writeBps(), l.deviceRules());
     }
 
     static void checkId(String id) {

@@ -167,12 +167,17 @@ public final class Container {
 
     /** Runs a further process in the running container's namespaces and cgroup; returns its exit code. */
     public int exec(ExecSpec exec) {
+        return exec(exec, pid -> { });
+    }
+
+    /** As {@link #exec(ExecSpec)}, telling {@code onPid} the process's host pid once it exists. */
+    public int exec(ExecSpec exec, java.util.function.IntConsumer onPid) {
         ContainerState s = state();
         if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
         Plan plan = PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()));
         try (InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio())) {
             try {
-                execStage.awaitPid();
+                onPid.accept(execStage.awaitPid());
                 execStage.awaitReady();
             } catch (EngineException e) {
                 execStage.awaitExit();

@@ -98,10 +98,45 @@ public final class PlanCompiler {
         if (spec.namespaces().contains(Namespace.NET)) p.add(Op.IFUP, "lo");
         String workdir = spec.workdir().equals("/") && !image.workdir().isEmpty() ? image.workdir() : spec.workdir();
         long nodev = spec.privileged() || ownTable ? 0 : Mounts.NODEV;
+        if (spec.readOnly() && ownTable) workdirSteps(p, workdir); // a bundle's cwd is made, as runc does, before the root goes read-only
         if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY | nodev, "")));
-        List<String> env = spec.process().exactEnvironment() ? spec.env() : environment(image.env(), spec.env(), hostname);
-        process(p, workdir, user(spec, image), env, command(spec, image), spec, Optional.empty());
+        User user = user(spec, image);
+        List<String> env = spec.process().exactEnvironment() ? withHome(spec.env(), user.uid(), rootfs.root())
+                : environment(image.env(), spec.env(), hostname);
+        process(p, workdir, user, env, command(spec, image), spec, Optional.empty());
         return p.build();
+    }
+
+    private static void workdirSteps(Plan.Builder p, String workdir) {
+        StringBuilder path = new StringBuilder();
+        for (String part : workdir.split("/")) {
+            if (part.isEmpty()) continue;
+            path.append('/').append(part);
+            p.add(Op.MKDIR, path.toString(), "493");
+        }
+    }
+
+    /**
+     * An environment given exactly (an OCI process) gets HOME only where it has none: the user's home in the
+     * rootfs's /etc/passwd, else "/" (runc's rule).
+     */
+    static List<String> withHome(List<String> env, int uid, Path root) {
+        if (env.stream().anyMatch(e -> e.startsWith("HOME="))) return env;
+        String home = "/";
+        try {
+            for (String line : Files.readAllLines(dev.isobench.engine.rootfs.InsideRoot.resolve(root, "/etc/passwd"))) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 6 && f[2].equals(Integer.toString(uid)) && !f[5].isEmpty()) {
+                    home = f[5];
+                    break;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no passwd in the rootfs: "/"
+        }
+        List<String> all = new ArrayList<>(env);
+        all.add("HOME=" + home);
+        return all;
     }
 
     /** Docker's layout: proc, a tmpfs /dev with bound nodes, sysfs, the image's binds, volumes, the engine's /etc files. */
@@ -145,7 +180,7 @@ public final class PlanCompiler {
         exec.consoleSocket().ifPresent(socket -> p.add(Op.CONSOLE, socket));
         List<String> env = new ArrayList<>(spec.env());
         env.addAll(exec.env());
-        if (exec.exactEnvironment()) env = exec.env();
+        if (exec.exactEnvironment()) env = withHome(exec.env(), exec.user().uid(), image.layers().get(0));
         else env = environment(image.env(), env, hostname);
         ContainerSpec execSpec = exec.noNewPrivileges() == spec.process().noNewPrivileges() ? spec : spec.toBuilder()
                 .process(withNoNewPrivileges(spec.process(), exec.noNewPrivileges())).build();

@@ -6,7 +6,7 @@ package dev.isobench.engine.spec;
  */
 public record Device(String path, char type, long major, long minor, int permissions, int uid, int gid) {
     public Device {
-        if (!path.startsWith("/dev/")) throw new IllegalArgumentException("a device path must lie under /dev/, got '" + path + "'");
+        if (!path.startsWith("/") || path.contains("/../")) throw new IllegalArgumentException("a device path must be absolute, got '" + path + "'");
         if ("cbup".indexOf(type) < 0) throw new IllegalArgumentException("a device type is c, b, u or p, got '" + type + "'");
     }
 

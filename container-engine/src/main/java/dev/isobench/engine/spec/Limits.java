@@ -17,15 +17,17 @@ import java.util.OptionalLong;
  * @param pids              --pids-limit
  * @param readBps           --device-read-bps
  * @param writeBps          --device-write-bps
+ * @param deviceRules       --device-cgroup-rule: device rules after the engine's default list, in order (v1 only)
  */
 public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<String> cpusetCpus, OptionalLong memory,
                      OptionalLong memorySwap, OptionalLong memoryReservation, OptionalLong pids,
-                     List<DeviceRate> readBps, List<DeviceRate> writeBps) {
+                     List<DeviceRate> readBps, List<DeviceRate> writeBps, List<DeviceRule> deviceRules) {
     public static final Limits NONE = builder().build();
 
     public Limits {
         readBps = List.copyOf(readBps);
         writeBps = List.copyOf(writeBps);
+        deviceRules = List.copyOf(deviceRules);
     }
 
     public static Builder builder() {
@@ -47,6 +49,7 @@ public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<St
         private OptionalLong pids = OptionalLong.empty();
         private List<DeviceRate> readBps = List.of();
         private List<DeviceRate> writeBps = List.of();
+        private List<DeviceRule> deviceRules = List.of();
 
         public Builder cpus(double cpus) { return cpu(CpuQuota.cpus(cpus, CpuQuota.DEFAULT_PERIOD)); }
         public Builder cpu(CpuQuota quota) { this.cpu = Optional.of(quota); return this; }
@@ -58,9 +61,10 @@ public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<St
         public Builder pids(long max) { this.pids = OptionalLong.of(max); return this; }
         public Builder readBps(List<DeviceRate> rates) { this.readBps = rates; return this; }
         public Builder writeBps(List<DeviceRate> rates) { this.writeBps = rates; return this; }
+        public Builder deviceRules(List<DeviceRule> rules) { this.deviceRules = rules; return this; }
 
         public Limits build() {
-            return new Limits(cpu, cpuShares, cpusetCpus, memory, memorySwap, memoryReservation, pids, readBps, writeBps);
+            return new Limits(cpu, cpuShares, cpusetCpus, memory, memorySwap, memoryReservation, pids, readBps, writeBps, deviceRules);
         }
     }
 }

@@ -93,14 +93,18 @@ class ConfigReaderTest {
     }
 
     @Test
-    void dockersDeviceRulesAreTheDefaultListAndPass() throws IOException {
+    void deviceRulesBeyondTheDefaultListAreKeptInOrder() throws IOException {
         ArrayNode rules = ((ObjectNode) config.get("linux").get("resources")).putArray("devices");
         rules.addObject().put("allow", false).put("access", "rwm");
         rules.addObject().put("allow", true).put("type", "c").put("major", 1).put("minor", 5).put("access", "rwm");
         rules.addObject().put("allow", false).put("type", "c").put("major", 10).put("minor", 229).put("access", "rwm");
         assertFalse(read().spec().privileged());
+        assertEquals(List.of(new dev.isobench.engine.spec.DeviceRule(false, "c 10:229 rwm")), read().spec().limits().deviceRules(),
+                "Docker's deny-all and its default allows add nothing; its fuse deny stays");
         rules.addObject().put("allow", true).put("type", "c").put("major", 10).put("minor", 200).put("access", "rwm");
-        assertTrue(refused().contains("linux.resources.devices[3]"));
+        assertEquals(2, read().spec().limits().deviceRules().size());
+        rules.addObject().put("allow", true).put("type", "c").put("major", 10).put("minor", 200).put("access", "rwx");
+        assertTrue(refused().contains("linux.resources.devices[4]"));
     }
 
     @Test
@@ -140,6 +144,17 @@ class ConfigReaderTest {
         assertTrue(refused().contains("process.apparmorProfile"));
         ((ObjectNode) config.get("process")).put("apparmorProfile", "");
         read(); // an empty value asks for nothing
+    }
+
+    @Test
+    void aSysctlMustBelongToANamespaceOfTheContainersOwn() throws IOException {
+        ((ObjectNode) config.get("linux")).putObject("sysctl").put("vm.swappiness", "10");
+        assertTrue(refused().contains("linux.sysctl.vm.swappiness: is not namespaced"), "a host-wide sysctl would change the host");
+        ((ObjectNode) config.get("linux")).putObject("sysctl").put("net.ipv4.ping_group_range", "0 0");
+        read(); // the example has a network namespace of its own
+        ArrayNode ns = ((ObjectNode) config.get("linux")).putArray("namespaces");
+        ns.addObject().put("type", "mount");
+        assertTrue(refused().contains("needs a net namespace of the container's own"));
     }
 
     @Test

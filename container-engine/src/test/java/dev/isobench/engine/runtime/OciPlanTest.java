@@ -100,7 +100,8 @@ class OciPlanTest {
         assertEquals("3", p.steps().get(index(p, Op.DROP_BOUNDING, null)).args().get(0), "the bounding set");
         assertTrue(index(p, Op.KEEP_CAPS, null) < index(p, Op.SET_USER, null));
         assertTrue(index(p, Op.HANDOFF, null) > 0 && index(p, Op.EXIT_FILE, null) < 0, "no monitor stays, so none writes an exit file");
-        assertEquals(List.of(), p.steps().stream().filter(s -> s.op() == Op.ENV).toList(), "the environment is exactly the bundle's");
+        assertEquals(List.of(Step.of(Op.ENV, "HOME=/")), p.steps().stream().filter(s -> s.op() == Op.ENV).toList(),
+                "the environment is exactly the bundle's, with HOME where it has none (no passwd here: /)");
     }
 
     @Test
