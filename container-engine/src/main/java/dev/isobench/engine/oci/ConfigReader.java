@@ -448,7 +448,8 @@ public final class ConfigReader {
             if (key.startsWith("net.")) needs = Namespace.NET;
             else if (key.startsWith("fs.mqueue.") || List.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall",
                     "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced").contains(key)) needs = Namespace.IPC;
-            else if (key.equals("kernel.hostname") || key.equals("kernel.domainname")) needs = Namespace.UTS;
+            else if (key.equals("kernel.hostname")) throw error("linux.sysctl." + key, "is refused: the config's hostname field sets it");
+            else if (key.equals("kernel.domainname")) needs = Namespace.UTS;
             else throw error("linux.sysctl." + key, "is not namespaced: writing it would change the host's value");
             if (!spec.namespaces().contains(needs) && !spec.joined().containsKey(needs)) {
                 throw error("linux.sysctl." + key, "needs a " + needs.procName() + " namespace of the container's own (it would change the host's value)");
