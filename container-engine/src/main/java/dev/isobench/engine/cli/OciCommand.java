@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -123,21 +124,30 @@ public final class OciCommand {
         }
     }
 
-    @Command(name = "create", description = "Create a container from a bundle; it waits for start.")
-    static final class Create implements Callable<Integer> {
-        @ParentCommand OciCommand oci;
+    /** What create and run take: the bundle and how the container is set up from it. */
+    static final class BundleOptions {
         @Option(names = {"--bundle", "-b"}, paramLabel = "DIR", description = "The bundle (default: the current directory).") Path bundle = Path.of(".");
         @Option(names = "--pid-file", paramLabel = "FILE") Path pidFile;
         @Option(names = "--console-socket", paramLabel = "SOCKET") String consoleSocket;
         @Option(names = "--no-pivot", description = "chroot into the root instead of pivot_root.") boolean noPivot;
         @Option(names = "--no-new-keyring", description = "Accepted: the engine never makes a session keyring.") boolean noNewKeyring;
         @Option(names = "--preserve-fds", paramLabel = "N") int preserveFds;
+
+        void create(OciRuntime runtime, String id) {
+            if (preserveFds != 0) throw new EngineException("--preserve-fds is not supported by the isobench engine (its stage closes every fd above 2)");
+            runtime.create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket), noPivot);
+        }
+    }
+
+    @Command(name = "create", description = "Create a container from a bundle; it waits for start.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand OciCommand oci;
+        @Mixin BundleOptions bundle;
         @Parameters(paramLabel = "ID") String id;
 
         @Override
         public Integer call() {
-            if (preserveFds != 0) throw new EngineException("--preserve-fds is not supported by the isobench engine (its stage closes every fd above 2)");
-            oci.runtime().create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket), noPivot);
+            bundle.create(oci.runtime(), id);
             return 0;
         }
     }
@@ -157,22 +167,16 @@ public final class OciCommand {
     @Command(name = "run", description = "Create and start a container, and wait for it unless --detach.")
     static final class Run implements Callable<Integer> {
         @ParentCommand OciCommand oci;
-        @Option(names = {"--bundle", "-b"}, paramLabel = "DIR") Path bundle = Path.of(".");
-        @Option(names = "--pid-file", paramLabel = "FILE") Path pidFile;
-        @Option(names = "--console-socket", paramLabel = "SOCKET") String consoleSocket;
+        @Mixin BundleOptions bundle;
         @Option(names = {"--detach", "-d"}) boolean detach;
-        @Option(names = "--no-pivot") boolean noPivot;
         @Option(names = "--keep", description = "Do not delete the container after it exits.") boolean keep;
-        @Option(names = "--no-new-keyring", description = "Accepted: the engine never makes a session keyring.") boolean noNewKeyring;
-        @Option(names = "--preserve-fds", paramLabel = "N") int preserveFds;
         @Parameters(paramLabel = "ID") String id;
 
         @Override
         public Integer call() {
-            if (preserveFds != 0) throw new EngineException("--preserve-fds is not supported by the isobench engine (its stage closes every fd above 2)");
             OciRuntime r = oci.runtime();
             if (!detach) Native.becomeSubreaper(); // the container is handed to this process, which then hears its code
-            r.create(id, bundle, Optional.ofNullable(pidFile), Optional.ofNullable(consoleSocket), noPivot);
+            bundle.create(r, id);
             try {
                 r.start(id);
             } catch (RuntimeException e) {
