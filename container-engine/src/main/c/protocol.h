@@ -53,6 +53,13 @@
 #define ST_ERROR 102
 #define ST_EXIT 103
 
+/* The resident engine's requests, from isobench-client (client.c) to the engine's socket; its answer is ST_EXIT. */
+#define RQ_CWD 200 /* the first frame, with fds 0-2 over SCM_RIGHTS */
+#define RQ_ARG 201
+#define RQ_ENV 202
+#define RQ_GO 203
+#define RQ_SIGNAL 204 /* a signal the client got, by number */
+
 /* Exit codes of the stage itself, as docker uses them. */
 #define EXIT_SETUP_FAILED 125
 #define EXIT_NOT_EXECUTABLE 126

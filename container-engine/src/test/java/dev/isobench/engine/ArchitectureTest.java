@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
  * steps the C stage runs (its wire vocabulary); seccomp: BPF and Docker's profile format; spec: what a container
  * is; cgroup, net, image: the resources a container gets, each on its own; rootfs: a root from an image; runtime:
  * containers made and run; build: images made by running containers; the root: the Engine facade; oci: the OCI
- * runtime's bundles and verbs over the facade; cli: commands.
+ * runtime's bundles and verbs over the facade; cli: commands; server: the resident engine that serves them.
  */
 class ArchitectureTest {
     static final List<List<String>> LEVELS = List.of(List.of("sys"), List.of("plan", "seccomp"), List.of("spec"),
-            List.of("cgroup", "net", "image"), List.of("rootfs"), List.of("runtime"), List.of("build"), List.of(""), List.of("oci"), List.of("cli"));
+            List.of("cgroup", "net", "image"), List.of("rootfs"), List.of("runtime"), List.of("build"), List.of(""), List.of("oci"), List.of("cli"), List.of("server"));
     private static final JavaClasses MAIN = Layering.mainClasses("dev.isobench.engine");
 
     @Test

@@ -20,6 +20,10 @@ public final class Isobench {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             System.exit(CtrCommand.forArgs(rest).setCommandName("isobench ctr").execute(rest));
         }
+        if (args.length > 0 && args[0].equals("engine")) { // the resident engine: isobench engine serve
+            dev.isobench.engine.server.EngineServer.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("oci")) { // an OCI runtime's verbs: the same lean path as ctr
             System.setProperty("jnr.ffi.asm.enabled", "false");
             String[] rest = Arrays.copyOfRange(args, 1, args.length);

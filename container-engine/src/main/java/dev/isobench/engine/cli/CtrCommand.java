@@ -29,6 +29,8 @@ public final class CtrCommand {
     boolean debug;
 
     private Engine engine;
+    /** How a root becomes an engine: opened per call in a CLI of its own, kept open by the resident engine. */
+    private static volatile java.util.function.Function<Path, Engine> opener = Engine::open;
 
     Engine engine() {
         if (engine == null) {
@@ -36,9 +38,14 @@ public final class CtrCommand {
                 throw new EngineException("isobench ctr needs root: namespaces, mounts and cgroups are"
                         + " privileged operations (run it with sudo)");
             }
-            engine = Engine.open(Engine.rootFor(root));
+            engine = opener.apply(Engine.rootFor(root));
         }
         return engine;
+    }
+
+    /** For a process that serves many calls: engines it keeps open, one per root. */
+    public static void openEnginesWith(java.util.function.Function<Path, Engine> engines) {
+        opener = engines;
     }
 
     /** A command line whose errors print as one line on stderr with a non-zero exit code. */
@@ -85,6 +92,7 @@ public final class CtrCommand {
 
     public static void main(String[] args) {
         System.setProperty("jnr.ffi.asm.enabled", "false"); // a faster start, see Isobench.main
+        if (args.length > 0 && args[0].equals("ctr")) args = Arrays.copyOfRange(args, 1, args.length); // as 'isobench ctr ...'
         System.exit(forArgs(args).execute(args));
     }
 }

@@ -40,14 +40,20 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         // Ctrl-C or a TERM to the CLI: the container is killed (and removed with --rm), never left running.
-        Thread cleanup = new Thread(() -> stop(c));
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        c.start();
-        int code = c.waitFor();
-        c.markExited();
-        if (remove) c.delete();
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-        return code;
+        // Served by the resident engine, the handler only kills: this thread, waiting on the monitor, then removes it.
+        boolean served = Interrupts.served();
+        try (Interrupts.Handle interrupted = Interrupts.onInterrupt(served ? () -> kill(c) : () -> stop(c))) {
+            c.start();
+            int code = c.waitFor();
+            if (interrupted.fired() && !served) return code; // stopped and removed by the handler
+            c.markExited();
+            if (remove) c.delete();
+            return code;
+        }
+    }
+
+    private static void kill(Container c) {
+        if (c.state().canKill()) c.kill(9);
     }
 
     private void stop(Container c) {

@@ -9,7 +9,8 @@ public enum Op {
     UNSHARE(10), MOUNT(11), MKDIR(12), SYMLINK(13), TOUCH(14), SETHOSTNAME(15), PIVOT_ROOT(16), MASK(17),
     CHDIR(18), DROP_BOUNDING(19), SET_USER(20), CAPSET(21), NO_NEW_PRIVS(22), BARRIER(23), ENV(24), IFUP(25),
     EXEC(26), SECCOMP(27), UMASK(28), RLIMIT(29), WRITE(30), MKNOD(31), BIND_CONSOLE(32), KEEP_CAPS(33), END(99),
-    ST_PID(100), ST_READY(101), ST_ERROR(102), ST_EXIT(103);
+    ST_PID(100), ST_READY(101), ST_ERROR(102), ST_EXIT(103),
+    RQ_CWD(200), RQ_ARG(201), RQ_ENV(202), RQ_GO(203), RQ_SIGNAL(204);
 
     private final int code;
 
@@ -23,7 +24,7 @@ public enum Op {
 
     /** The name protocol.h uses: {@code OP_MOUNT}, {@code ST_PID}. */
     public String cName() {
-        return name().startsWith("ST_") ? name() : "OP_" + name();
+        return name().startsWith("ST_") || name().startsWith("RQ_") ? name() : "OP_" + name();
     }
 
     public static Op of(int code) {

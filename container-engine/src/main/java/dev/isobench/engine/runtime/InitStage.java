@@ -5,6 +5,7 @@ import dev.isobench.engine.plan.Op;
 import dev.isobench.engine.plan.Plan;
 import dev.isobench.engine.plan.Step;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.CallerStdio;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
@@ -77,6 +78,10 @@ public final class InitStage implements AutoCloseable {
             throw e;
         }
         List<SpawnAction> actions = new ArrayList<>();
+        // The caller's own fds first (a resident engine's client): what the container inherits, unless redirected below
+        CallerStdio.current().ifPresent(fds -> {
+            for (int i = 0; i < 3; i++) actions.add(SpawnAction.dup(fds[i], i));
+        });
         actions.add(SpawnAction.dup(planPipe[0], 3));
         actions.add(SpawnAction.dup(statusPipe[1], 4));
         if (!stdio.inheritStdin()) actions.add(SpawnAction.open("/dev/null", 0, LibC.O_RDONLY, 0));

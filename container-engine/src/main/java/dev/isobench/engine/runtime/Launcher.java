@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.engine.sys.CallerStdio;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -36,6 +37,18 @@ public final class Launcher {
 
     /** A monitor for the next container: the spare if one waits (it gets its stdio with the plan), else a new one. */
     static Future<InitStage> take(Path init, Stdio stdio) {
+        // A client's stdio (the resident engine) is dup'ed in at posix_spawn; a spare holds this process's own fds
+        var caller = CallerStdio.current();
+        if (caller.isPresent()) {
+            return THREADS.submit(() -> { // the launching thread works for the same client
+                CallerStdio.set(caller.get());
+                try {
+                    return InitStage.launch(init, stdio);
+                } finally {
+                    CallerStdio.clear();
+                }
+            });
+        }
         Spare spare = SPARE.getAndSet(null);
         if (spare != null && !spare.init().equals(init)) {
             discard(spare);

@@ -62,6 +62,16 @@ public interface LibC {
 
     int socket(int domain, int type, int protocol);
 
+    int bind(int fd, Pointer address, int length);
+
+    int listen(int fd, int backlog);
+
+    int accept4(int fd, Pointer address, Pointer length, int flags);
+
+    long recvmsg(int fd, Pointer message, int flags);
+
+    int getsockopt(int fd, int level, int name, Pointer value, Pointer length);
+
     int setns(int fd, int nstype);
 
     int open(String path, int flags, int mode);

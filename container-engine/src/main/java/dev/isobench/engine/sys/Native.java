@@ -288,6 +288,72 @@ public final class Native {
         return check(LIBC.socket(domain, type | LibC.O_CLOEXEC, protocol), "socket(" + domain + ")");
     }
 
+    /** A listening AF_UNIX stream socket at {@code path} (an old socket file there is replaced), mode 0600. */
+    public static int listenUnix(String path) {
+        Runtime runtime = Runtime.getRuntime(LIBC);
+        byte[] name = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length >= 108) throw new EngineException("socket path " + path + " is over 107 bytes");
+        int fd = socket(1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0);
+        Pointer address = Memory.allocateDirect(runtime, 110, true);
+        address.putShort(0, (short) 1);
+        address.put(2, name, 0, name.length);
+        LIBC.unlink(path);
+        if (LIBC.bind(fd, address, 110) < 0 || LIBC.chmod(path, 0600) < 0 || LIBC.listen(fd, 64) < 0) {
+            int e = errno();
+            LIBC.close(fd);
+            throw failure("bind/listen " + path, e);
+        }
+        return fd;
+    }
+
+    public static int accept(int fd) {
+        while (true) {
+            int c = LIBC.accept4(fd, null, null, LibC.O_CLOEXEC);
+            if (c >= 0) return c;
+            if (errno() != Errno.EINTR) throw failure("accept", errno());
+        }
+    }
+
+    /** The uid of the process at the other end of a unix socket (SO_PEERCRED). */
+    public static int peerUid(int fd) {
+        Runtime runtime = Runtime.getRuntime(LIBC);
+        Pointer cred = Memory.allocateDirect(runtime, 12, true);
+        Pointer length = Memory.allocateDirect(runtime, 4, true);
+        length.putInt(0, 12);
+        check(LIBC.getsockopt(fd, 1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, cred, length), "getsockopt(SO_PEERCRED)");
+        return cred.getInt(4); // struct ucred { pid, uid, gid }
+    }
+
+    /** What one recvmsg(2) read, and the fds that came with it (SCM_RIGHTS), owned by the caller now. */
+    public record Received(int length, int[] fds) {}
+
+    /** recvmsg(2) into {@code buf}, taking up to 8 passed fds; length 0 at end of stream. */
+    public static Received receiveWithFds(int fd, byte[] buf) {
+        Runtime runtime = Runtime.getRuntime(LIBC);
+        Pointer data = Memory.allocateDirect(runtime, buf.length);
+        Pointer iov = Memory.allocateDirect(runtime, 16, true);
+        iov.putAddress(0, data.address());
+        iov.putLong(8, buf.length);
+        int controlLength = 16 + 8 * 4; // CMSG_SPACE(8 ints)
+        Pointer control = Memory.allocateDirect(runtime, controlLength, true);
+        Pointer msg = Memory.allocateDirect(runtime, 56, true); // struct msghdr on 64-bit Linux
+        msg.putAddress(16, iov.address());
+        msg.putLong(24, 1);
+        msg.putAddress(32, control.address());
+        msg.putLong(40, controlLength);
+        long n;
+        do n = LIBC.recvmsg(fd, msg, 0x40000000 /* MSG_CMSG_CLOEXEC */); while (n < 0 && errno() == Errno.EINTR);
+        if (n < 0) throw failure("recvmsg", errno());
+        data.get(0, buf, 0, (int) n);
+        int[] fds = new int[0];
+        long cmsgLength = msg.getLong(40) >= 16 ? control.getLong(0) : 0;
+        if (cmsgLength > 16 && control.getInt(8) == 1 /* SOL_SOCKET */ && control.getInt(12) == 1 /* SCM_RIGHTS */) {
+            fds = new int[(int) (cmsgLength - 16) / 4];
+            for (int i = 0; i < fds.length; i++) fds[i] = control.getInt(16 + 4L * i);
+        }
+        return new Received((int) n, fds);
+    }
+
     /** setns(2): moves the calling thread (for a network namespace, only this thread) into a namespace. */
     public static void setns(int fd, int nstype) {
         check(LIBC.setns(fd, nstype), "setns");

@@ -1,0 +1,223 @@
+/*
+ * isobench-client: the thin client of the resident engine. It forwards one `isobench ctr ...` call (argv, env,
+ * cwd, and fds 0-2 over SCM_RIGHTS) to the engine listening on <root>/engine.sock, forwards the signals it gets
+ * (Ctrl-C, TERM, HUP, QUIT) and exits with the code the engine sends back.
+ *
+ * When no engine answers, it starts one ($ISOBENCH_SERVE, a shell command; the engine takes a lock, so two clients
+ * never start two) and waits for its socket. When none can be reached, it runs the Java CLI instead
+ * ($ISOBENCH_JVM, a shell command prefix), saying why on stderr.
+ *
+ *   client                                   engine (Java, one per root)
+ *   connect, sendmsg(RQ_CWD + fds 0-2) -->   accept, SO_PEERCRED: root only
+ *   RQ_ARG... RQ_ENV... RQ_GO -----------> runs the command with the client's fds as its stdio
+ *   RQ_SIGNAL n (on a signal) -----------> the command's interrupt (ctr run: the container is killed)
+ *   exit(code) <-------------------------- ST_EXIT code, close
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "protocol.h"
+
+#define DEFAULT_ROOT "/var/lib/isobench"
+
+static int signal_pipe[2] = {-1, -1};
+
+static void on_signal(int sig) {
+    unsigned char s = (unsigned char)sig;
+    ssize_t r = write(signal_pipe[1], &s, 1);
+    (void)r;
+}
+
+static int put_frame(char *buf, size_t cap, size_t *at, uint32_t op, const char *arg) {
+    size_t l = arg ? strlen(arg) + 1 : 0;
+    if (*at + 8 + l > cap) return -1;
+    uint32_t len = (uint32_t)l;
+    memcpy(buf + *at, &op, 4);
+    memcpy(buf + *at + 4, &len, 4);
+    if (l) memcpy(buf + *at + 8, arg, l);
+    *at += 8 + l;
+    return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, buf, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        buf += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The engine root this call means: --root DIR or --root=DIR anywhere, else $ISOBENCH_ROOT, else the default. */
+static const char *root_of(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) break;
+        if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) return argv[i + 1];
+        if (strncmp(argv[i], "--root=", 7) == 0) return argv[i] + 7;
+    }
+    const char *env = getenv("ISOBENCH_ROOT");
+    return env && *env ? env : DEFAULT_ROOT;
+}
+
+static int try_connect(const char *path) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path) { errno = ENAMETOOLONG; return -1; }
+    strcpy(addr.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) return fd;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+}
+
+/* Starts the engine in a session of its own, its stdio on /dev/null; it outlives this client. */
+static void start_engine(const char *serve, const char *root) {
+    pid_t pid = fork();
+    if (pid < 0) return;
+    if (pid == 0) {
+        if (fork() != 0) _exit(0); /* the engine is no child of this client: nothing to reap */
+        setsid();
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) { dup2(null, 0); dup2(null, 1); dup2(null, 2); }
+        execl("/bin/sh", "sh", "-c", serve, "isobench-engine", root, (char *)NULL);
+        _exit(127);
+    }
+    waitpid(pid, NULL, 0);
+}
+
+static _Noreturn void fallback(int argc, char **argv, const char *why) {
+    const char *jvm = getenv("ISOBENCH_JVM");
+    if (!jvm || !*jvm) {
+        fprintf(stderr, "isobench: error: %s, and no Java CLI to fall back on ($ISOBENCH_JVM is unset)\n", why);
+        exit(125);
+    }
+    fprintf(stderr, "isobench: %s; running the Java CLI instead\n", why);
+    char **args = calloc((size_t)argc + 4, sizeof *args);
+    char script[4096];
+    snprintf(script, sizeof script, "exec %s \"$@\"", jvm);
+    args[0] = "sh";
+    args[1] = "-c";
+    args[2] = script;
+    args[3] = "isobench";
+    for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
+    execv("/bin/sh", args);
+    fprintf(stderr, "isobench: error: cannot run /bin/sh: %s\n", strerror(errno));
+    exit(125);
+}
+
+static int send_request(int sock, int argc, char **argv) {
+    static char buf[1 << 20];
+    size_t at = 0;
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "/");
+    if (put_frame(buf, sizeof buf, &at, RQ_CWD, cwd) < 0) return -1;
+    /* The first frame carries fds 0-2: the command's stdio, and a container's. */
+    int fds[3] = {0, 1, 2};
+    union { struct cmsghdr h; char b[CMSG_SPACE(sizeof fds)]; } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = buf, .iov_len = at};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b, .msg_controllen = sizeof control.b};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ssize_t r;
+    do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+    if (r != (ssize_t)at) return -1;
+    at = 0;
+    for (int i = 1; i < argc; i++)
+        if (put_frame(buf, sizeof buf, &at, RQ_ARG, argv[i]) < 0) return -1;
+    for (char **e = environ; *e; e++)
+        if (put_frame(buf, sizeof buf, &at, RQ_ENV, *e) < 0) return -1;
+    if (put_frame(buf, sizeof buf, &at, RQ_GO, NULL) < 0) return -1;
+    return write_all(sock, buf, at);
+}
+
+int main(int argc, char **argv) {
+    const char *root = root_of(argc, argv);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/engine.sock", root);
+    int sock = try_connect(path);
+    if (sock < 0) {
+        const char *serve = getenv("ISOBENCH_SERVE");
+        if (!serve || !*serve) fallback(argc, argv, "no resident engine answers and $ISOBENCH_SERVE is unset");
+        start_engine(serve, root);
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        for (int i = 0; i < 2000 && sock < 0; i++) { /* up to 10 s: a JVM's start */
+            nanosleep(&pause, NULL);
+            sock = try_connect(path);
+        }
+        if (sock < 0) {
+            char why[4200];
+            snprintf(why, sizeof why, "the resident engine did not come up on %s (see %s/engine.log)", path, root);
+            fallback(argc, argv, why);
+        }
+    }
+    if (pipe2(signal_pipe, O_CLOEXEC) < 0) fallback(argc, argv, "cannot make a pipe");
+    struct sigaction sa = {.sa_handler = on_signal};
+    int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (send_request(sock, argc, argv) < 0) {
+        fprintf(stderr, "isobench: error: sending the command to the resident engine: %s\n", strerror(errno));
+        return 125;
+    }
+    static char in[FRAME_MAX + 8];
+    size_t have = 0;
+    for (;;) {
+        struct pollfd p[2] = {{sock, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 125;
+        }
+        if (p[1].revents & POLLIN) {
+            unsigned char s;
+            if (read(signal_pipe[0], &s, 1) == 1) {
+                char num[8], frame[32];
+                size_t at = 0;
+                snprintf(num, sizeof num, "%d", s);
+                put_frame(frame, sizeof frame, &at, RQ_SIGNAL, num);
+                if (write_all(sock, frame, at) < 0) { /* the engine is gone: the signal's own default */
+                    signal(s, SIG_DFL);
+                    raise(s);
+                }
+            }
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(sock, in + have, sizeof in - have);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            have += (size_t)n;
+            while (have >= 8) {
+                uint32_t op, len;
+                memcpy(&op, in, 4);
+                memcpy(&len, in + 4, 4);
+                if (have < 8 + len) break;
+                if (op == ST_EXIT) return len > 0 ? atoi(in + 8) : 125;
+                memmove(in, in + 8 + len, have - 8 - len);
+                have -= 8 + len;
+            }
+        }
+    }
+    fprintf(stderr, "isobench: error: the resident engine went away before the command finished (killed?);"
+                    " 'isobench ctr gc' removes what it left\n");
+    return 125;
+}

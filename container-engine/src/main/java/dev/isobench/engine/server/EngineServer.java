@@ -1,0 +1,261 @@
+package dev.isobench.engine.server;
+
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.cli.CtrCommand;
+import dev.isobench.engine.cli.Interrupts;
+import dev.isobench.engine.plan.Frames;
+import dev.isobench.engine.plan.Op;
+import dev.isobench.engine.plan.Step;
+import dev.isobench.engine.sys.CallerStdio;
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+
+/**
+ * The resident engine: one JVM per engine root that serves {@code isobench ctr} calls from the thin C client
+ * (src/main/c/client.c) over {@code <root>/engine.sock} (mode 0600, root peers only), so a call costs a socket
+ * round trip instead of a JVM start. Each call runs on a thread of its own with the client's cwd and its fds 0-2
+ * as stdio, its containers' included. It owns the containers it starts (their monitors are its children), so a
+ * container outlives its client. A lock ({@code engine.lock}) keeps it to one per root; it exits once idle.
+ *
+ * <p>Killed (-9): detached containers run on, their monitors record their exit codes; attached ones ({@code ctr run}
+ * without -d) run on too, but their owner is gone, so {@code gc} stops and removes them, and each waiting client
+ * exits 125 saying the engine went away.
+ */
+public final class EngineServer {
+    static final String SOCKET = "engine.sock";
+    static final String LOCK = "engine.lock";
+    static final String PID = "engine.pid";
+
+    private final Path root;
+    private final long idleMillis;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong lastActivity = new AtomicLong(System.currentTimeMillis());
+    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "isobench-call");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Path, Engine> engines = new ConcurrentHashMap<>();
+    private PerThreadOutput[] output;
+
+    EngineServer(Path root, long idleMillis) {
+        this.root = root.toAbsolutePath().normalize();
+        this.idleMillis = idleMillis;
+    }
+
+    /** {@code isobench engine serve [--root DIR] [--idle-seconds N]}. */
+    public static void main(String[] args) {
+        System.setProperty("jnr.ffi.asm.enabled", "false");
+        Path root = Engine.rootFor(null);
+        long idle = 120;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("serve")) continue;
+            if (args[i].equals("--root") && i + 1 < args.length) root = Path.of(args[++i]);
+            else if (args[i].equals("--idle-seconds") && i + 1 < args.length) idle = Long.parseLong(args[++i]);
+            else {
+                System.err.println("isobench engine: usage: isobench engine serve [--root DIR] [--idle-seconds N]");
+                System.exit(2);
+            }
+        }
+        if (!Native.isRoot()) {
+            System.err.println("isobench engine: needs root, as the engine does");
+            System.exit(125);
+        }
+        System.exit(new EngineServer(root, idle * 1000).serve());
+    }
+
+    /** Serves until idle; 0, also when another engine already serves this root. */
+    int serve() {
+        try {
+            Files.createDirectories(root);
+            try (FileChannel lockFile = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = lockFile.tryLock()) {
+                if (lock == null) return 0; // another client started one first
+                Files.writeString(root.resolve(PID), Long.toString(ProcessHandle.current().pid()));
+                int listening = Native.listenUnix(root.resolve(SOCKET).toString());
+                output = PerThreadOutput.install();
+                CtrCommand.openEnginesWith(r -> engines.computeIfAbsent(r.toAbsolutePath().normalize(), Engine::open));
+                startIdleWatch(listening);
+                while (true) {
+                    int client = Native.accept(listening);
+                    active.incrementAndGet();
+                    lastActivity.set(System.currentTimeMillis());
+                    calls.execute(() -> {
+                        try {
+                            connection(client);
+                        } finally {
+                            Native.close(client);
+                            lastActivity.set(System.currentTimeMillis());
+                            active.decrementAndGet();
+                        }
+                    });
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("isobench engine: " + e.getMessage());
+            return 125;
+        }
+    }
+
+    /** Exits once no call has run for the idle time: the socket goes first, so no client connects to a dying engine. */
+    private void startIdleWatch(int listening) {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(Math.min(1000, idleMillis));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (active.get() == 0 && System.currentTimeMillis() - lastActivity.get() > idleMillis) {
+                    try {
+                        Files.deleteIfExists(root.resolve(SOCKET));
+                        Files.deleteIfExists(root.resolve(PID));
+                    } catch (IOException e) {
+                        // gone already
+                    }
+                    engines.values().forEach(Engine::close);
+                    Runtime.getRuntime().halt(0);
+                }
+            }
+        }, "isobench-idle");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** One client call: its request, the command on a thread of its own, its signals meanwhile, then its code. */
+    private void connection(int client) {
+        int[] fds = new int[0];
+        try {
+            if (Native.peerUid(client) != 0) {
+                reply(client, 125);
+                return;
+            }
+            Frames.Decoder decoder = new Frames.Decoder();
+            byte[] buf = new byte[Frames.FRAME_MAX * 4];
+            Native.Received first = Native.receiveWithFds(client, buf);
+            fds = first.fds();
+            if (fds.length != 3) {
+                reply(client, 125);
+                return;
+            }
+            decoder.feed(buf, first.length());
+            String cwd = "/";
+            List<String> argv = new ArrayList<>();
+            List<String> env = new ArrayList<>();
+            boolean go = false;
+            while (!go) {
+                Step s = decoder.next();
+                if (s == null) {
+                    int n = Native.read(client, buf);
+                    if (n == 0) return; // the client went away before its request was whole
+                    decoder.feed(buf, n);
+                    continue;
+                }
+                switch (s.op()) {
+                    case RQ_CWD -> cwd = s.args().get(0);
+                    case RQ_ARG -> argv.add(s.args().get(0));
+                    case RQ_ENV -> env.add(s.args().get(0));
+                    case RQ_GO -> go = true;
+                    default -> throw new EngineException("engine protocol: unexpected " + s.op());
+                }
+            }
+            Interrupts.Scope scope = new Interrupts.Scope();
+            int[] stdio = fds;
+            String dir = cwd;
+            var command = calls.submit(() -> run(argv, Path.of(dir), stdio, scope));
+            listenForSignals(client, decoder, buf, scope, command);
+            int code = command.get();
+            reply(client, scope.signal() > 0 ? 128 + scope.signal() : code);
+        } catch (Exception e) {
+            if (fds.length == 3) new PrintStream(new FdOutputStream(fds[2]), true).println("isobench: error: resident engine: " + e.getMessage());
+            reply(client, 125);
+        } finally {
+            for (int fd : fds) Native.close(fd);
+        }
+    }
+
+    /** Reads RQ_SIGNAL frames until the command is done; a client that hangs up is no signal (its container runs on). */
+    private static void listenForSignals(int client, Frames.Decoder decoder, byte[] buf, Interrupts.Scope scope, java.util.concurrent.Future<?> command) {
+        Thread reader = new Thread(() -> {
+            while (!command.isDone()) {
+                Step s = decoder.next();
+                if (s == null) {
+                    int n;
+                    try {
+                        n = Native.read(client, buf);
+                    } catch (EngineException e) {
+                        return;
+                    }
+                    if (n == 0) return;
+                    decoder.feed(buf, n);
+                    continue;
+                }
+                if (s.op() == Op.RQ_SIGNAL) scope.interrupt(Integer.parseInt(s.args().get(0)));
+            }
+        }, "isobench-signals");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The command as the Java CLI runs it, with the client's stdio, cwd and root. */
+    private int run(List<String> argv, Path cwd, int[] fds, Interrupts.Scope scope) {
+        PrintStream out = new PrintStream(new FdOutputStream(fds[1]), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FdOutputStream(fds[2]), true, StandardCharsets.UTF_8);
+        output[0].set(out);
+        output[1].set(err);
+        CallerStdio.set(fds);
+        Interrupts.enter(scope);
+        try {
+            if (argv.isEmpty() || !argv.get(0).equals("ctr")) {
+                err.println("isobench: error: the resident engine serves 'isobench ctr' calls only");
+                return 2;
+            }
+            List<String> rest = new ArrayList<>(argv.subList(1, argv.size()));
+            if (!rest.contains("--root") && rest.stream().noneMatch(a -> a.startsWith("--root="))) {
+                rest.addAll(0, List.of("--root", root.toString())); // the client reached this root's socket
+            }
+            String[] args = rest.toArray(String[]::new);
+            CommandLine cl = CtrCommand.forArgs(args).setCommandName("isobench ctr");
+            cl.registerConverter(Path.class, s -> cwd.resolve(s)); // paths as the client wrote them, from its cwd
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+            Interrupts.leave();
+            CallerStdio.clear();
+            output[0].clear();
+            output[1].clear();
+        }
+    }
+
+    private static void reply(int client, int code) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        Frames.encode(Step.of(Op.ST_EXIT, Integer.toString(code)), frame);
+        try {
+            Native.writeFully(client, frame.toByteArray());
+        } catch (EngineException e) {
+            // the client is gone
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.isobench.engine.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isobench.engine.TestEngine;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.sys.ProcessInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code isobench ctr} through the thin C client and the resident engine it starts: exit codes and stdio as the
+ * Java CLI gives them, -d then exec, Ctrl-C reaching the container, one engine for concurrent first calls, the
+ * Java CLI as the fallback, and a kill -9 of the engine that gc cleans up after.
+ */
+class ResidentEngineTest {
+    @RegisterExtension
+    final TestEngine test = new TestEngine();
+    private Path client;
+    private Map<String, String> env;
+
+    @BeforeEach
+    void client() throws IOException {
+        Path dir = Files.createDirectories(test.root().resolve("client"));
+        client = dir.resolve("isobench-client");
+        try (InputStream in = getClass().getResourceAsStream("/dev/isobench/engine/native/isobench-client")) {
+            Files.copy(in, client);
+        }
+        Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String java = "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path") + "'";
+        env = Map.of("ISOBENCH_SERVE", "exec " + java + " dev.isobench.engine.server.EngineServer serve --root \"$1\" --idle-seconds 30 >> \"$1/engine.log\" 2>&1",
+                "ISOBENCH_JVM", java + " dev.isobench.engine.cli.CtrCommand");
+    }
+
+    @AfterEach
+    void stopEngine() throws IOException, InterruptedException {
+        engine().ifPresent(pid -> {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        });
+        for (int i = 0; i < 200 && engine().isPresent(); i++) Thread.sleep(10);
+    }
+
+    private java.util.Optional<Long> engine() {
+        try {
+            long pid = Long.parseLong(Files.readString(test.root().resolve(EngineServer.PID)).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> pid);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    record Result(int code, String out, String err) {}
+
+    /** The engine removes a deleted container's files in the background, as the in-process engine does: waits for that. */
+    private void noLeftovers() throws Exception {
+        Path trash = test.root().resolve("trash");
+        for (int i = 0; i < 500; i++) {
+            try (var s = Files.list(trash)) {
+                if (s.findAny().isEmpty()) break;
+            } catch (java.nio.file.NoSuchFileException e) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        test.assertNoLeftovers();
+    }
+
+    private Process start(Map<String, String> environment, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(client.toString(), "ctr", "--root", test.root().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(environment);
+        return pb.start();
+    }
+
+    private Result call(String... args) throws IOException, InterruptedException {
+        return finish(start(env, args));
+    }
+
+    private static Result finish(Process p) throws IOException, InterruptedException {
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "client did not finish");
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void exitCodesAndStdioAreTheJavaClis() throws Exception {
+        Result ok = call("run", "--rm", "--net", "none", "--", "/probe", "true");
+        assertEquals(0, ok.code(), ok.err());
+        long pid = engine().orElseThrow(() -> new AssertionError("no engine was started"));
+        assertEquals(1, call("run", "--rm", "--net", "none", "--", "/probe", "false").code());
+        assertEquals(7, call("run", "--rm", "--net", "none", "--", "/probe", "exit", "7").code());
+        Result host = call("run", "--rm", "--net", "none", "--hostname", "box", "--", "/probe", "hostname");
+        assertEquals("box", host.out().trim(), "the container wrote to the client's own stdout");
+        Result bad = call("run", "--nope");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--nope"), bad.err());
+        assertEquals(pid, engine().orElseThrow(), "every call went to the one engine");
+        noLeftovers();
+    }
+
+    @Test
+    void detachedThenExecThenRemove() throws Exception {
+        Result d = call("run", "-d", "--name", "svc", "--net", "none", "--", "/probe", "sleep", "30");
+        assertEquals(0, d.code(), d.err());
+        test.seen(d.out().trim());
+        Result exec = call("exec", "svc", "--", "/probe", "hostname");
+        assertEquals(0, exec.code(), exec.err());
+        assertFalse(exec.out().isBlank(), "exec wrote to the client's stdout");
+        assertEquals(3, call("exec", "svc", "--", "/probe", "exit", "3").code());
+        assertTrue(call("ps").out().contains("svc"));
+        assertEquals(0, call("rm", "-f", "svc").code());
+        noLeftovers();
+    }
+
+    @Test
+    void ctrlCReachesTheContainer() throws Exception {
+        call("run", "--rm", "--net", "none", "--", "/probe", "true"); // the engine is up, so the signal meets a running container
+        Process p = start(env, "run", "--rm", "--net", "none", "--", "/probe", "spin", "30");
+        Container c = null;
+        for (int i = 0; i < 500 && c == null; i++) {
+            c = test.engine().list().stream().findFirst().orElse(null);
+            if (c == null || !c.state().canExec()) c = null;
+            Thread.sleep(10);
+        }
+        assertTrue(c != null, "the container started");
+        test.seen(c.id());
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        Result r = finish(p);
+        assertEquals(130, r.code(), "128 + SIGINT, as a CLI of its own: " + r.err());
+        assertEquals("", r.err());
+        noLeftovers();
+    }
+
+    @Test
+    void concurrentFirstCallsStartOneEngine() throws Exception {
+        List<Process> first = new ArrayList<>();
+        for (int i = 0; i < 3; i++) first.add(start(env, "run", "--rm", "--net", "none", "--", "/probe", "true"));
+        for (Process p : first) assertEquals(0, finish(p).code());
+        long engines = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
+                .contains("EngineServer serve --root " + test.root())).count();
+        assertEquals(1, engines, "one resident engine per root");
+    }
+
+    @Test
+    void withoutAnEngineTheJavaCliRunsAndSaysWhy() throws Exception {
+        Result r = finish(start(Map.of("ISOBENCH_JVM", env.get("ISOBENCH_JVM")), "run", "--rm", "--net", "none", "--", "/probe", "exit", "3"));
+        assertEquals(3, r.code(), r.err());
+        assertTrue(r.err().contains("no resident engine answers") && r.err().contains("running the Java CLI instead"), r.err());
+        assertFalse(engine().isPresent());
+    }
+
+    @Test
+    void aKilledEngineLeavesWhatGcRemoves() throws Exception {
+        call("run", "--rm", "--net", "none", "--", "/probe", "true");
+        Process p = start(env, "run", "--net", "none", "--", "/probe", "spin", "30");
+        Container c = null;
+        for (int i = 0; i < 500 && c == null; i++) {
+            c = test.engine().list().stream().filter(x -> x.state().canExec()).findFirst().orElse(null);
+            Thread.sleep(10);
+        }
+        assertTrue(c != null, "the container started");
+        test.seen(c.id());
+        ProcessHandle.of(engine().orElseThrow()).orElseThrow().destroyForcibly();
+        Result r = finish(p);
+        assertEquals(125, r.code());
+        assertTrue(r.err().contains("the resident engine went away"), r.err());
+        assertTrue(new ProcessInfo(c.pid(), c.record().pidStart()).isAlive(), "the attached container runs on without its owner");
+        assertTrue(test.engine().gc(false).containers().contains(c.id()), "gc takes it: its owner is gone");
+        test.assertNoLeftovers();
+    }
+}
