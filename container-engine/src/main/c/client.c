@@ -32,6 +32,10 @@
 #include "protocol.h"
 
 #define DEFAULT_ROOT "/var/lib/isobench"
+#define DEFAULT_OCI_ROOT "/run/isobench/oci"
+
+static pid_t monitors[64];
+static int nmonitors;
 
 static int signal_pipe[2] = {-1, -1};
 
@@ -63,15 +67,75 @@ static int write_all(int fd, const char *buf, size_t n) {
     return 0;
 }
 
-/* The engine root this call means: --root DIR or --root=DIR anywhere, else $ISOBENCH_ROOT, else the default. */
+/* The engine root this call means: the last --root DIR or --root=DIR (a client's own after a wrapper's), else
+ * for ctr $ISOBENCH_ROOT or /var/lib/isobench, for oci /run/isobench/oci. */
 static const char *root_of(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
+    const char *root = NULL;
+    for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) break;
-        if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) return argv[i + 1];
-        if (strncmp(argv[i], "--root=", 7) == 0) return argv[i] + 7;
+        if (strcmp(argv[i], "--root") == 0 && i + 1 < argc) root = argv[++i];
+        else if (strncmp(argv[i], "--root=", 7) == 0) root = argv[i] + 7;
     }
+    if (root) return root;
+    if (argc > 1 && strcmp(argv[1], "oci") == 0) return DEFAULT_OCI_ROOT;
     const char *env = getenv("ISOBENCH_ROOT");
     return env && *env ? env : DEFAULT_ROOT;
+}
+
+/* The OCI verb, after the global options (those that take a value: --root, --log, --log-format, --rootless). */
+static const char *oci_verb(int argc, char **argv) {
+    for (int i = 2; i < argc; i++) {
+        if (argv[i][0] != '-') return argv[i];
+        if (!strchr(argv[i], '=') && (strcmp(argv[i], "--root") == 0 || strcmp(argv[i], "--log") == 0
+                                      || strcmp(argv[i], "--log-format") == 0 || strcmp(argv[i], "--rootless") == 0)) i++;
+    }
+    return "";
+}
+
+/* RQ_SPAWN: the monitor at `path` as this client's child, so that the container it clones descends from whoever
+ * called the runtime; the engine gets the plan pipe's write end and the status pipe's read end. */
+static int spawn_monitor(int sock, const char *path) {
+    int plan[2], status[2];
+    if (pipe2(plan, O_CLOEXEC) < 0) return -1;
+    if (pipe2(status, O_CLOEXEC) < 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        if (dup2(plan[0], PLAN_FD) < 0 || dup2(status[1], STATUS_FD) < 0) _exit(EXIT_SETUP_FAILED);
+        execl(path, "isobench-init", (char *)NULL);
+        _exit(EXIT_NOT_FOUND);
+    }
+    close(plan[0]);
+    close(status[1]);
+    if (nmonitors < 64) monitors[nmonitors++] = pid;
+    char buf[64];
+    size_t at = 0;
+    char num[16];
+    snprintf(num, sizeof num, "%d", (int)pid);
+    put_frame(buf, sizeof buf, &at, RQ_SPAWNED, num);
+    int fds[2] = {plan[1], status[0]};
+    union { struct cmsghdr h; char b[CMSG_SPACE(sizeof fds)]; } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = buf, .iov_len = at};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b, .msg_controllen = sizeof control.b};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof fds);
+    memcpy(CMSG_DATA(c), fds, sizeof fds);
+    ssize_t r;
+    do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+    close(plan[1]);
+    close(status[0]);
+    return r == (ssize_t)at ? 0 : -1;
+}
+
+/* The monitors spawned for the engine are done (or about to be) when it answers: reaped before this client exits. */
+static int finish(int code) {
+    for (int i = 0; i < nmonitors; i++)
+        while (waitpid(monitors[i], NULL, 0) < 0 && errno == EINTR) {}
+    return code;
 }
 
 static int try_connect(const char *path) {
@@ -152,6 +216,18 @@ static int send_request(int sock, int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+    /* oci run waits for its container as the caller's subreaper: that stays a JVM of its own */
+    if (argc > 1 && strcmp(argv[1], "oci") == 0 && strcmp(oci_verb(argc, argv), "run") == 0) {
+        const char *jvm = getenv("ISOBENCH_JVM");
+        if (jvm && *jvm) {
+            char **args = calloc((size_t)argc + 4, sizeof *args);
+            char script[4096];
+            snprintf(script, sizeof script, "exec %s \"$@\"", jvm);
+            args[0] = "sh"; args[1] = "-c"; args[2] = script; args[3] = "isobench";
+            for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
+            execv("/bin/sh", args);
+        }
+    }
     const char *root = root_of(argc, argv);
     char path[4096];
     snprintf(path, sizeof path, "%s/engine.sock", root);
@@ -211,7 +287,11 @@ int main(int argc, char **argv) {
                 memcpy(&op, in, 4);
                 memcpy(&len, in + 4, 4);
                 if (have < 8 + len) break;
-                if (op == ST_EXIT) return len > 0 ? atoi(in + 8) : 125;
+                if (op == ST_EXIT) return finish(len > 0 ? atoi(in + 8) : 125);
+                if (op == RQ_SPAWN && len > 0 && spawn_monitor(sock, in + 8) < 0) {
+                    fprintf(stderr, "isobench: error: spawning the monitor %s: %s\n", in + 8, strerror(errno));
+                    return finish(125);
+                }
                 memmove(in, in + 8 + len, have - 8 - len);
                 have -= 8 + len;
             }

@@ -59,6 +59,8 @@
 #define RQ_ENV 202
 #define RQ_GO 203
 #define RQ_SIGNAL 204 /* a signal the client got, by number */
+#define RQ_SPAWN 205 /* engine to client: spawn the monitor at this path as your child (an OCI container must descend from the caller) */
+#define RQ_SPAWNED 206 /* client to engine: its pid, with the plan pipe's write end and the status pipe's read end */
 
 /* Exit codes of the stage itself, as docker uses them. */
 #define EXIT_SETUP_FAILED 125

@@ -38,9 +38,14 @@ public final class CtrCommand {
                 throw new EngineException("isobench ctr needs root: namespaces, mounts and cgroups are"
                         + " privileged operations (run it with sudo)");
             }
-            engine = opener.apply(Engine.rootFor(root));
+            engine = openEngine(Engine.rootFor(root));
         }
         return engine;
+    }
+
+    /** The engine at a root, opened the way this process opens them (see {@link #openEnginesWith}). */
+    static Engine openEngine(Path root) {
+        return opener.apply(root);
     }
 
     /** For a process that serves many calls: engines it keeps open, one per root. */
@@ -92,6 +97,7 @@ public final class CtrCommand {
 
     public static void main(String[] args) {
         System.setProperty("jnr.ffi.asm.enabled", "false"); // a faster start, see Isobench.main
+        if (args.length > 0 && args[0].equals("oci")) OciCommand.main(Arrays.copyOfRange(args, 1, args.length)); // as 'isobench oci ...'
         if (args.length > 0 && args[0].equals("ctr")) args = Arrays.copyOfRange(args, 1, args.length); // as 'isobench ctr ...'
         System.exit(forArgs(args).execute(args));
     }

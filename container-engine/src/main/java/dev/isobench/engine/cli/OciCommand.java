@@ -2,7 +2,6 @@ package dev.isobench.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.Engine;
 import dev.isobench.engine.oci.ExecReader;
 import dev.isobench.engine.oci.OciRuntime;
 import dev.isobench.engine.oci.OciState;
@@ -72,7 +71,7 @@ public final class OciCommand {
         }
         if (rootless.equals("true")) throw new EngineException("--rootless true is not supported: the isobench engine needs root");
         if (!Native.isRoot()) throw new EngineException("the isobench runtime needs root: namespaces, mounts and cgroups are privileged");
-        if (runtime == null) runtime = new OciRuntime(Engine.open(root), message -> log("warning", message));
+        if (runtime == null) runtime = new OciRuntime(CtrCommand.openEngine(root), message -> log("warning", message));
         return runtime;
     }
 
@@ -126,7 +125,7 @@ public final class OciCommand {
 
     /** What create and run take: the bundle and how the container is set up from it. */
     static final class BundleOptions {
-        @Option(names = {"--bundle", "-b"}, paramLabel = "DIR", description = "The bundle (default: the current directory).") Path bundle = Path.of(".");
+        @Option(names = {"--bundle", "-b"}, paramLabel = "DIR", defaultValue = ".", description = "The bundle (default: the current directory).") Path bundle;
         @Option(names = "--pid-file", paramLabel = "FILE") Path pidFile;
         @Option(names = "--console-socket", paramLabel = "SOCKET") String consoleSocket;
         @Option(names = "--no-pivot", description = "chroot into the root instead of pivot_root.") boolean noPivot;
@@ -358,7 +357,7 @@ public final class OciCommand {
 
     @Command(name = "spec", description = "Write an example config.json into the bundle directory.")
     static final class Spec implements Callable<Integer> {
-        @Option(names = {"--bundle", "-b"}, paramLabel = "DIR") Path bundle = Path.of(".");
+        @Option(names = {"--bundle", "-b"}, paramLabel = "DIR", defaultValue = ".") Path bundle;
         @Option(names = "--rootless") boolean rootless;
 
         @Override

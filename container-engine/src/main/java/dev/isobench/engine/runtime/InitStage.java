@@ -34,6 +34,8 @@ public final class InitStage implements AutoCloseable {
     private final Frames.Decoder decoder = new Frames.Decoder();
     private boolean reaped;
     private boolean spare;
+    /** Spawned by the caller (CallerMonitors): not this process's child, so never waited for here. */
+    private boolean adopted;
     private int exitCode = -1;
 
     private InitStage(int monitorPid, int planFd, int statusFd) {
@@ -44,7 +46,7 @@ public final class InitStage implements AutoCloseable {
 
     /** Spawns the monitor and sends it the plan. */
     public static InitStage spawn(Path initBinary, Plan plan, Stdio stdio) {
-        InitStage stage = launch(initBinary, stdio);
+        InitStage stage = CallerMonitors.current().map(s -> adopt(s.get())).orElseGet(() -> launch(initBinary, stdio));
         stage.send(plan);
         return stage;
     }
@@ -99,6 +101,13 @@ public final class InitStage implements AutoCloseable {
             Native.close(statusPipe[1]);
         }
         return new InitStage(pid, planPipe[1], statusPipe[0]);
+    }
+
+    /** A monitor the caller spawned, with its stdio the caller's own (it inherits them). */
+    static InitStage adopt(CallerMonitors.Spawned s) {
+        InitStage stage = new InitStage(s.pid(), s.planFd(), s.statusFd());
+        stage.adopted = true;
+        return stage;
     }
 
     /** Sends the plan the monitor waits for; it then runs the plan's steps. */
@@ -169,7 +178,7 @@ public final class InitStage implements AutoCloseable {
         } catch (EngineException e) {
             // an error frame after start (exec failed): the exit code below still tells the outcome
         }
-        int status = Native.waitpid(monitorPid);
+        int status = waitForMonitor();
         reaped = true;
         closeStatus();
         if (frame != null && frame.op() == Op.ST_EXIT) {
@@ -222,9 +231,20 @@ public final class InitStage implements AutoCloseable {
         return "container setup failed: " + message;
     }
 
+    /** waitpid for a child; for an adopted monitor, its end (its parent reaps it), with no status to read. */
+    private int waitForMonitor() {
+        if (!adopted) return Native.waitpid(monitorPid);
+        try {
+            Native.awaitExit(monitorPid, 30_000);
+        } catch (EngineException e) {
+            // gone and reaped already
+        }
+        return 125 << 8; // its status went to its parent; without an exit frame, say the engine's code
+    }
+
     private String reapStatus() {
         if (reaped) return Integer.toString(exitCode);
-        int status = Native.waitpid(monitorPid);
+        int status = waitForMonitor();
         reaped = true;
         exitCode = Native.exitCode(status);
         return Integer.toString(exitCode);

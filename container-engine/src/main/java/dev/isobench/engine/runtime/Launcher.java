@@ -37,6 +37,8 @@ public final class Launcher {
 
     /** A monitor for the next container: the spare if one waits (it gets its stdio with the plan), else a new one. */
     static Future<InitStage> take(Path init, Stdio stdio) {
+        var spawned = CallerMonitors.current();
+        if (spawned.isPresent()) return java.util.concurrent.CompletableFuture.completedFuture(InitStage.adopt(spawned.get().get()));
         // A client's stdio (the resident engine) is dup'ed in at posix_spawn; a spare holds this process's own fds
         var caller = CallerStdio.current();
         if (caller.isPresent()) {

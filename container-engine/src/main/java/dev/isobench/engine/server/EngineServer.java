@@ -3,6 +3,8 @@ package dev.isobench.engine.server;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.cli.CtrCommand;
 import dev.isobench.engine.cli.Interrupts;
+import dev.isobench.engine.cli.OciCommand;
+import dev.isobench.engine.runtime.CallerMonitors;
 import dev.isobench.engine.plan.Frames;
 import dev.isobench.engine.plan.Op;
 import dev.isobench.engine.plan.Step;
@@ -22,7 +24,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -181,8 +186,9 @@ public final class EngineServer {
             Interrupts.Scope scope = new Interrupts.Scope();
             int[] stdio = fds;
             String dir = cwd;
-            var command = calls.submit(() -> run(argv, Path.of(dir), stdio, scope));
-            listenForSignals(client, decoder, buf, scope, command);
+            BlockingQueue<CallerMonitors.Spawned> spawned = new LinkedBlockingQueue<>();
+            var command = calls.submit(() -> run(argv, Path.of(dir), stdio, scope, () -> askToSpawn(client, spawned)));
+            listen(client, decoder, buf, scope, command, spawned);
             int code = command.get();
             reply(client, scope.signal() > 0 ? 128 + scope.signal() : code);
         } catch (Exception e) {
@@ -193,31 +199,56 @@ public final class EngineServer {
         }
     }
 
-    /** Reads RQ_SIGNAL frames until the command is done; a client that hangs up is no signal (its container runs on). */
-    private static void listenForSignals(int client, Frames.Decoder decoder, byte[] buf, Interrupts.Scope scope, java.util.concurrent.Future<?> command) {
+    /**
+     * Reads the client's frames until the command is done: signals (a client that hangs up is none: its container
+     * runs on) and the monitors it spawned when asked, with their pipes.
+     */
+    private static void listen(int client, Frames.Decoder decoder, byte[] buf, Interrupts.Scope scope, java.util.concurrent.Future<?> command,
+                               BlockingQueue<CallerMonitors.Spawned> spawned) {
         Thread reader = new Thread(() -> {
+            int[] fds = new int[0];
             while (!command.isDone()) {
                 Step s = decoder.next();
                 if (s == null) {
-                    int n;
+                    Native.Received got;
                     try {
-                        n = Native.read(client, buf);
+                        got = Native.receiveWithFds(client, buf);
                     } catch (EngineException e) {
                         return;
                     }
-                    if (n == 0) return;
-                    decoder.feed(buf, n);
+                    if (got.length() == 0) return;
+                    if (got.fds().length > 0) fds = got.fds();
+                    decoder.feed(buf, got.length());
                     continue;
                 }
                 if (s.op() == Op.RQ_SIGNAL) scope.interrupt(Integer.parseInt(s.args().get(0)));
+                if (s.op() == Op.RQ_SPAWNED && fds.length == 2) {
+                    spawned.add(new CallerMonitors.Spawned(Integer.parseInt(s.args().get(0)), fds[0], fds[1]));
+                    fds = new int[0];
+                }
             }
-        }, "isobench-signals");
+        }, "isobench-client-frames");
         reader.setDaemon(true);
         reader.start();
     }
 
+    /** Asks the client for a monitor of its own (an OCI container must descend from the runtime's caller). */
+    private CallerMonitors.Spawned askToSpawn(int client, BlockingQueue<CallerMonitors.Spawned> spawned) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        Frames.encode(Step.of(Op.RQ_SPAWN, engines.computeIfAbsent(root, Engine::open).binaries().init().toString()), frame);
+        Native.writeFully(client, frame.toByteArray());
+        try {
+            CallerMonitors.Spawned s = spawned.poll(10, TimeUnit.SECONDS);
+            if (s == null) throw new EngineException("the client did not spawn the monitor within 10 s");
+            return s;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while the client spawned the monitor", e);
+        }
+    }
+
     /** The command as the Java CLI runs it, with the client's stdio, cwd and root. */
-    private int run(List<String> argv, Path cwd, int[] fds, Interrupts.Scope scope) {
+    private int run(List<String> argv, Path cwd, int[] fds, Interrupts.Scope scope, java.util.function.Supplier<CallerMonitors.Spawned> spawner) {
         PrintStream out = new PrintStream(new FdOutputStream(fds[1]), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FdOutputStream(fds[2]), true, StandardCharsets.UTF_8);
         output[0].set(out);
@@ -225,16 +256,19 @@ public final class EngineServer {
         CallerStdio.set(fds);
         Interrupts.enter(scope);
         try {
-            if (argv.isEmpty() || !argv.get(0).equals("ctr")) {
-                err.println("isobench: error: the resident engine serves 'isobench ctr' calls only");
+            boolean oci = !argv.isEmpty() && argv.get(0).equals("oci");
+            if (argv.isEmpty() || !argv.get(0).equals("ctr") && !oci) {
+                err.println("isobench: error: the resident engine serves 'isobench ctr' and 'isobench oci' calls only");
                 return 2;
             }
             List<String> rest = new ArrayList<>(argv.subList(1, argv.size()));
             if (!rest.contains("--root") && rest.stream().noneMatch(a -> a.startsWith("--root="))) {
                 rest.addAll(0, List.of("--root", root.toString())); // the client reached this root's socket
             }
+            engines.computeIfAbsent(root, Engine::open);
+            if (oci) CallerMonitors.set(spawner);
             String[] args = rest.toArray(String[]::new);
-            CommandLine cl = CtrCommand.forArgs(args).setCommandName("isobench ctr");
+            CommandLine cl = oci ? OciCommand.commandLine().setCommandName("isobench-runtime") : CtrCommand.forArgs(args).setCommandName("isobench ctr");
             cl.registerConverter(Path.class, s -> cwd.resolve(s)); // paths as the client wrote them, from its cwd
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
@@ -244,6 +278,7 @@ public final class EngineServer {
             err.flush();
             Interrupts.leave();
             CallerStdio.clear();
+            CallerMonitors.clear();
             output[0].clear();
             output[1].clear();
         }

@@ -165,6 +165,57 @@ class ResidentEngineTest {
         assertFalse(engine().isPresent());
     }
 
+    /** The OCI verbs through the client: its monitors are the client's children, so podman's conmon reaps the container. */
+    @Test
+    void ociVerbsThroughTheClient() throws Exception {
+        Path runtime = test.root().resolve("client").resolve("isobench-runtime");
+        StringBuilder script = new StringBuilder("#!/bin/sh\n");
+        env.forEach((k, v) -> script.append("export ").append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        script.append("exec '").append(client).append("' oci --root '").append(test.root()).append("' \"$@\"\n");
+        Files.writeString(runtime, script);
+        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path bundle = Files.createDirectories(test.root().resolve("bundle"));
+        Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
+        for (String d : List.of("dev", "proc", "sys")) Files.createDirectories(rootfs.resolve(d));
+        Files.copy(test.engine().binaries().probe(), rootfs.resolve("probe"));
+        Files.setPosixFilePermissions(rootfs.resolve("probe"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String config = dev.isobench.engine.oci.RuntimeFeatures.exampleConfig().replace("\"/probe\", \"true\"", "\"/probe\", \"spin\", \"30\"");
+        Files.writeString(bundle.resolve("config.json"), config);
+        assertEquals(0, exec(runtime, "create", "--bundle", bundle.toString(), "o1").code());
+        long engine = engine().orElseThrow(() -> new AssertionError("no engine was started"));
+        Container c = test.engine().findExact("o1").orElseThrow();
+        test.seen(c.id());
+        long parent = ProcessHandle.of(c.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+        assertTrue(parent != engine, "the container does not descend from the engine: its monitor was the client's child");
+        assertTrue(exec(runtime, "state", "o1").out().contains("\"created\""));
+        assertEquals(0, exec(runtime, "start", "o1").code());
+        assertTrue(exec(runtime, "state", "o1").out().contains("\"running\""));
+        assertEquals(0, exec(runtime, "delete", "--force", "o1").code());
+        assertEquals(1, exec(runtime, "state", "o1").code());
+        Files.writeString(bundle.resolve("config.json"), dev.isobench.engine.oci.RuntimeFeatures.exampleConfig().replace("\"true\"", "\"false\""));
+        assertEquals(1, exec(runtime, "run", "--bundle", bundle.toString(), "o2").code(), "run: a JVM of its own, which hears the code");
+        if (new ProcessBuilder("sh", "-c", "command -v podman").start().waitFor() == 0) {
+            List<String> podman = List.of("podman", "--runtime", runtime.toString(), "--cgroup-manager", "cgroupfs", "run", "--rm", "--network", "none",
+                    "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--rootfs", rootfs.toString(), "/probe");
+            assertEquals(0, finish(new ProcessBuilder(concat(podman, "true")).start()).code());
+            assertEquals(1, finish(new ProcessBuilder(concat(podman, "false")).start()).code());
+        }
+        assertEquals(engine, engine().orElseThrow(), "one engine served it all");
+        noLeftovers();
+    }
+
+    private static List<String> concat(List<String> a, String b) {
+        List<String> all = new ArrayList<>(a);
+        all.add(b);
+        return all;
+    }
+
+    private Result exec(Path runtime, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(runtime.toString()));
+        cmd.addAll(List.of(args));
+        return finish(new ProcessBuilder(cmd).start());
+    }
+
     @Test
     void aKilledEngineLeavesWhatGcRemoves() throws Exception {
         call("run", "--rm", "--net", "none", "--", "/probe", "true");
