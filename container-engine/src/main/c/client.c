@@ -215,6 +215,16 @@ static int send_request(int sock, int argc, char **argv) {
     return write_all(sock, buf, at);
 }
 
+/* The engine's socket: /run/isobench/engine-<FNV-1a 64 of the root's real path>.sock, short whatever the root's
+ * length (a unix socket path holds 107 bytes); EngineServer.socketFor computes the same. */
+static void socket_path(const char *root, char *out, size_t n) {
+    char real[4096];
+    const char *r = realpath(root, real) ? real : root;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)r; *p; p++) { h ^= *p; h *= 0x100000001b3ULL; }
+    snprintf(out, n, "/run/isobench/engine-%016llx.sock", (unsigned long long)h);
+}
+
 int main(int argc, char **argv) {
     /* oci run waits for its container as the caller's subreaper: that stays a JVM of its own */
     if (argc > 1 && strcmp(argv[1], "oci") == 0 && strcmp(oci_verb(argc, argv), "run") == 0) {
@@ -230,7 +240,7 @@ int main(int argc, char **argv) {
     }
     const char *root = root_of(argc, argv);
     char path[4096];
-    snprintf(path, sizeof path, "%s/engine.sock", root);
+    socket_path(root, path, sizeof path);
     int sock = try_connect(path);
     if (sock < 0) {
         const char *serve = getenv("ISOBENCH_SERVE");

@@ -15,6 +15,7 @@ import dev.isobench.engine.runtime.GarbageCollector;
 import dev.isobench.engine.runtime.Host;
 import dev.isobench.engine.runtime.Launcher;
 import dev.isobench.engine.runtime.Reaper;
+import dev.isobench.engine.runtime.ResidentEngineFiles;
 import dev.isobench.engine.runtime.StateStore;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.sys.EngineException;
@@ -126,7 +127,9 @@ public final class Engine implements AutoCloseable {
     /** Removes leftovers of crashed runs (or, with {@code all}, every container) and returns what it did. */
     public GarbageCollector.Report gc(boolean all) {
         requireRoot();
-        return new GarbageCollector(host).collect(all);
+        GarbageCollector.Report report = new GarbageCollector(host).collect(all);
+        ResidentEngineFiles.collectStale(root); // a resident engine killed with -9: its socket and pid file
+        return report;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.target.EngineTarget;
+import dev.isobench.bench.target.IsobenchRuntime;
 import dev.isobench.bench.target.Processes;
 import dev.isobench.bench.target.Target;
 import dev.isobench.bench.target.VmTarget;
@@ -249,6 +250,31 @@ public final class StartupSuite implements Suite {
             if (host != null) Rows.ratio(ctx, k, host, samples);
             if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
         }
+        resident(ctx, host, runc);
+    }
+
+    /**
+     * The CLI through the resident engine: the thin C client, as scripts/isobench runs {@code ctr} calls, with the
+     * engine started by the warm-up call (its start is not in the figure) and stopped after the samples.
+     */
+    private static void resident(SuiteContext ctx, double[] host, double[] runc) {
+        Path dir = ctx.workspace().scratch().resolve("resident");
+        IsobenchRuntime.write(dir);
+        Path root = ctx.engine().root();
+        List<String> call = List.of(IsobenchRuntime.ctrClient(dir).toString(), "ctr", "--root", root.toString(), "run", "--rm", "--net", "none",
+                "--", "/probe", "true");
+        try {
+            for (int i = 0; i < ctx.profile().engineWarmups(); i++) Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)");
+            double[] samples = new double[ctx.profile().startupRuns()];
+            for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)").nanos();
+            Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", "resident", "");
+            Rows.summary(ctx, k, "ms", Rows.millis(samples));
+            Rows.hlog(ctx, k, samples);
+            if (host != null) Rows.ratio(ctx, k, host, samples);
+            if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
+        } finally {
+            IsobenchRuntime.stopEngines(List.of(root));
+        }
     }
 
     /**
@@ -279,13 +305,19 @@ public final class StartupSuite implements Suite {
         Map<String, double[]> alone = new HashMap<>();
         if (plain.containsKey("runc")) alone.put("runc", plain.get("runc"));
         if (plain.containsKey("crun")) alone.put("crun", plain.get("crun"));
-        usable.stream().filter(t -> t.name().equals("isobench-runtime")).findFirst().ifPresent(t -> alone.put("isobench", samples.get(t)));
+        // isobench alone: its verbs through the resident engine (what a client calls), or a JVM's whole run
+        usable.stream().filter(t -> t.name().equals("isobench-runtime"))
+                .forEach(t -> alone.put(t.variant().equals("resident") ? "isobench" : "isobench-jvm", samples.get(t)));
+        double[] runcVerbs = usable.stream().filter(t -> t.name().equals("runc") && t.variant().equals("verbs")).map(samples::get).findFirst().orElse(null);
         for (Target t : usable) {
             Rows.Key k = new Rows.Key(NAME, "client-runtime", t.name(), t.variant(), "");
             Rows.summary(ctx, k, "ms", Rows.millis(samples.get(t)));
             Rows.hlog(ctx, k, samples.get(t));
-            if (!t.name().equals("isobench-runtime") && alone.containsKey(t.variant())) {
-                Rows.ratio(ctx, k, t.variant(), alone.get(t.variant()), samples.get(t));
+            boolean oci = t.name().equals("isobench-runtime") || t.name().equals("runc");
+            if (!oci && alone.containsKey(t.variant())) Rows.ratio(ctx, k, t.variant(), alone.get(t.variant()), samples.get(t));
+            // create, start and delete through the client against runc's three calls
+            if (t.name().equals("isobench-runtime") && t.variant().equals("resident") && runcVerbs != null) {
+                Rows.ratio(ctx, k, "runc-verbs", runcVerbs, samples.get(t));
             }
         }
     }

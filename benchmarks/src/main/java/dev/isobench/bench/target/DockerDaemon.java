@@ -88,6 +88,11 @@ final class DockerDaemon implements AutoCloseable {
         return version;
     }
 
+    /** Where its runtimes' state lives (each runtime's --root is under it). */
+    Path execRoot() {
+        return execRoot;
+    }
+
     /** At most 15 bytes, as an interface name must be, and this run's own. */
     private static String bridgeName() {
         return "isbd" + ProcessHandle.current().pid() % 100_000_000L;

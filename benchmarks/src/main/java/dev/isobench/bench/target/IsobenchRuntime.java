@@ -1,22 +1,29 @@
 package dev.isobench.bench.target;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine as an OCI runtime binary for the clients' runs: an executable in the workspace that runs
- * {@code isobench oci} on this JVM's own class path with scripts/isobench-runtime's JVM flags (and its class-data
- * archive, where scripts/isobench has dumped one for this jar), so podman and dockerd can be given its path.
+ * The engine as an OCI runtime binary for the clients' runs, in two forms: {@code isobench-runtime}, each verb
+ * through the thin C client and the resident engine of its --root (started on demand, idle after 30 s), and
+ * {@code isobench-runtime-jvm}, a JVM per verb. Both run this JVM's own class path with scripts/isobench-runtime's
+ * JVM flags (and its class-data archive, where scripts/isobench has dumped one for this jar).
  */
-final class IsobenchRuntime {
+public final class IsobenchRuntime {
+    static final String RESIDENT = "isobench-runtime";
+    static final String JVM = "isobench-runtime-jvm";
+    private static final String SERVER_CLASS = "dev.isobench.engine.server.EngineServer";
+
     private IsobenchRuntime() {}
 
-    /** @param dir where the wrapper and its engine root ({@code oci-root}, unless a client gives its own --root) go */
-    static Path write(Path dir) {
+    /** @param dir where the wrappers, the client and their engine root ({@code oci-root}, unless a client gives its own --root) go */
+    public static Path write(Path dir) {
         String classPath = System.getProperty("java.class.path");
         List<String> jvm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Xmx384m"));
@@ -27,15 +34,60 @@ final class IsobenchRuntime {
                 jvm.add("-XX:SharedArchiveFile=" + jsa);
             }
             Files.createDirectories(dir);
-            Path script = dir.resolve("isobench-runtime");
-            StringBuilder s = new StringBuilder("#!/bin/sh\nexec");
-            for (String a : jvm) s.append(" '").append(a).append('\'');
-            s.append(" -cp '").append(classPath).append("' dev.isobench.engine.cli.OciCommand --root '").append(dir.resolve("oci-root")).append("' \"$@\"\n");
-            Files.writeString(script, s);
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            return script;
+            StringBuilder java = new StringBuilder();
+            for (String a : jvm) java.append('\'').append(a).append("' ");
+            java.append("-cp '").append(classPath).append('\'');
+            String root = "--root '" + dir.resolve("oci-root") + "'";
+            executable(dir.resolve(JVM), "#!/bin/sh\nexec " + java + " dev.isobench.engine.cli.OciCommand " + root + " \"$@\"\n");
+            executable(dir.resolve(RESIDENT), clientScript(dir, java.toString(), "oci " + root));
+            executable(dir.resolve("isobench-ctr"), clientScript(dir, java.toString(), "ctr"));
+            return dir.resolve(RESIDENT);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write the isobench runtime wrapper in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write the isobench runtime wrappers in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The resident-engine client for {@code isobench ctr} calls, as scripts/isobench runs them (written by {@link #write}). */
+    public static Path ctrClient(Path dir) {
+        return dir.resolve("isobench-ctr");
+    }
+
+    /** A script that runs the thin client with the engine's start and fallback commands; {@code verb} and its first flags. */
+    private static String clientScript(Path dir, String java, String verb) throws IOException {
+        Path client = dir.resolve("isobench-client");
+        if (!Files.exists(client)) {
+            try (InputStream in = IsobenchRuntime.class.getResourceAsStream("/dev/isobench/engine/native/isobench-client")) {
+                if (in == null) throw new IllegalStateException("the isobench-client binary is not on the class path");
+                Files.copy(in, client, StandardCopyOption.REPLACE_EXISTING);
+            }
+            executable(client, null);
+        }
+        String serve = "exec " + java + " " + SERVER_CLASS + " serve --root \"$1\" --idle-seconds 30 >> \"$1/engine.log\" 2>&1";
+        return "#!/bin/sh\nexport ISOBENCH_SERVE=" + quote(serve) + "\nexport ISOBENCH_JVM=" + quote(java + " dev.isobench.engine.cli.CtrCommand")
+                + "\nexec '" + client + "' " + verb + " \"$@\"\n";
+    }
+
+    /** The resident engines serving roots under any of these directories (the workspace, a dockerd's exec root): stopped. */
+    public static void stopEngines(List<Path> under) {
+        ProcessHandle.allProcesses().filter(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            return cmd.contains(SERVER_CLASS + " serve --root") && under.stream().anyMatch(d -> cmd.contains("--root " + d));
+        }).forEach(p -> { // TERM: it removes its socket and pid file
+            p.destroy();
+            try {
+                p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        });
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static void executable(Path file, String text) throws IOException {
+        if (text != null) Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 }

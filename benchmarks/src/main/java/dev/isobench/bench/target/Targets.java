@@ -83,8 +83,16 @@ public final class Targets implements AutoCloseable {
             });
             if (version.isPresent()) t.addPodmanClients(ws, rootfs, scratch, isobench);
         }
-        isobench.ifPresent(path -> t.clients.add(new OciRuntimeTarget("isobench-runtime", "", List.of(path.toString()),
-                ws.dir().resolve("bundle-isobench"), rootfs, scratch)));
+        isobench.ifPresent(path -> {
+            t.isobenchRuntimeDir = path.getParent();
+            t.clients.add(new OciRuntimeTarget("isobench-runtime", "", List.of(path.resolveSibling(IsobenchRuntime.JVM).toString()),
+                    ws.dir().resolve("bundle-isobench"), rootfs, scratch));
+            t.clients.add(new OciRuntimeTarget("isobench-runtime", "resident", List.of(path.toString()), ws.dir().resolve("bundle-isobench-resident"),
+                    rootfs, scratch).verbByVerb());
+            if (Processes.firstLine(scratch, "runc", "--version").isPresent()) {
+                t.clients.add(new OciRuntimeTarget("runc", "verbs", List.of("runc"), ws.dir().resolve("bundle-runc-verbs"), rootfs, scratch).verbByVerb());
+            }
+        });
         return t;
     }
 
@@ -95,8 +103,11 @@ public final class Targets implements AutoCloseable {
             List<String> launcher = runtime.equals("crun") ? crunLauncher(scratch) : List.of();
             clients.add(new PodmanTarget(launcher, runtime, runtime, rootfs, ws.dir().resolve("podman-rootfs-" + runtime), scratch));
         }
-        isobench.ifPresent(path -> clients.add(new PodmanTarget(List.of(), "isobench", path.toString(), rootfs,
-                ws.dir().resolve("podman-rootfs-isobench"), scratch)));
+        isobench.ifPresent(path -> {
+            clients.add(new PodmanTarget(List.of(), "isobench", path.toString(), rootfs, ws.dir().resolve("podman-rootfs-isobench"), scratch));
+            clients.add(new PodmanTarget(List.of(), "isobench-jvm", path.resolveSibling(IsobenchRuntime.JVM).toString(), rootfs,
+                    ws.dir().resolve("podman-rootfs-isobench-jvm"), scratch));
+        });
     }
 
     /** The vm target, its accelerator settled by a probe boot where /dev/kvm is present (KvmCheck). */
@@ -224,6 +235,7 @@ public final class Targets implements AutoCloseable {
 
     private final List<String> notes = new ArrayList<>();
     private final List<Target> clients = new ArrayList<>();
+    private Path isobenchRuntimeDir;
 
     public List<Target> found() {
         return found;
@@ -275,6 +287,11 @@ public final class Targets implements AutoCloseable {
                     notes.add("cleaning up after " + t.name() + " failed: " + e.getMessage());
                 }
             }
+        }
+        if (isobenchRuntimeDir != null) { // the resident engines its wrapper started: the workspace's root, dockerd's
+            List<Path> roots = new ArrayList<>(List.of(isobenchRuntimeDir));
+            if (docker != null) roots.add(docker.execRoot());
+            IsobenchRuntime.stopEngines(roots);
         }
         if (docker != null) docker.close();
         if (crunNamespace != null) crunNamespace.destroyForcibly();

@@ -36,12 +36,13 @@ class ClientRuntimesTest {
         Path ociRoot;
         try (Workspace ws = new Workspace(t.engine()); Targets targets = Targets.discover(t.engine(), ws, Set.of("engine", "podman", "docker"))) {
             ociRoot = ws.dir().resolve("isobench-runtime").resolve("oci-root");
-            List<Target> overIsobench = targets.clients().stream().filter(x -> x.variant().equals("isobench") || x.name().equals("isobench-runtime")).toList();
+            List<Target> overIsobench = targets.clients().stream().filter(x -> x.variant().startsWith("isobench") || x.name().equals("isobench-runtime")).toList();
             assertFalse(overIsobench.isEmpty(), "clients over isobench, found: " + targets.clients().stream().map(Target::label).toList());
             for (Target x : overIsobench) {
                 Execution ok = x.run(List.of("true"));
                 assertEquals(0, ok.exitCode(), x.label() + ": " + ok.stderr());
-                assertEquals(1, x.run(List.of("false")).exitCode(), x.label() + " reports the probe's own exit code");
+                // verb by verb (create, start, delete) no one waits for the container: there is no code to report
+                if (!x.variant().equals("resident")) assertEquals(1, x.run(List.of("false")).exitCode(), x.label() + " reports the probe's own exit code");
                 ran.add(x.label());
             }
             targets.clients().stream().filter(x -> x instanceof DockerTarget).findFirst().ifPresent(d -> dockerLifecycle(targets));

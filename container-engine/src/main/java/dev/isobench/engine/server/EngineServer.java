@@ -5,6 +5,7 @@ import dev.isobench.engine.cli.CtrCommand;
 import dev.isobench.engine.cli.Interrupts;
 import dev.isobench.engine.cli.OciCommand;
 import dev.isobench.engine.runtime.CallerMonitors;
+import dev.isobench.engine.runtime.ResidentEngineFiles;
 import dev.isobench.engine.plan.Frames;
 import dev.isobench.engine.plan.Op;
 import dev.isobench.engine.plan.Step;
@@ -36,7 +37,7 @@ import picocli.CommandLine;
 
 /**
  * The resident engine: one JVM per engine root that serves {@code isobench ctr} calls from the thin C client
- * (src/main/c/client.c) over {@code <root>/engine.sock} (mode 0600, root peers only), so a call costs a socket
+ * (src/main/c/client.c) over a socket of its own under /run/isobench (mode 0600, root peers only), so a call costs a socket
  * round trip instead of a JVM start. Each call runs on a thread of its own with the client's cwd and its fds 0-2
  * as stdio, its containers' included. It owns the containers it starts (their monitors are its children), so a
  * container outlives its client. A lock ({@code engine.lock}) keeps it to one per root; it exits once idle.
@@ -46,9 +47,8 @@ import picocli.CommandLine;
  * exits 125 saying the engine went away.
  */
 public final class EngineServer {
-    static final String SOCKET = "engine.sock";
-    static final String LOCK = "engine.lock";
-    static final String PID = "engine.pid";
+    static final String LOCK = ResidentEngineFiles.LOCK;
+    static final String PID = ResidentEngineFiles.PID;
 
     private final Path root;
     private final long idleMillis;
@@ -96,7 +96,18 @@ public final class EngineServer {
                  FileLock lock = lockFile.tryLock()) {
                 if (lock == null) return 0; // another client started one first
                 Files.writeString(root.resolve(PID), Long.toString(ProcessHandle.current().pid()));
-                int listening = Native.listenUnix(root.resolve(SOCKET).toString());
+                Files.createDirectories(ResidentEngineFiles.SOCKETS);
+                Path socket = ResidentEngineFiles.socketFor(root);
+                int listening = Native.listenUnix(socket.toString());
+                // A TERM or INT takes the socket and pid file along; after a -9, gc does (ResidentEngineFiles.collectStale)
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Files.deleteIfExists(socket);
+                        Files.deleteIfExists(root.resolve(PID));
+                    } catch (IOException e) {
+                        // gone already
+                    }
+                }));
                 output = PerThreadOutput.install();
                 CtrCommand.openEnginesWith(r -> engines.computeIfAbsent(r.toAbsolutePath().normalize(), Engine::open));
                 startIdleWatch(listening);
@@ -132,7 +143,7 @@ public final class EngineServer {
                 }
                 if (active.get() == 0 && System.currentTimeMillis() - lastActivity.get() > idleMillis) {
                     try {
-                        Files.deleteIfExists(root.resolve(SOCKET));
+                        Files.deleteIfExists(ResidentEngineFiles.socketFor(root));
                         Files.deleteIfExists(root.resolve(PID));
                     } catch (IOException e) {
                         // gone already

@@ -48,10 +48,9 @@ class ResidentEngineTest {
 
     @AfterEach
     void stopEngine() throws IOException, InterruptedException {
-        engine().ifPresent(pid -> {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        });
-        for (int i = 0; i < 200 && engine().isPresent(); i++) Thread.sleep(10);
+        engine().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy)); // TERM: it removes its socket
+        for (int i = 0; i < 500 && engine().isPresent(); i++) Thread.sleep(10);
+        assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), "the engine's socket is gone with it");
     }
 
     private java.util.Optional<Long> engine() {
@@ -79,23 +78,37 @@ class ResidentEngineTest {
         test.assertNoLeftovers();
     }
 
+    /** Each client's output, in files: a container inherits the client's stdio and would hold a pipe open as long as it runs. */
+    private final Map<Process, Path[]> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+
     private Process start(Map<String, String> environment, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(client.toString(), "ctr", "--root", test.root().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(environment);
-        return pb.start();
+        Path out = Files.createTempFile(test.root(), "out", ".txt");
+        Path err = Files.createTempFile(test.root(), "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        outputs.put(p, new Path[] {out, err});
+        return p;
     }
 
     private Result call(String... args) throws IOException, InterruptedException {
         return finish(start(env, args));
     }
 
-    private static Result finish(Process p) throws IOException, InterruptedException {
+    private Result finish(Process p) throws IOException, InterruptedException {
         p.getOutputStream().close();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "client did not finish");
-        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        Path[] files = outputs.remove(p);
+        if (files == null) {
+            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                    new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Result r = new Result(p.exitValue(), Files.readString(files[0]), Files.readString(files[1]));
+        Files.delete(files[0]);
+        Files.delete(files[1]);
+        return r;
     }
 
     @Test
@@ -210,10 +223,19 @@ class ResidentEngineTest {
         return all;
     }
 
+    /** Output to files: a created container inherits the runtime's stdio, and would hold a pipe open until it exits. */
     private Result exec(Path runtime, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(runtime.toString()));
         cmd.addAll(List.of(args));
-        return finish(new ProcessBuilder(cmd).start());
+        Path out = Files.createTempFile(test.root(), "out", ".txt");
+        Path err = Files.createTempFile(test.root(), "err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "runtime call did not finish");
+        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
     }
 
     @Test
@@ -233,6 +255,8 @@ class ResidentEngineTest {
         assertTrue(r.err().contains("the resident engine went away"), r.err());
         assertTrue(new ProcessInfo(c.pid(), c.record().pidStart()).isAlive(), "the attached container runs on without its owner");
         assertTrue(test.engine().gc(false).containers().contains(c.id()), "gc takes it: its owner is gone");
+        assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), "gc removes the killed engine's socket");
+        assertFalse(Files.exists(test.root().resolve(EngineServer.PID)));
         test.assertNoLeftovers();
     }
 }
