@@ -56,6 +56,37 @@ static int put_frame(char *buf, size_t cap, size_t *at, uint32_t op, const char 
     return 0;
 }
 
+/* One sendmsg: the bytes, with the fds over SCM_RIGHTS. */
+static int send_with_fds(int sock, char *buf, size_t n, const int *fds, int nfds) {
+    union { struct cmsghdr h; char b[CMSG_SPACE(3 * sizeof(int))]; } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {.iov_base = buf, .iov_len = n};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b, .msg_controllen = CMSG_SPACE(nfds * sizeof(int))};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+    ssize_t r;
+    do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+    return r == (ssize_t)n ? 0 : -1;
+}
+
+/* The Java CLI in this process's place: $ISOBENCH_JVM, a shell command prefix, with this call's arguments. */
+static void exec_java(int argc, char **argv) {
+    const char *jvm = getenv("ISOBENCH_JVM");
+    if (!jvm || !*jvm) return;
+    char **args = calloc((size_t)argc + 4, sizeof *args);
+    char script[4096];
+    snprintf(script, sizeof script, "exec %s \"$@\"", jvm);
+    args[0] = "sh";
+    args[1] = "-c";
+    args[2] = script;
+    args[3] = "isobench";
+    for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
+    execv("/bin/sh", args);
+}
+
 static int write_all(int fd, const char *buf, size_t n) {
     while (n > 0) {
         ssize_t w = write(fd, buf, n);
@@ -115,20 +146,10 @@ static int spawn_monitor(int sock, const char *path) {
     snprintf(num, sizeof num, "%d", (int)pid);
     put_frame(buf, sizeof buf, &at, RQ_SPAWNED, num);
     int fds[2] = {plan[1], status[0]};
-    union { struct cmsghdr h; char b[CMSG_SPACE(sizeof fds)]; } control;
-    memset(&control, 0, sizeof control);
-    struct iovec iov = {.iov_base = buf, .iov_len = at};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b, .msg_controllen = sizeof control.b};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof fds);
-    memcpy(CMSG_DATA(c), fds, sizeof fds);
-    ssize_t r;
-    do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
+    int r = send_with_fds(sock, buf, at, fds, 2);
     close(plan[1]);
     close(status[0]);
-    return r == (ssize_t)at ? 0 : -1;
+    return r;
 }
 
 /* The monitors spawned for the engine are done (or about to be) when it answers: reaped before this client exits. */
@@ -173,15 +194,7 @@ static _Noreturn void fallback(int argc, char **argv, const char *why) {
         exit(125);
     }
     fprintf(stderr, "isobench: %s; running the Java CLI instead\n", why);
-    char **args = calloc((size_t)argc + 4, sizeof *args);
-    char script[4096];
-    snprintf(script, sizeof script, "exec %s \"$@\"", jvm);
-    args[0] = "sh";
-    args[1] = "-c";
-    args[2] = script;
-    args[3] = "isobench";
-    for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
-    execv("/bin/sh", args);
+    exec_java(argc, argv);
     fprintf(stderr, "isobench: error: cannot run /bin/sh: %s\n", strerror(errno));
     exit(125);
 }
@@ -194,18 +207,7 @@ static int send_request(int sock, int argc, char **argv) {
     if (put_frame(buf, sizeof buf, &at, RQ_CWD, cwd) < 0) return -1;
     /* The first frame carries fds 0-2: the command's stdio, and a container's. */
     int fds[3] = {0, 1, 2};
-    union { struct cmsghdr h; char b[CMSG_SPACE(sizeof fds)]; } control;
-    memset(&control, 0, sizeof control);
-    struct iovec iov = {.iov_base = buf, .iov_len = at};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.b, .msg_controllen = sizeof control.b};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof fds);
-    memcpy(CMSG_DATA(c), fds, sizeof fds);
-    ssize_t r;
-    do r = sendmsg(sock, &msg, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
-    if (r != (ssize_t)at) return -1;
+    if (send_with_fds(sock, buf, at, fds, 3) < 0) return -1;
     at = 0;
     for (int i = 1; i < argc; i++)
         if (put_frame(buf, sizeof buf, &at, RQ_ARG, argv[i]) < 0) return -1;
@@ -227,17 +229,7 @@ static void socket_path(const char *root, char *out, size_t n) {
 
 int main(int argc, char **argv) {
     /* oci run waits for its container as the caller's subreaper: that stays a JVM of its own */
-    if (argc > 1 && strcmp(argv[1], "oci") == 0 && strcmp(oci_verb(argc, argv), "run") == 0) {
-        const char *jvm = getenv("ISOBENCH_JVM");
-        if (jvm && *jvm) {
-            char **args = calloc((size_t)argc + 4, sizeof *args);
-            char script[4096];
-            snprintf(script, sizeof script, "exec %s \"$@\"", jvm);
-            args[0] = "sh"; args[1] = "-c"; args[2] = script; args[3] = "isobench";
-            for (int i = 1; i < argc; i++) args[3 + i] = argv[i];
-            execv("/bin/sh", args);
-        }
-    }
+    if (argc > 1 && strcmp(argv[1], "oci") == 0 && strcmp(oci_verb(argc, argv), "run") == 0) exec_java(argc, argv);
     const char *root = root_of(argc, argv);
     char path[4096];
     socket_path(root, path, sizeof path);

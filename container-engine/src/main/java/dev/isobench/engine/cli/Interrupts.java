@@ -2,6 +2,7 @@ package dev.isobench.engine.cli;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,41 +55,35 @@ public final class Interrupts {
 
     public static Handle onInterrupt(Runnable handler) {
         Scope scope = CURRENT.get();
-        boolean[] ran = new boolean[1];
+        AtomicBoolean ran = new AtomicBoolean();
         Runnable once = () -> {
-            ran[0] = true;
+            ran.set(true);
             handler.run();
         };
         if (scope != null) {
             scope.handlers.add(once);
-            return new Handle() {
-                @Override
-                public boolean fired() {
-                    return ran[0];
-                }
-
-                @Override
-                public void close() {
-                    scope.handlers.remove(once);
-                }
-            };
+            return new Registration(ran, () -> scope.handlers.remove(once));
         }
         Thread hook = new Thread(once);
         Runtime.getRuntime().addShutdownHook(hook);
-        return new Handle() {
-            @Override
-            public boolean fired() {
-                return ran[0];
+        return new Registration(ran, () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs, or has
             }
+        });
+    }
 
-            @Override
-            public void close() {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // the JVM is shutting down: the hook runs, or has
-                }
-            }
-        };
+    private record Registration(AtomicBoolean ran, Runnable remove) implements Handle {
+        @Override
+        public boolean fired() {
+            return ran.get();
+        }
+
+        @Override
+        public void close() {
+            remove.run();
+        }
     }
 }
