@@ -18,7 +18,7 @@ class ProtocolAgreementTest {
     void javaAndCDefineTheSameFrameCodes() throws Exception {
         String header = Files.readString(Path.of("src/main/c/protocol.h"));
         Map<String, Integer> c = new TreeMap<>();
-        Matcher m = Pattern.compile("#define ((?:OP|ST)_[A-Z_]+) (\\d+)").matcher(header);
+        Matcher m = Pattern.compile("#define ((?:OP|ST|RQ)_[A-Z_]+) (\\d+)").matcher(header);
         while (m.find()) c.put(m.group(1), Integer.parseInt(m.group(2)));
         Map<String, Integer> java = new TreeMap<>();
         for (Op op : Op.values()) java.put(op.cName(), op.code());

@@ -120,6 +120,9 @@ class ResidentEngineTest {
         assertEquals(7, call("run", "--rm", "--net", "none", "--", "/probe", "exit", "7").code());
         Result host = call("run", "--rm", "--net", "none", "--hostname", "box", "--", "/probe", "hostname");
         assertEquals("box", host.out().trim(), "the container wrote to the client's own stdout");
+        Process piped = start(env, "run", "--rm", "-i", "--net", "none", "--", "/probe", "cat", "/dev/stdin");
+        piped.getOutputStream().write("through the pipe\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("through the pipe", finish(piped).out().trim(), "-i: the container read the client's own stdin");
         Result bad = call("run", "--nope");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--nope"), bad.err());
@@ -249,8 +252,10 @@ class ResidentEngineTest {
         }
         assertTrue(c != null, "the container started");
         test.seen(c.id());
-        ProcessHandle.of(engine().orElseThrow()).orElseThrow().destroyForcibly();
+        ProcessHandle killed = ProcessHandle.of(engine().orElseThrow()).orElseThrow();
+        killed.destroyForcibly();
         Result r = finish(p);
+        killed.onExit().get(10, TimeUnit.SECONDS); // the client hears its socket close a moment before the engine is gone
         assertEquals(125, r.code());
         assertTrue(r.err().contains("the resident engine went away"), r.err());
         assertTrue(new ProcessInfo(c.pid(), c.record().pidStart()).isAlive(), "the attached container runs on without its owner");
