@@ -9,7 +9,9 @@
  *
  *   client                                   engine (Java, one per root)
  *   connect, sendmsg(RQ_CWD + fds 0-2) -->   accept, SO_PEERCRED: root only
- *   RQ_ARG... RQ_ENV... RQ_GO -----------> runs the command with the client's fds as its stdio
+ *   RQ_ARG... RQ_ENV... RQ_GO -----------> takes the call
+ *   <------------------------------------- ST_READY (a connection lost before it: the call is made again)
+ *                                          runs the command with the client's fds as its stdio
  *   RQ_SIGNAL n (on a signal) -----------> the command's interrupt (ctr run: the container is killed)
  *   exit(code) <-------------------------- ST_EXIT code, close
  */
@@ -227,40 +229,84 @@ static void socket_path(const char *root, char *out, size_t n) {
     snprintf(out, n, "/run/isobench/engine-%016llx.sock", (unsigned long long)h);
 }
 
+/* Connects to the root's engine, starting one where none answers; -1 (after the fallback) never returns. */
+static int connect_engine(int argc, char **argv, const char *root, const char *path) {
+    int sock = try_connect(path);
+    if (sock >= 0) return sock;
+    const char *serve = getenv("ISOBENCH_SERVE");
+    if (!serve || !*serve) fallback(argc, argv, "no resident engine answers and $ISOBENCH_SERVE is unset");
+    start_engine(serve, root);
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    for (int i = 0; i < 2000 && sock < 0; i++) { /* up to 10 s: a JVM's start */
+        nanosleep(&pause, NULL);
+        sock = try_connect(path);
+    }
+    if (sock < 0) {
+        char why[4200];
+        snprintf(why, sizeof why, "the resident engine did not come up on %s (see %s/engine.log)", path, root);
+        fallback(argc, argv, why);
+    }
+    return sock;
+}
+
 int main(int argc, char **argv) {
     /* oci run waits for its container as the caller's subreaper: that stays a JVM of its own */
     if (argc > 1 && strcmp(argv[1], "oci") == 0 && strcmp(oci_verb(argc, argv), "run") == 0) exec_java(argc, argv);
     const char *root = root_of(argc, argv);
     char path[4096];
     socket_path(root, path, sizeof path);
-    int sock = try_connect(path);
-    if (sock < 0) {
-        const char *serve = getenv("ISOBENCH_SERVE");
-        if (!serve || !*serve) fallback(argc, argv, "no resident engine answers and $ISOBENCH_SERVE is unset");
-        start_engine(serve, root);
-        struct timespec pause = {0, 5 * 1000 * 1000};
-        for (int i = 0; i < 2000 && sock < 0; i++) { /* up to 10 s: a JVM's start */
-            nanosleep(&pause, NULL);
-            sock = try_connect(path);
-        }
-        if (sock < 0) {
-            char why[4200];
-            snprintf(why, sizeof why, "the resident engine did not come up on %s (see %s/engine.log)", path, root);
-            fallback(argc, argv, why);
-        }
-    }
     if (pipe2(signal_pipe, O_CLOEXEC) < 0) fallback(argc, argv, "cannot make a pipe");
     struct sigaction sa = {.sa_handler = on_signal};
     int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (send_request(sock, argc, argv) < 0) {
-        fprintf(stderr, "isobench: error: sending the command to the resident engine: %s\n", strerror(errno));
-        return 125;
-    }
+    int sock = -1, acked = 0;
     static char in[FRAME_MAX + 8];
     size_t have = 0;
+    /* A call not yet taken (an engine that went away meanwhile: one losing the start race, one going idle) is sent again. */
+    for (int attempt = 0; attempt < 50 && !acked; attempt++) {
+        if (sock >= 0) {
+            close(sock);
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+        sock = connect_engine(argc, argv, root, path);
+        have = 0;
+        if (send_request(sock, argc, argv) < 0) continue;
+        for (;;) { /* until the engine takes the call */
+            ssize_t n = read(sock, in + have, sizeof in - have);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            have += (size_t)n;
+            if (have >= 8) {
+                uint32_t op;
+                memcpy(&op, in, 4);
+                if (op != ST_READY) break; /* not this protocol: give up on it */
+                acked = 1;
+                memmove(in, in + 8, have - 8);
+                have -= 8;
+                break;
+            }
+        }
+    }
+    if (!acked) {
+        fprintf(stderr, "isobench: error: the resident engine did not take the call on %s\n", path);
+        return 125;
+    }
     for (;;) {
+        while (have >= 8) { /* the frames read so far (with the ack, the answer may have come too) */
+            uint32_t op, len;
+            memcpy(&op, in, 4);
+            memcpy(&len, in + 4, 4);
+            if (have < 8 + len) break;
+            if (op == ST_EXIT) return finish(len > 0 ? atoi(in + 8) : 125);
+            if (op == RQ_SPAWN && len > 0 && spawn_monitor(sock, in + 8) < 0) {
+                fprintf(stderr, "isobench: error: spawning the monitor %s: %s\n", in + 8, strerror(errno));
+                return finish(125);
+            }
+            memmove(in, in + 8 + len, have - 8 - len);
+            have -= 8 + len;
+        }
         struct pollfd p[2] = {{sock, POLLIN, 0}, {signal_pipe[0], POLLIN, 0}};
         if (poll(p, 2, -1) < 0) {
             if (errno == EINTR) continue;
@@ -284,19 +330,6 @@ int main(int argc, char **argv) {
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             have += (size_t)n;
-            while (have >= 8) {
-                uint32_t op, len;
-                memcpy(&op, in, 4);
-                memcpy(&len, in + 4, 4);
-                if (have < 8 + len) break;
-                if (op == ST_EXIT) return finish(len > 0 ? atoi(in + 8) : 125);
-                if (op == RQ_SPAWN && len > 0 && spawn_monitor(sock, in + 8) < 0) {
-                    fprintf(stderr, "isobench: error: spawning the monitor %s: %s\n", in + 8, strerror(errno));
-                    return finish(125);
-                }
-                memmove(in, in + 8 + len, have - 8 - len);
-                have -= 8 + len;
-            }
         }
     }
     fprintf(stderr, "isobench: error: the resident engine went away before the command finished (killed?);"

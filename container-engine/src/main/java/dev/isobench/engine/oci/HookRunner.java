@@ -1,5 +1,6 @@
 package dev.isobench.engine.oci;
 
+import dev.isobench.engine.sys.CallerStdio;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import dev.isobench.engine.sys.SpawnAction;
@@ -16,8 +17,8 @@ final class HookRunner {
         int pid;
         try {
             List<String> argv = hook.args().isEmpty() ? List.of(hook.path()) : hook.args();
-            // No env given: the runtime's own, as runc's hooks inherit it
-            List<String> env = hook.env().isEmpty() ? System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList() : hook.env();
+            // No env given: the runtime's own (its caller's, when the resident engine serves the call), as runc's hooks inherit it
+            List<String> env = hook.env().isEmpty() ? CallerStdio.environment() : hook.env();
             pid = Native.spawn(hook.path(), argv, List.of(SpawnAction.dup(stdin[0], 0), SpawnAction.closeFrom(3)), env);
         } catch (EngineException e) {
             Native.close(stdin[1]);

@@ -194,11 +194,12 @@ public final class EngineServer {
                     default -> throw new EngineException("engine protocol: unexpected " + s.op());
                 }
             }
+            reply(client, Op.ST_READY); // taken: from here a client that loses its engine says so instead of asking again
             Interrupts.Scope scope = new Interrupts.Scope();
             int[] stdio = fds;
             String dir = cwd;
             BlockingQueue<CallerMonitors.Spawned> spawned = new LinkedBlockingQueue<>();
-            var command = calls.submit(() -> run(argv, Path.of(dir), stdio, scope, () -> askToSpawn(client, spawned)));
+            var command = calls.submit(() -> run(argv, env, Path.of(dir), stdio, scope, () -> askToSpawn(client, spawned)));
             listen(client, decoder, buf, scope, command, spawned);
             int code = command.get();
             reply(client, scope.signal() > 0 ? 128 + scope.signal() : code);
@@ -259,12 +260,14 @@ public final class EngineServer {
     }
 
     /** The command as the Java CLI runs it, with the client's stdio, cwd and root. */
-    private int run(List<String> argv, Path cwd, int[] fds, Interrupts.Scope scope, java.util.function.Supplier<CallerMonitors.Spawned> spawner) {
+    private int run(List<String> argv, List<String> env, Path cwd, int[] fds, Interrupts.Scope scope,
+                    java.util.function.Supplier<CallerMonitors.Spawned> spawner) {
         PrintStream out = new PrintStream(new FdOutputStream(fds[1]), true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FdOutputStream(fds[2]), true, StandardCharsets.UTF_8);
         output[0].set(out);
         output[1].set(err);
         CallerStdio.set(fds);
+        CallerStdio.setEnvironment(env);
         Interrupts.enter(scope);
         try {
             boolean oci = !argv.isEmpty() && argv.get(0).equals("oci");
@@ -296,8 +299,16 @@ public final class EngineServer {
     }
 
     private static void reply(int client, int code) {
+        send(client, Step.of(Op.ST_EXIT, Integer.toString(code)));
+    }
+
+    private static void reply(int client, Op op) {
+        send(client, Step.of(op));
+    }
+
+    private static void send(int client, Step step) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        Frames.encode(Step.of(Op.ST_EXIT, Integer.toString(code)), frame);
+        Frames.encode(step, frame);
         try {
             Native.writeFully(client, frame.toByteArray());
         } catch (EngineException e) {

@@ -167,7 +167,10 @@ class ResidentEngineTest {
     void concurrentFirstCallsStartOneEngine() throws Exception {
         List<Process> first = new ArrayList<>();
         for (int i = 0; i < 3; i++) first.add(start(env, "run", "--rm", "--net", "none", "--", "/probe", "true"));
-        for (Process p : first) assertEquals(0, finish(p).code());
+        for (Process p : first) {
+            Result r = finish(p);
+            assertEquals(0, r.code(), r.err());
+        }
         long engines = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
                 .contains("EngineServer serve --root " + test.root())).count();
         assertEquals(1, engines, "one resident engine per root");
@@ -239,6 +242,42 @@ class ResidentEngineTest {
         Files.delete(out);
         Files.delete(err);
         return r;
+    }
+
+    @Test
+    void aContainerOutlivesItsKilledClient() throws Exception {
+        call("run", "--rm", "--net", "none", "--", "/probe", "true");
+        Process p = start(env, "run", "--name", "orphan", "--net", "none", "--", "/probe", "sleep", "1");
+        Container c = null;
+        for (int i = 0; i < 500 && c == null; i++) {
+            c = test.engine().findExact("orphan").filter(x -> x.state().canExec()).orElse(null);
+            Thread.sleep(10);
+        }
+        assertTrue(c != null, "the container started");
+        test.seen(c.id());
+        p.destroyForcibly().waitFor();
+        assertTrue(new ProcessInfo(c.pid(), c.record().pidStart()).isAlive(), "the engine, not the client, holds the container");
+        for (int i = 0; i < 500 && !call("ps", "-a").out().contains("exited"); i++) Thread.sleep(10);
+        assertTrue(call("ps", "-a").out().contains("exited (0)"), "it ran to its end and its code is recorded: " + call("ps", "-a").out());
+        assertEquals(0, call("rm", "orphan").code());
+        noLeftovers();
+    }
+
+    /** The engine SIGKILLed at every point of a create, start and delete (ISOBENCH_FAULT in its environment): gc leaves nothing. */
+    @Test
+    void anEngineKilledAtAnyPointLeavesWhatGcRemoves() throws Exception {
+        for (String point : List.of("ROOTFS_READY", "CGROUP_READY", "SPAWNED", "CLONED", "READY", "STARTED", "DELETING", "RETIRED")) {
+            Map<String, String> faulty = new java.util.HashMap<>(env);
+            faulty.put("ISOBENCH_SERVE", "ISOBENCH_FAULT=cli@" + point + " " + env.get("ISOBENCH_SERVE"));
+            Result r = finish(start(faulty, "run", "--rm", "--net", "none", "--", "/probe", "true"));
+            assertEquals(125, r.code(), point + ": " + r.err());
+            assertTrue(r.err().contains("the resident engine went away"), point + ": " + r.err());
+            for (int i = 0; i < 500 && engine().isPresent(); i++) Thread.sleep(10);
+            test.engine().list().forEach(x -> test.seen(x.id()));
+            test.engine().gc(false);
+            assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), point + ": socket left");
+            noLeftovers();
+        }
     }
 
     @Test
