@@ -27,7 +27,7 @@ public final class Isobench {
         if (args.length > 0 && args[0].equals("oci")) { // an OCI runtime's verbs: the same lean path as ctr
             System.setProperty("jnr.ffi.asm.enabled", "false");
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            System.exit(OciCommand.commandLine().setCommandName("isobench oci").execute(rest));
+            System.exit(OciCommand.commandLine(rest).setCommandName("isobench oci").execute(rest));
         }
         CommandLine cl = CtrCommand.commandLine(new Isobench());
         cl.setExecutionExceptionHandler(new Errors());

@@ -33,13 +33,14 @@ import picocli.CommandLine.ParentCommand;
  * to {@code --log} in its {@code --log-format}, with exit code 1.
  */
 @Command(name = "oci", sortOptions = false, versionProvider = OciCommand.Version.class, mixinStandardHelpOptions = true,
-        description = "An OCI runtime (runc's command line) backed by the isobench engine (needs root).",
-        subcommands = {OciCommand.Create.class, OciCommand.Start.class, OciCommand.State.class, OciCommand.Kill.class,
-                OciCommand.Delete.class, OciCommand.Run.class, OciCommand.ListCommand.class, OciCommand.Ps.class, OciCommand.Exec.class,
-                OciCommand.Update.class, OciCommand.Features.class, OciCommand.Spec.class, OciCommand.Unsupported.Pause.class,
-                OciCommand.Unsupported.Resume.class, OciCommand.Unsupported.Checkpoint.class, OciCommand.Unsupported.Restore.class,
-                OciCommand.Unsupported.Events.class})
+        description = "An OCI runtime (runc's command line) backed by the isobench engine (needs root).")
 public final class OciCommand {
+    /** The verbs, in the order help lists them; added by {@link #commandLine(String[])}, not by the annotation. */
+    private static final List<Class<?>> VERBS = List.of(Create.class, Start.class, State.class, Kill.class, Delete.class, Run.class,
+            ListCommand.class, Ps.class, Exec.class, Update.class, Features.class, Spec.class, Unsupported.Pause.class, Unsupported.Resume.class,
+            Unsupported.Checkpoint.class, Unsupported.Restore.class, Unsupported.Events.class);
+    /** The global options that take a value, so that the verb is found after them. */
+    private static final List<String> VALUED = List.of("--root", "--log", "--log-format", "--rootless");
     public static final Path DEFAULT_ROOT = Path.of("/run/isobench/oci");
     static final int FAILED = 1;
 
@@ -78,11 +79,47 @@ public final class OciCommand {
     /** The runtime alone, for a runtime binary that runs a class path (the tests' wrapper). */
     public static void main(String[] args) {
         System.setProperty("jnr.ffi.asm.enabled", "false");
-        System.exit(commandLine().setCommandName("isobench-runtime").execute(args));
+        System.exit(commandLine(args).setCommandName("isobench-runtime").execute(args));
     }
 
-    /** A command line with runc's error handling: one line on stderr (and the log), exit code 1. */
+    /** Every verb: for help, and for a root command that lists it. */
     public static CommandLine commandLine() {
+        CommandLine cl = bare();
+        for (Class<?> verb : VERBS) cl.addSubcommand(newInstance(verb));
+        return cl;
+    }
+
+    /**
+     * The command line for these arguments with only the verb they name (else, a typo or help, every verb): picocli
+     * builds the model of each command it holds by reflection, and a client calls one verb at a time.
+     */
+    public static CommandLine commandLine(String[] args) {
+        String verb = "";
+        for (int i = 0; i < args.length; i++) {
+            if (VALUED.contains(args[i])) i++;
+            else if (!args[i].startsWith("-")) {
+                verb = args[i];
+                break;
+            }
+        }
+        for (Class<?> c : VERBS) {
+            if (c.getAnnotation(Command.class).name().equals(verb)) return bare().addSubcommand(newInstance(c));
+        }
+        return commandLine();
+    }
+
+    private static Object newInstance(Class<?> c) {
+        try {
+            var ctor = c.getDeclaredConstructor();
+            ctor.setAccessible(true);
+            return ctor.newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make the " + c.getSimpleName() + " command", e);
+        }
+    }
+
+    /** The top command with runc's error handling: one line on stderr (and the log), exit code 1. */
+    private static CommandLine bare() {
         CommandLine cl = new CommandLine(new OciCommand());
         cl.setOverwrittenOptionsAllowed(true); // a wrapper's --root first, a client's own after it: the last one holds
         cl.setExecutionExceptionHandler((e, line, parsed) -> {

@@ -282,7 +282,7 @@ public final class EngineServer {
             engines.computeIfAbsent(root, Engine::open);
             if (oci) CallerMonitors.set(spawner);
             String[] args = rest.toArray(String[]::new);
-            CommandLine cl = oci ? OciCommand.commandLine().setCommandName("isobench-runtime") : CtrCommand.forArgs(args).setCommandName("isobench ctr");
+            CommandLine cl = oci ? OciCommand.commandLine(args).setCommandName("isobench-runtime") : CtrCommand.forArgs(args).setCommandName("isobench ctr");
             cl.registerConverter(Path.class, s -> cwd.resolve(s)); // paths as the client wrote them, from its cwd
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
