@@ -22,20 +22,25 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * Lines up the same (suite, benchmark, target, variant, param, metric) across runs from several hosts or
- * engines. Each value gets its ratio to the baseline run. The ratio's interval comes from the endpoints of
- * the two 95% intervals (low/high and high/low, a conservative bound), and a difference is called
- * significant when the two 95% intervals do not overlap. Rows missing in a run are listed, not dropped.
+ * engines. Each value gets its ratio to the baseline run. Where both runs kept the row's raw samples
+ * ({@link Samples}), its median is tested on them ({@link SampleTest}: Mann-Whitney with Holm's correction,
+ * Cliff's delta, a bootstrap interval of the ratio); otherwise, for results from before samples were kept, the
+ * ratio's interval comes from the endpoints of the two 95% intervals and a difference is called significant when
+ * they do not overlap. Rows missing in a run are listed, not dropped.
  */
 public final class Compare {
-    public static final String TEST = "difference significant when the two 95% confidence intervals (order-statistic, of the median)"
-            + " do not overlap; ratio interval from interval endpoints (conservative)";
+    public static final String TEST = "medians with raw samples in both runs: Mann-Whitney U (two-sided), Holm-corrected across the rows"
+            + " of each run, significant when p < 0.05 and the bootstrap 95% interval of the ratio of medians excludes 1, Cliff's delta as"
+            + " the effect size; other rows: significant when the two 95% intervals do not overlap (ratio interval from their endpoints)";
 
     /** One aligned key: its value in each run (null where missing) and the comparisons to the baseline. */
-    public record Line(String key, String unit, List<ResultRow> perRun, List<double[]> ratios, List<Boolean> significant) {}
+    public record Line(String key, String unit, List<ResultRow> perRun, List<double[]> ratios, List<Boolean> significant, List<SampleTest> tests) {}
 
     private Compare() {}
 
     public static List<Line> lines(List<ResultsDir> runs, int baseline) {
+        List<Map<String, double[]>> samples = new ArrayList<>();
+        for (ResultsDir r : runs) samples.add(Samples.read(r.path()));
         Map<String, ResultRow[]> byKey = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             for (ResultRow r : runs.get(i).allRows()) {
@@ -48,12 +53,24 @@ public final class Compare {
             ResultRow base = rows[baseline];
             List<double[]> ratios = new ArrayList<>();
             List<Boolean> sig = new ArrayList<>();
+            List<SampleTest> tests = new ArrayList<>();
             String unit = "";
-            for (ResultRow r : rows) {
+            for (int i = 0; i < rows.length; i++) {
+                ResultRow r = rows[i];
                 if (r != null) unit = r.unit();
+                tests.add(null);
                 if (r == null || base == null || base.value() == 0) {
                     ratios.add(null);
                     sig.add(null);
+                    continue;
+                }
+                double[] a = samples.get(baseline).get(Samples.key(base));
+                double[] b = samples.get(i).get(Samples.key(r));
+                if (i != baseline && r.metric().equals("median") && a != null && b != null && a.length > 1 && b.length > 1) {
+                    SampleTest t = SampleTest.of(a, b);
+                    tests.set(i, t);
+                    ratios.add(new double[] {t.ratio(), t.ratioLow(), t.ratioHigh()});
+                    sig.add(null); // after Holm's correction, below
                     continue;
                 }
                 double ratio = r.value() / base.value();
@@ -61,8 +78,26 @@ public final class Compare {
                 ratios.add(new double[] {ratio, both ? r.ciLow() / base.ciHigh() : Double.NaN, both ? r.ciHigh() / base.ciLow() : Double.NaN});
                 sig.add(both ? (r.ciLow() > base.ciHigh() || r.ciHigh() < base.ciLow()) : null);
             }
-            lines.add(new Line(key, unit, Arrays.asList(rows), ratios, sig));
+            lines.add(new Line(key, unit, Arrays.asList(rows), ratios, sig, tests));
         });
+        return holm(lines, runs.size());
+    }
+
+    /** Holm's correction over the tested rows of each run, then their significance. */
+    private static List<Line> holm(List<Line> lines, int runs) {
+        for (int i = 0; i < runs; i++) {
+            List<Line> tested = new ArrayList<>();
+            for (Line l : lines) if (l.tests().get(i) != null) tested.add(l);
+            double[] p = new double[tested.size()];
+            for (int k = 0; k < tested.size(); k++) p[k] = tested.get(k).tests().get(i).p();
+            double[] adjusted = Stats.holm(p);
+            for (int k = 0; k < tested.size(); k++) {
+                Line l = tested.get(k);
+                SampleTest t = l.tests().get(i).withHolm(adjusted[k]);
+                l.tests().set(i, t);
+                l.significant().set(i, t.significant());
+            }
+        }
         return lines;
     }
 
@@ -85,7 +120,8 @@ public final class Compare {
         List<String> header = new ArrayList<>(List.of("suite", "benchmark", "target", "variant", "param", "metric", "unit"));
         for (int i = 0; i < runs.size(); i++) {
             String n = "run" + i;
-            header.addAll(List.of(n + "_value", n + "_ci_low", n + "_ci_high", n + "_ratio", n + "_ratio_low", n + "_ratio_high", n + "_significant"));
+            header.addAll(List.of(n + "_value", n + "_ci_low", n + "_ci_high", n + "_ratio", n + "_ratio_low", n + "_ratio_high", n + "_significant",
+                    n + "_p", n + "_p_holm", n + "_cliffs_delta", n + "_verdict"));
         }
         try (Writer w = Files.newBufferedWriter(file); CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').setCommentMarker('#').build())) {
             p.printComment("runs: " + labels(runs) + "; baseline run" + baseline + "; " + TEST);
@@ -103,6 +139,11 @@ public final class Compare {
                     rec.add(ratio == null ? "" : ResultsCsv.number(ratio[1]));
                     rec.add(ratio == null ? "" : ResultsCsv.number(ratio[2]));
                     rec.add(l.significant().get(i) == null ? "" : l.significant().get(i).toString());
+                    SampleTest t = l.tests().get(i);
+                    rec.add(t == null ? "" : ResultsCsv.number(t.p()));
+                    rec.add(t == null ? "" : ResultsCsv.number(t.pHolm()));
+                    rec.add(t == null ? "" : ResultsCsv.number(t.delta()));
+                    rec.add(t == null ? "" : t.verdict(l.unit()));
                 }
                 p.printRecord(rec);
             }
@@ -134,7 +175,7 @@ public final class Compare {
                         + Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("charts").resolve(stem + ".png"))) + "\"></figure>\n");
             }
             h.raw("<table class=sortable><thead><tr><th>key</th><th>unit</th>");
-            for (int i = 0; i < runs.size(); i++) h.raw("<th>run" + i + "</th><th>ratio</th><th>signif.</th>");
+            for (int i = 0; i < runs.size(); i++) h.raw("<th>run" + i + "</th><th>ratio</th><th>signif.</th><th>p (Holm)</th><th>Cliff's &delta;</th><th>verdict</th>");
             h.raw("</tr></thead><tbody>\n");
             for (Line l : lines) {
                 if (!l.key().startsWith(suite + "|")) continue;
@@ -146,6 +187,10 @@ public final class Compare {
                     cells.add(ratio == null ? "" : String.format(Locale.ROOT, "%.3f", ratio[0])
                             + (Double.isNaN(ratio[1]) ? "" : String.format(Locale.ROOT, " [%.3f, %.3f]", ratio[1], ratio[2])));
                     cells.add(l.significant().get(i) == null ? "" : l.significant().get(i) ? "yes" : "no");
+                    SampleTest t = l.tests().get(i);
+                    cells.add(t == null ? "" : String.format(Locale.ROOT, "%.2g", t.pHolm()));
+                    cells.add(t == null ? "" : String.format(Locale.ROOT, "%+.2f", t.delta()));
+                    cells.add(t == null ? "" : t.verdict(l.unit()));
                 }
                 h.row(cells.toArray(String[]::new));
             }

@@ -43,4 +43,38 @@ class CompareTest {
         assertTrue(csv.contains("missing"));
         assertTrue(csv.startsWith("# runs: run0="), "the CSV says which run is which and the test used");
     }
+
+    /** Three runs with raw samples: one 3% slower is called so with its p and delta; one of the same setup is not. */
+    @Test
+    void rawSamplesAreTestedAndASmallShiftIsFound() throws Exception {
+        Path a = Fixtures.copy("run-a", tmp.resolve("a"));
+        Path b = Fixtures.copy("run-a", tmp.resolve("b"));
+        Path c = Fixtures.copy("run-a", tmp.resolve("c"));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (Object[] run : new Object[][] {{a, 1.0}, {b, 1.0}, {c, 1.03}}) {
+            double[] values = new double[200];
+            for (int i = 0; i < values.length; i++) values[i] = 3.0 * (double) run[1] * Math.exp(0.02 * gaussian(random));
+            try (Samples.Writer w = new Samples.Writer((Path) run[0], "startup")) {
+                w.write("startup", "start-to-exit", "engine", "", "", "ms", values);
+            }
+        }
+        List<ResultsDir> runs = List.of(ResultsDir.load(a), ResultsDir.load(b), ResultsDir.load(c));
+        Compare.Line line = Compare.lines(runs, 0).stream().filter(l -> l.key().equals("startup|start-to-exit|engine|||median")).findFirst().orElseThrow();
+        SampleTest same = line.tests().get(1);
+        SampleTest slower = line.tests().get(2);
+        assertEquals("no difference", same.verdict("ms"), "the same setup: p " + same.pHolm());
+        assertEquals("slower", slower.verdict("ms"), "3% slower: p " + slower.pHolm() + ", ratio " + slower.ratioLow() + ".." + slower.ratioHigh());
+        assertTrue(slower.pHolm() < 1e-6 && slower.delta() > 0.5, "a large effect: delta " + slower.delta());
+        assertTrue(slower.ratioLow() > 1.0 && slower.ratioHigh() < 1.06, "the ratio's interval holds 1.03");
+        assertEquals(true, line.significant().get(2));
+        assertEquals(null, line.tests().get(0), "the baseline is not tested against itself");
+        Path html = Compare.write(List.of(a, b, c), 0, tmp.resolve("cmp"));
+        assertTrue(Files.readString(html).contains("slower"));
+        String csv = Files.readString(tmp.resolve("cmp/compare.csv"));
+        assertTrue(csv.contains("run2_p_holm") && csv.contains("run2_cliffs_delta") && csv.contains(",slower"), "the CSV has the test's columns");
+    }
+
+    private static double gaussian(java.util.SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
 }

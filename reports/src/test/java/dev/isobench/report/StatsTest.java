@@ -126,4 +126,19 @@ class StatsTest {
         assertTrue(Stats.mannWhitneyP(a, b) < 0.001);
         assertEquals(1.0, Stats.mannWhitneyP(a, a.clone()), 0.05);
     }
+
+    @Test
+    void cliffsDeltaCountsPairs() {
+        assertEquals(1.0, Stats.cliffsDelta(new double[] {1, 2, 3}, new double[] {4, 5, 6}), 1e-12, "every b above every a");
+        assertEquals(-1.0, Stats.cliffsDelta(new double[] {4, 5, 6}, new double[] {1, 2, 3}), 1e-12);
+        assertEquals(0.0, Stats.cliffsDelta(new double[] {1, 2, 3}, new double[] {1, 2, 3}), 1e-12, "ties count for neither side");
+        assertEquals(0.5, Stats.cliffsDelta(new double[] {1, 3}, new double[] {2, 4}), 1e-12); // (3 above - 1 below) / 4 pairs
+    }
+
+    @Test
+    void holmAdjustsStepDownAndStaysMonotone() {
+        double[] adjusted = Stats.holm(new double[] {0.01, 0.04, 0.03});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.03, 0.06, 0.06}, adjusted, 1e-12);
+        assertEquals(1.0, Stats.holm(new double[] {0.9, 0.8})[0], 1e-12, "capped at 1");
+    }
 }

@@ -23,8 +23,10 @@ final class Rows {
         }
     }
 
+    /** Independent samples: the row, and the samples themselves (samples in runs are not: see summaryRuns). */
     static void summary(SuiteContext ctx, Key k, String unit, double[] samples) {
         write(ctx, k, unit, Stats.summarize(samples));
+        ctx.samples(k.benchmark(), k.target(), k.variant(), k.param(), unit, k.suite(), samples);
     }
 
     /**

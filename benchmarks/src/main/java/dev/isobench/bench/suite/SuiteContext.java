@@ -7,6 +7,7 @@ import dev.isobench.engine.Engine;
 import dev.isobench.report.Manifest;
 import dev.isobench.report.ResultRow;
 import dev.isobench.report.ResultsCsv;
+import dev.isobench.report.Samples;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ public final class SuiteContext {
     private final Optional<Path> cliJar;
     private final Set<String> wantedTargets;
     private ResultsCsv.Writer writer;
+    private Samples.Writer samples;
     private final Optional<VmTarget> vm;
     private final List<Target> clients;
 
@@ -82,11 +84,19 @@ public final class SuiteContext {
 
     void open(String suite) {
         writer = new ResultsCsv.Writer(out, suite);
+        samples = new Samples.Writer(out, suite);
     }
 
     void close() {
         if (writer != null) writer.close();
+        if (samples != null) samples.close();
         writer = null;
+        samples = null;
+    }
+
+    /** A latency row's raw samples, for samples/<suite>.csv.gz (compare tests on them). */
+    void samples(String benchmark, String target, String variant, String param, String unit, String suite, double[] values) {
+        if (samples != null) samples.write(suite, benchmark, target, variant, param, unit, values);
     }
 
     public void write(ResultRow row) {

@@ -1,0 +1,37 @@
+package dev.isobench.report;
+
+import java.util.Set;
+
+/**
+ * One matched row tested on its raw samples against the baseline run's: Mann-Whitney U (two-sided p, and p after
+ * Holm's correction across the comparison's rows), Cliff's delta as the effect size, and a bootstrap 95% interval
+ * of the ratio of medians. Significant means Holm's p below 0.05 and a ratio interval that excludes 1.
+ */
+public record SampleTest(double p, double pHolm, double delta, double ratio, double ratioLow, double ratioHigh) {
+    static final double ALPHA = 0.05;
+    private static final Set<String> TIME_UNITS = Set.of("ns", "us", "ms", "s");
+    static final int RESAMPLES = 2000;
+
+    /** The test before Holm's correction (pHolm is p until {@link #withHolm}). */
+    static SampleTest of(double[] baseline, double[] other) {
+        double[] ratio = Stats.ratioOfMedians(baseline, other, RESAMPLES, 42);
+        return new SampleTest(Stats.mannWhitneyP(baseline, other), Stats.mannWhitneyP(baseline, other), Stats.cliffsDelta(baseline, other),
+                ratio[0], ratio[1], ratio[2]);
+    }
+
+    SampleTest withHolm(double adjusted) {
+        return new SampleTest(p, adjusted, delta, ratio, ratioLow, ratioHigh);
+    }
+
+    public boolean significant() {
+        return pHolm < ALPHA && (ratioLow > 1 || ratioHigh < 1);
+    }
+
+    /** faster or slower for a time, higher or lower for anything else, or no difference. */
+    public String verdict(String unit) {
+        if (!significant()) return "no difference";
+        boolean up = ratio > 1;
+        if (TIME_UNITS.contains(unit)) return up ? "slower" : "faster";
+        return up ? "higher" : "lower";
+    }
+}
