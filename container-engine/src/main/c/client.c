@@ -110,7 +110,10 @@ static const char *root_of(int argc, char **argv) {
         else if (strncmp(argv[i], "--root=", 7) == 0) root = argv[i] + 7;
     }
     if (root) return root;
-    if (argc > 1 && strcmp(argv[1], "oci") == 0) return DEFAULT_OCI_ROOT;
+    if (argc > 1 && strcmp(argv[1], "oci") == 0) {
+        const char *oci = getenv("ISOBENCH_OCI_ROOT");
+        return oci && *oci ? oci : DEFAULT_OCI_ROOT;
+    }
     const char *env = getenv("ISOBENCH_ROOT");
     return env && *env ? env : DEFAULT_ROOT;
 }
@@ -219,6 +222,19 @@ static int send_request(int sock, int argc, char **argv) {
     return write_all(sock, buf, at);
 }
 
+/* mkdir -p, the root mode 0711 (searchable, as root of a user namespace needs): the root must exist before its real path names the socket, and the engine logs there. */
+static void make_root(const char *root) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s", root);
+    for (char *c = p + 1; *c; c++) {
+        if (*c != '/') continue;
+        *c = 0;
+        mkdir(p, 0755);
+        *c = '/';
+    }
+    mkdir(p, 0711);
+}
+
 /* The engine's socket: /run/isobench/engine-<FNV-1a 64 of the root's real path>.sock, short whatever the root's
  * length (a unix socket path holds 107 bytes); EngineServer.socketFor computes the same. */
 static void socket_path(const char *root, char *out, size_t n) {
@@ -249,11 +265,47 @@ static int connect_engine(int argc, char **argv, const char *root, const char *p
     return sock;
 }
 
+/*
+ * Installed as a runtime binary (a link or copy named isobench-runtime, which podman or containerd run per verb),
+ * the client is `isobench-client oci`, and reads the settings a wrapper script would export from
+ * isobench-client.env beside the real binary: ISOBENCH_SERVE, ISOBENCH_JVM, ISOBENCH_OCI_ROOT (the default --root).
+ */
+static char **as_runtime(int *argc, char **argv) {
+    const char *base = strrchr(argv[0], '/');
+    base = base ? base + 1 : argv[0];
+    if (strcmp(base, "isobench-runtime") != 0) return argv;
+    char exe[4096], path[4200], line[8192];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = 0;
+        snprintf(path, sizeof path, "%s/isobench-client.env", exe);
+        FILE *f = fopen(path, "re");
+        while (f && fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = 0;
+            char *eq = strchr(line, '=');
+            if (!eq) continue;
+            *eq = 0;
+            setenv(line, eq + 1, 0); /* the caller's own environment wins */
+        }
+        if (f) fclose(f);
+    }
+    char **args = calloc((size_t)*argc + 2, sizeof *args);
+    args[0] = argv[0];
+    args[1] = "oci";
+    for (int i = 1; i < *argc; i++) args[i + 1] = argv[i];
+    (*argc)++;
+    return args;
+}
+
 int main(int argc, char **argv) {
+    argv = as_runtime(&argc, argv);
     /* oci run waits for its container as the caller's subreaper: that stays a JVM of its own */
     if (argc > 1 && strcmp(argv[1], "oci") == 0 && strcmp(oci_verb(argc, argv), "run") == 0) exec_java(argc, argv);
     const char *root = root_of(argc, argv);
     char path[4096];
+    make_root(root);
     socket_path(root, path, sizeof path);
     if (pipe2(signal_pipe, O_CLOEXEC) < 0) fallback(argc, argv, "cannot make a pipe");
     struct sigaction sa = {.sa_handler = on_signal};

@@ -39,8 +39,14 @@ public final class IsobenchRuntime {
             java.append("-cp '").append(classPath).append('\'');
             String root = "--root '" + dir.resolve("oci-root") + "'";
             executable(dir.resolve(JVM), "#!/bin/sh\nexec " + java + " dev.isobench.engine.cli.OciCommand " + root + " \"$@\"\n");
-            executable(dir.resolve(RESIDENT), clientScript(dir, java.toString(), "oci " + root));
             executable(dir.resolve("isobench-ctr"), clientScript(dir, java.toString(), "ctr"));
+            // The runtime binary is the client itself, by the name isobench-runtime: no shell between a client's verb and
+            // the engine; its settings are in isobench-client.env beside it
+            String serve = "exec " + java + " " + SERVER_CLASS + " serve --root \"$1\" --idle-seconds 30 >> \"$1/engine.log\" 2>&1";
+            Files.writeString(dir.resolve("isobench-client.env"), "ISOBENCH_SERVE=" + serve + "\nISOBENCH_JVM=" + java
+                    + " dev.isobench.engine.cli.CtrCommand\nISOBENCH_OCI_ROOT=" + dir.resolve("oci-root") + "\n");
+            Files.deleteIfExists(dir.resolve(RESIDENT));
+            Files.createLink(dir.resolve(RESIDENT), dir.resolve("isobench-client"));
             return dir.resolve(RESIDENT);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the isobench runtime wrappers in " + dir + ": " + e.getMessage(), e);
