@@ -57,12 +57,17 @@ public final class ResultsCsv {
 
         @Override
         public synchronized void close() {
-            try {
-                printer.close();
-                Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new ReportException("cannot finish " + complete + ": " + e.getMessage(), e);
-            }
+            ResultsCsv.finish(printer, partial, complete);
+        }
+    }
+
+    /** Closes a file written as {@code .partial} and gives it its name: what a reader finds is whole. */
+    static void finish(CSVPrinter printer, Path partial, Path complete) {
+        try {
+            printer.close();
+            Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ReportException("cannot finish " + complete + ": " + e.getMessage(), e);
         }
     }
 

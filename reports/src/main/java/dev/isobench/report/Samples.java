@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,12 +72,7 @@ public final class Samples {
 
         @Override
         public synchronized void close() {
-            try {
-                printer.close();
-                Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new ReportException("cannot finish " + complete + ": " + e.getMessage(), e);
-            }
+            ResultsCsv.finish(printer, partial, complete);
         }
     }
 
