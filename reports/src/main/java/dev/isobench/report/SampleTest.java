@@ -29,8 +29,11 @@ public record SampleTest(double p, double pHolm, double delta, double ratio, dou
 
     /** faster or slower for a time, higher or lower for anything else, or no difference. */
     public String verdict(String unit) {
-        if (!significant()) return "no difference";
-        boolean up = ratio > 1;
+        return significant() ? direction(unit, ratio > 1) : "no difference";
+    }
+
+    /** A change upwards in this unit: slower for a time, higher for anything else. */
+    static String direction(String unit, boolean up) {
         if (TIME_UNITS.contains(unit)) return up ? "slower" : "faster";
         return up ? "higher" : "lower";
     }
