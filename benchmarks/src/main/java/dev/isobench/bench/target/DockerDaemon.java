@@ -40,10 +40,6 @@ final class DockerDaemon implements AutoCloseable {
     private final String version;
 
     /** Starts the daemon and loads the probe image; fails with the daemon's own last words. */
-    DockerDaemon(Path workspace, Path probeRootfs, Path scratch) {
-        this(workspace, probeRootfs, scratch, java.util.Optional.empty());
-    }
-
     /** @param isobenchRuntime the engine's OCI runtime binary, added as runtime "isobench" */
     DockerDaemon(Path workspace, Path probeRootfs, Path scratch, java.util.Optional<Path> isobenchRuntime) {
         this.dir = workspace.resolve("docker");

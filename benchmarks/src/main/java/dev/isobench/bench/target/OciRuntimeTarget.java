@@ -142,6 +142,7 @@ public final class OciRuntimeTarget implements Target {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + own.resolve("config.json") + ": " + e.getMessage(), e);
         }
+        boolean deleted = false;
         try {
             if (!verbs) return Processes.run(append(command, "run", "--bundle", own.toString(), id), scratch);
             long nanos = 0;
@@ -150,9 +151,11 @@ public final class OciRuntimeTarget implements Target {
                 nanos += e.nanos();
                 if (e.exitCode() != 0) return new Execution(nanos, e.exitCode(), e.stdout(), runtime + " " + verb.get(0) + ": " + e.stderr());
             }
+            deleted = true;
             return new Execution(nanos, 0, "", "");
         } finally {
-            Processes.run(append(command, "delete", "--force", id), scratch); // a no-op when run already removed it
+            // a no-op when run removed it already; verb by verb, only a run cut short has something left
+            if (!deleted) Processes.run(append(command, "delete", "--force", id), scratch);
             SafeDelete.tree(own);
         }
     }

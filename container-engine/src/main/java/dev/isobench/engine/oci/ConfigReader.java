@@ -132,18 +132,31 @@ public final class ConfigReader {
         if (!cwd.startsWith("/")) throw error("process.cwd", "must be absolute, got '" + cwd + "'");
         b.workdir(cwd);
         JsonNode user = p.path("user");
-        only(user, "process.user", Set.of("uid", "gid", "umask", "additionalGids", "username"));
-        List<Integer> groups = new ArrayList<>();
-        for (JsonNode g : objects(user, "process.user", "additionalGids")) groups.add(g.asInt());
-        Long uid = number(user, "process.user", "uid");
-        Long gid = number(user, "process.user", "gid");
-        b.user(new User(uid == null ? 0 : uid.intValue(), gid == null ? 0 : gid.intValue(), groups));
+        b.user(user(user));
         Long umask = number(user, "process.user", "umask");
         boolean terminal = bool(p, "process", "terminal");
         if (terminal && consoleSocket.isEmpty()) {
             throw new EngineException("cannot allocate tty if runc will detach without setting console socket (process.terminal is true: pass --console-socket)");
         }
         if (!terminal && consoleSocket.isPresent()) throw new EngineException("--console-socket is given but process.terminal is false");
+        Long oom = number(p, "process", "oomScoreAdj");
+        return new ProcessOptions(rlimits(p), oom == null ? OptionalInt.empty() : OptionalInt.of(oom.intValue()),
+                umask == null ? OptionalInt.empty() : OptionalInt.of(umask.intValue()), bool(p, "process", "noNewPrivileges"),
+                Optional.of(capabilities(p.path("capabilities"), "process.capabilities", warnings)), true, consoleSocket);
+    }
+
+    /** {@code process.user}: uid, gid and additional gids (umask is the caller's to read). */
+    static User user(JsonNode user) {
+        only(user, "process.user", Set.of("uid", "gid", "umask", "additionalGids", "username"));
+        List<Integer> groups = new ArrayList<>();
+        for (JsonNode g : objects(user, "process.user", "additionalGids")) groups.add(g.asInt());
+        Long uid = number(user, "process.user", "uid");
+        Long gid = number(user, "process.user", "gid");
+        return new User(uid == null ? 0 : uid.intValue(), gid == null ? 0 : gid.intValue(), groups);
+    }
+
+    /** {@code process.rlimits}. */
+    static List<Rlimit> rlimits(JsonNode p) {
         List<Rlimit> rlimits = new ArrayList<>();
         List<JsonNode> limits = objects(p, "process", "rlimits");
         for (int i = 0; i < limits.size(); i++) {
@@ -155,10 +168,7 @@ public final class ConfigReader {
                 throw error(at, e.getMessage());
             }
         }
-        Long oom = number(p, "process", "oomScoreAdj");
-        return new ProcessOptions(rlimits, oom == null ? OptionalInt.empty() : OptionalInt.of(oom.intValue()),
-                umask == null ? OptionalInt.empty() : OptionalInt.of(umask.intValue()), bool(p, "process", "noNewPrivileges"),
-                Optional.of(capabilities(p.path("capabilities"), "process.capabilities", warnings)), true, consoleSocket);
+        return rlimits;
     }
 
     /** The five sets; one left out is empty, as the spec says. A name this kernel's list lacks is skipped with a warning, as runc does. */
@@ -298,7 +308,7 @@ public final class ConfigReader {
             throw error("linux.rootfsPropagation", "'" + propagation + "' is not supported: the engine makes every mount of the container private");
         }
         JsonNode sysctl = linux.path("sysctl");
-        only(sysctl, "linux.sysctl", Set.copyOf(iterable(sysctl)));
+        if (Json.asksForSomething(sysctl) && !sysctl.isObject()) throw error("linux.sysctl", "must be an object of names to values");
         for (String key : iterable(sysctl)) {
             if (key.contains("/") || key.contains("..")) throw error("linux.sysctl." + key, "is not a sysctl name");
             b.sysctl(key, sysctl.path(key).asText());

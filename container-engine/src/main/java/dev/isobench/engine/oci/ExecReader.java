@@ -2,8 +2,6 @@ package dev.isobench.engine.oci;
 
 import static dev.isobench.engine.oci.Json.bool;
 import static dev.isobench.engine.oci.Json.error;
-import static dev.isobench.engine.oci.Json.number;
-import static dev.isobench.engine.oci.Json.objects;
 import static dev.isobench.engine.oci.Json.only;
 import static dev.isobench.engine.oci.Json.requiredText;
 import static dev.isobench.engine.oci.Json.strings;
@@ -15,7 +13,6 @@ import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.Capabilities;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.Limits;
-import dev.isobench.engine.spec.Rlimit;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.spec.User;
 import dev.isobench.engine.sys.EngineException;
@@ -47,26 +44,12 @@ public final class ExecReader {
         List<String> args = strings(p, "process", "args");
         if (args.isEmpty()) throw error("process.args", "is required and must name a program");
         JsonNode user = p.path("user");
-        only(user, "process.user", Set.of("uid", "gid", "additionalGids", "umask", "username"));
         unsupported(user, "process.user", "umask", "an exec'd process keeps the runtime's umask");
-        List<Integer> groups = new ArrayList<>();
-        for (JsonNode g : objects(user, "process.user", "additionalGids")) groups.add(g.asInt());
-        Long uid = number(user, "process.user", "uid");
-        Long gid = number(user, "process.user", "gid");
-        boolean terminal = bool(p, "process", "terminal");
-        checkTerminal(terminal, consoleSocket);
-        List<Rlimit> rlimits = new ArrayList<>();
-        for (JsonNode l : objects(p, "process", "rlimits")) {
-            try {
-                rlimits.add(Rlimit.of(requiredText(l, "process.rlimits", "type"), l.path("soft").asLong(), l.path("hard").asLong()));
-            } catch (IllegalArgumentException e) {
-                throw error("process.rlimits", e.getMessage());
-            }
-        }
+        checkTerminal(bool(p, "process", "terminal"), consoleSocket);
         String cwd = requiredText(p, "process", "cwd");
         Optional<CapabilitySets> caps = Optional.of(ConfigReader.capabilities(p.path("capabilities"), "process.capabilities", new ArrayList<>()));
-        return new ExecSpec(args, strings(p, "process", "env"), cwd, new User(uid == null ? 0 : uid.intValue(), gid == null ? 0 : gid.intValue(), groups),
-                Stdio.INHERIT.withStdin(), true, bool(p, "process", "noNewPrivileges"), caps, consoleSocket, detach, rlimits);
+        return new ExecSpec(args, strings(p, "process", "env"), cwd, ConfigReader.user(user), Stdio.INHERIT.withStdin(), true,
+                bool(p, "process", "noNewPrivileges"), caps, consoleSocket, detach, ConfigReader.rlimits(p));
     }
 
     /** runc exec's flags: the container's environment is not inherited, capabilities default to none beyond --cap. */

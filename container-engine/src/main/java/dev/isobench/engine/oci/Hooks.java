@@ -9,8 +9,6 @@ import java.util.List;
  * delete. createContainer and startContainer, which run inside the container, are refused when the bundle reads.
  */
 public record Hooks(List<Hook> prestart, List<Hook> createRuntime, List<Hook> poststart, List<Hook> poststop) {
-    public static final Hooks NONE = new Hooks(List.of(), List.of(), List.of(), List.of());
-
     public Hooks {
         prestart = List.copyOf(prestart);
         createRuntime = List.copyOf(createRuntime);

@@ -47,8 +47,6 @@ import picocli.CommandLine;
  * exits 125 saying the engine went away.
  */
 public final class EngineServer {
-    static final String LOCK = ResidentEngineFiles.LOCK;
-    static final String PID = ResidentEngineFiles.PID;
 
     private final Path root;
     private final long idleMillis;
@@ -92,10 +90,10 @@ public final class EngineServer {
     int serve() {
         try {
             Files.createDirectories(root);
-            try (FileChannel lockFile = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel lockFile = FileChannel.open(root.resolve(ResidentEngineFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock lock = lockFile.tryLock()) {
                 if (lock == null) return 0; // another client started one first
-                Files.writeString(root.resolve(PID), Long.toString(ProcessHandle.current().pid()));
+                Files.writeString(root.resolve(ResidentEngineFiles.PID), Long.toString(ProcessHandle.current().pid()));
                 Files.createDirectories(ResidentEngineFiles.SOCKETS);
                 Path socket = ResidentEngineFiles.socketFor(root);
                 int listening = Native.listenUnix(socket.toString());
@@ -103,7 +101,7 @@ public final class EngineServer {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         Files.deleteIfExists(socket);
-                        Files.deleteIfExists(root.resolve(PID));
+                        Files.deleteIfExists(root.resolve(ResidentEngineFiles.PID));
                     } catch (IOException e) {
                         // gone already
                     }
@@ -144,7 +142,7 @@ public final class EngineServer {
                 if (active.get() == 0 && System.currentTimeMillis() - lastActivity.get() > idleMillis) {
                     try {
                         Files.deleteIfExists(ResidentEngineFiles.socketFor(root));
-                        Files.deleteIfExists(root.resolve(PID));
+                        Files.deleteIfExists(root.resolve(ResidentEngineFiles.PID));
                     } catch (IOException e) {
                         // gone already
                     }

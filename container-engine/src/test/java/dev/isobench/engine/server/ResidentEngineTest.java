@@ -55,7 +55,7 @@ class ResidentEngineTest {
 
     private java.util.Optional<Long> engine() {
         try {
-            long pid = Long.parseLong(Files.readString(test.root().resolve(EngineServer.PID)).trim());
+            long pid = Long.parseLong(Files.readString(test.root().resolve(dev.isobench.engine.runtime.ResidentEngineFiles.PID)).trim());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> pid);
         } catch (IOException | NumberFormatException e) {
             return java.util.Optional.empty();
@@ -300,7 +300,7 @@ class ResidentEngineTest {
         assertTrue(new ProcessInfo(c.pid(), c.record().pidStart()).isAlive(), "the attached container runs on without its owner");
         assertTrue(test.engine().gc(false).containers().contains(c.id()), "gc takes it: its owner is gone");
         assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), "gc removes the killed engine's socket");
-        assertFalse(Files.exists(test.root().resolve(EngineServer.PID)));
+        assertFalse(Files.exists(test.root().resolve(dev.isobench.engine.runtime.ResidentEngineFiles.PID)));
         test.assertNoLeftovers();
     }
 }
