@@ -277,7 +277,6 @@ public final class EngineServer {
             if (!rest.contains("--root") && rest.stream().noneMatch(a -> a.startsWith("--root="))) {
                 rest.addAll(0, List.of("--root", root.toString())); // the client reached this root's socket
             }
-            engines.computeIfAbsent(root, Engine::open);
             if (oci) CallerMonitors.set(spawner);
             String[] args = rest.toArray(String[]::new);
             CommandLine cl = oci ? OciCommand.commandLine(args).setCommandName("isobench-runtime") : CtrCommand.forArgs(args).setCommandName("isobench ctr");
