@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The benchmarks' packages as a DAG, lowest first. vm: QEMU, the initramfs and the serial frames; host: facts
  * about the machine; jmh: the JMH benchmarks; target: where a workload runs (host, engine, peers, vm); suite: the
- * suites and their runner; cli: the isobench command.
+ * suites and their runner; fleet: runs across hosts on Ansible; cli: the isobench command.
  */
 class ArchitectureTest {
-    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh"), List.of("target"), List.of("suite"), List.of("cli"));
+    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh"), List.of("target"), List.of("suite", "fleet"), List.of("cli"));
     private static final JavaClasses MAIN = Layering.mainClasses("dev.isobench.bench");
 
     @Test

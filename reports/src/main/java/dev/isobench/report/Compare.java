@@ -101,22 +101,30 @@ public final class Compare {
         return lines;
     }
 
-    /** Writes compare.csv, compare.html and side-by-side charts into out; returns the HTML's path. */
+    /** Writes compare.csv, compare.html and side-by-side charts into out; returns the HTML's path. Runs are named run0, run1, ... */
     public static Path write(List<Path> dirs, int baseline, Path out) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < dirs.size(); i++) names.add("run" + i);
+        return write(dirs, names, baseline, out);
+    }
+
+    /** As {@link #write(List, int, Path)}, with a name for each run (a fleet's host names) in the page and the CSV's comment. */
+    public static Path write(List<Path> dirs, List<String> names, int baseline, Path out) {
         if (dirs.size() < 2) throw new ReportException("compare needs at least two results directories");
+        if (names.size() != dirs.size()) throw new IllegalArgumentException("one name per results directory");
         List<ResultsDir> runs = new ArrayList<>();
         for (Path d : dirs) runs.add(ResultsDir.load(d));
         List<Line> lines = lines(runs, baseline);
         try {
             Files.createDirectories(out.resolve("charts"));
-            csv(runs, lines, baseline, out.resolve("compare.csv"));
-            return html(runs, lines, baseline, out);
+            csv(runs, names, lines, baseline, out.resolve("compare.csv"));
+            return html(runs, names, lines, baseline, out);
         } catch (IOException e) {
             throw new ReportException("cannot write the comparison into " + out + ": " + e.getMessage(), e);
         }
     }
 
-    private static void csv(List<ResultsDir> runs, List<Line> lines, int baseline, Path file) throws IOException {
+    private static void csv(List<ResultsDir> runs, List<String> names, List<Line> lines, int baseline, Path file) throws IOException {
         List<String> header = new ArrayList<>(List.of("suite", "benchmark", "target", "variant", "param", "metric", "unit"));
         for (int i = 0; i < runs.size(); i++) {
             String n = "run" + i;
@@ -124,7 +132,7 @@ public final class Compare {
                     n + "_p", n + "_p_holm", n + "_cliffs_delta", n + "_verdict"));
         }
         try (Writer w = Files.newBufferedWriter(file); CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').setCommentMarker('#').build())) {
-            p.printComment("runs: " + labels(runs) + "; baseline run" + baseline + "; " + TEST);
+            p.printComment("runs: " + labels(runs, names) + "; baseline run" + baseline + "; " + TEST);
             p.printRecord(header);
             for (Line l : lines) {
                 List<String> rec = new ArrayList<>(List.of(l.key().split("\\|", -1)));
@@ -150,15 +158,15 @@ public final class Compare {
         }
     }
 
-    private static Path html(List<ResultsDir> runs, List<Line> lines, int baseline, Path out) throws IOException {
+    private static Path html(List<ResultsDir> runs, List<String> names, List<Line> lines, int baseline, Path out) throws IOException {
         Html h = new Html();
         h.open("isobench comparison of " + runs.size() + " runs");
-        h.raw("<p class=sub>").text("Baseline: run" + baseline + ". " + TEST + ".").raw("</p>\n<table><tr><th>run</th><th>host and start</th><th>directory</th></tr>");
-        for (int i = 0; i < runs.size(); i++) h.row("run" + i, runs.get(i).manifest().label(), runs.get(i).path().toString());
+        h.raw("<p class=sub>").text("Baseline: " + names.get(baseline) + ". " + TEST + ".").raw("</p>\n<table><tr><th>run</th><th>host and start</th><th>directory</th></tr>");
+        for (int i = 0; i < runs.size(); i++) h.row(names.get(i), runs.get(i).manifest().label(), runs.get(i).path().toString());
         h.raw("</table>\n");
         List<String> missing = new ArrayList<>();
         for (Line l : lines) {
-            for (int i = 0; i < runs.size(); i++) if (l.perRun().get(i) == null) missing.add(l.key() + " (missing in run" + i + ")");
+            for (int i = 0; i < runs.size(); i++) if (l.perRun().get(i) == null) missing.add(l.key() + " (missing in " + names.get(i) + ")");
         }
         if (!missing.isEmpty()) {
             h.raw("<h2>Rows missing on one side</h2><ul class=warn>");
@@ -169,13 +177,19 @@ public final class Compare {
         lines.forEach(l -> suites.add(l.key().split("\\|")[0]));
         for (String suite : suites) {
             h.raw("<h2>").text("Suite: " + suite).raw("</h2>\n");
-            String stem = chart(runs, lines, suite, out);
+            String stem = chart(runs, names, lines, suite, out);
             if (stem != null) {
                 h.raw("<figure><img alt=\"" + suite + "\" src=\"data:image/png;base64,"
                         + Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve("charts").resolve(stem + ".png"))) + "\"></figure>\n");
             }
+            List<Line> ofSuite = lines.stream().filter(l -> l.key().startsWith(suite + "|")).toList();
+            List<ForestPlot.Mark> marks = ForestPlot.marks(ofSuite, names, baseline);
+            if (!marks.isEmpty()) h.raw("<figure>" + ForestPlot.svg(suite + ": medians against " + names.get(baseline) + ", with 95% intervals", marks) + "</figure>\n");
             h.raw("<table class=sortable><thead><tr><th>key</th><th>unit</th>");
-            for (int i = 0; i < runs.size(); i++) h.raw("<th>run" + i + "</th><th>ratio</th><th>signif.</th><th>p (Holm)</th><th>Cliff's &delta;</th><th>verdict</th>");
+            for (int i = 0; i < runs.size(); i++) {
+                String n = Html.escape(names.get(i));
+                h.raw("<th>" + n + "</th><th>" + n + " ratio</th><th>signif.</th><th>p (Holm)</th><th>Cliff's &delta;</th><th>verdict</th>");
+            }
             h.raw("</tr></thead><tbody>\n");
             for (Line l : lines) {
                 if (!l.key().startsWith(suite + "|")) continue;
@@ -203,7 +217,7 @@ public final class Compare {
     }
 
     /** Medians of the suite side by side, one bar per run, for up to 24 keys. */
-    private static String chart(List<ResultsDir> runs, List<Line> lines, String suite, Path out) throws IOException {
+    private static String chart(List<ResultsDir> runs, List<String> names, List<Line> lines, String suite, Path out) throws IOException {
         List<Line> medians = lines.stream().filter(l -> l.key().startsWith(suite + "|") && l.key().endsWith("|median")).limit(24).toList();
         if (medians.isEmpty()) return null;
         CategoryChart c = new CategoryChartBuilder().width(1000).height(500).title(suite + ": medians, run by run")
@@ -217,16 +231,16 @@ public final class Compare {
         for (int i = 0; i < runs.size(); i++) {
             List<Double> y = new ArrayList<>();
             for (Line l : medians) y.add(l.ratios().get(i) == null ? 0.0 : l.ratios().get(i)[0]);
-            c.addSeries("run" + i + " " + runs.get(i).manifest().label(), cats, y);
+            c.addSeries(names.get(i) + " " + runs.get(i).manifest().label(), cats, y);
         }
         String stem = "compare-" + suite;
         BitmapEncoder.saveBitmap(c, out.resolve("charts").resolve(stem).toString(), BitmapEncoder.BitmapFormat.PNG);
         return stem;
     }
 
-    private static String labels(List<ResultsDir> runs) {
+    private static String labels(List<ResultsDir> runs, List<String> names) {
         List<String> l = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) l.add("run" + i + "=" + runs.get(i).path());
+        for (int i = 0; i < runs.size(); i++) l.add("run" + i + "=" + (names.get(i).equals("run" + i) ? "" : names.get(i) + " ") + runs.get(i).path());
         return String.join(", ", l);
     }
 }

@@ -6,6 +6,7 @@ import dev.isobench.bench.suite.Progress;
 import dev.isobench.bench.suite.Runner;
 import dev.isobench.bench.target.Targets;
 import dev.isobench.engine.Engine;
+import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
         "Run benchmark suites on the host and in containers, side by side, and write results/<host>-<time>/",
         "(manifest.json, one CSV per suite, HdrHistogram logs) and its report.html. Needs root."})
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min) or full (under 30 min). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min), full (under 30 min) or tiny (a smoke run, about 1.5 min). Default: ${DEFAULT-VALUE}.")
     String profile;
 
     @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
@@ -42,6 +44,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--vm-kernel", paramLabel = "FILE", description = "Guest kernel for the vm target (default: ROOT/vm/vmlinuz from scripts/vm-kernel, or /boot/vmlinuz-*).")
     Path vmKernel;
+
+    @Option(names = "--engine-seccomp", paramLabel = "POLICY", defaultValue = "default", converter = SeccompConverter.class,
+            description = {"Seccomp filter of the syscall suite's default engine variant: default, unconfined, noop:N (the default",
+                    "plus N rules that never match), or a Docker JSON profile. Recorded in the manifest. E.g. noop:8 on one host",
+                    "of a fleet injects a small known getpid cost for compare to find. Default: ${DEFAULT-VALUE}."})
+    Seccomp engineSeccomp;
 
     @Option(names = "--no-report", description = "Do not render report.html at the end.")
     boolean noReport;
@@ -60,10 +68,22 @@ public final class RunCommand implements Callable<Integer> {
         Engine engine = Engine.open(Engine.rootFor(root));
         Progress progress = Progress.forConsole();
         progress.message("isobench run: profile " + p.name() + ", suites " + String.join(",", chosen) + ", results in " + dir.toAbsolutePath());
-        Path results = new Runner(engine, p, chosen, wanted, dir, jar()).run(progress);
+        Path results = new Runner(engine, p, chosen, wanted, dir, jar(), engineSeccomp).run(progress);
         System.out.println("results: " + results.toAbsolutePath());
         if (!noReport) System.out.println("report: " + ReportCommand.render(results).toAbsolutePath());
         return 0;
+    }
+
+    /** picocli's converter for --engine-seccomp: the engine's own parser, whose errors name the accepted forms. */
+    static final class SeccompConverter implements CommandLine.ITypeConverter<Seccomp> {
+        @Override
+        public Seccomp convert(String value) {
+            try {
+                return Seccomp.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replace("--security-opt seccomp=", ""));
+            }
+        }
     }
 
     private static List<String> all() {

@@ -41,7 +41,9 @@ final class JmhSyscalls {
         if (ctx.wants("host")) {
             ctx.progress().step(SyscallSuite.NAME, "JMH on the host");
             Path out = ctx.workspace().scratch().resolve("jmh-host.json");
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", jar.toString()));
+            // JMH takes a lock in java.io.tmpdir: in the run's own scratch, a JMH elsewhere on the machine (another
+            // run's, or the user's) neither blocks this one nor is blocked by it
+            List<String> cmd = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + ctx.workspace().scratch(), "-cp", jar.toString()));
             cmd.addAll(jmhArgs(ctx, out.toString()));
             Processes.run(cmd, ctx.workspace().scratch()).requireSuccess("JMH on the host");
             host = write(ctx, out, "host", null);
@@ -57,7 +59,7 @@ final class JmhSyscalls {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", "/isobench/" + jar.getFileName()));
+            List<String> cmd = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=/out", "-cp", "/isobench/" + jar.getFileName()));
             cmd.addAll(jmhArgs(ctx, "/out/jmh.json"));
             Path log = ctx.workspace().scratch().resolve("jmh-container.log");
             Container c = ctx.engine().create(ContainerSpec.builder().image("host").command(cmd)

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * How much a run measures. {@code quick} gives every suite a row in under 5 minutes on 2 cores;
- * {@code full} sweeps wider and repeats more (under 30 minutes). Written whole into the manifest.
+ * {@code full} sweeps wider and repeats more (under 30 minutes). {@code tiny} is a smoke run (every suite in
+ * about a minute and a half, a few ops and sizes, the fewest repeats that still give intervals): that a host runs
+ * the suites at all, e.g. a fleet's first run; its intervals are wide. Written whole into the manifest.
  *
  * <p>{@code engineWarmups}: runs of each in-process engine variant before any is measured. The variants share
  * most code, so together they take it past the JIT's compile thresholds (C1 compiles a method after about 200
@@ -34,6 +36,12 @@ public record Profile(String name, int startupRuns, int engineWarmups, int cliRu
                 2000, 3, 1.0, 3, 300);
     }
 
+    public static Profile tiny() {
+        return new Profile("tiny", 8, 20, 2, 0.5, List.of(1, 2), 12, 1000, 3, List.of("getpid", "read", "stat", "open-close"), List.of("10m"), 1,
+                List.of("4k"), List.of(1, 4), List.of(0.5), List.of(1), 1.0, List.of(2), List.of(16), List.of(20), 1, 1, 2, 100,
+                200, 1, 0.5, 1, 90);
+    }
+
     public static Profile full() {
         return new Profile("full", 200, 100, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, 16, ALL_OPS, List.of("10m", "100m", "1g", RootfsSuite.HOST_TREE), 5,
                 List.of("4k", "64k", "1m", "16m", "64m", "256m"), List.of(1, 2, 4, 8, 16, 32), List.of(0.1, 0.25, 0.5, 1.0, 1.5, 2.0),
@@ -45,7 +53,8 @@ public record Profile(String name, int startupRuns, int engineWarmups, int cliRu
         return switch (name) {
             case "quick" -> quick();
             case "full" -> full();
-            default -> throw new IllegalArgumentException("--profile must be quick or full, got '" + name + "'");
+            case "tiny" -> tiny();
+            default -> throw new IllegalArgumentException("--profile must be quick, full or tiny, got '" + name + "'");
         };
     }
 }

@@ -9,6 +9,7 @@ import dev.isobench.bench.target.Targets;
 import dev.isobench.bench.target.Workspace;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.report.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,11 +39,17 @@ public final class Runner {
     private final Set<String> targets;
     private final Path out;
     private final Optional<Path> cliJar;
+    private final Seccomp engineSeccomp;
 
     private static final long MIB = 1L << 20;
     private static final long FOOTPRINT_BUDGET = 512 * MIB;
 
     public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar) {
+        this(engine, profile, suites, targets, out, cliJar, Seccomp.DEFAULT);
+    }
+
+    /** @param engineSeccomp the filter of the syscall suite's default engine variant; anything but the default is recorded */
+    public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar, Seccomp engineSeccomp) {
         for (String s : suites) {
             if (!SUITES.containsKey(s)) throw new IllegalArgumentException("--suite: unknown suite '" + s + "' (suites: " + String.join(", ", SUITES.keySet()) + ")");
         }
@@ -52,6 +59,7 @@ public final class Runner {
         this.targets = Set.copyOf(targets);
         this.out = out;
         this.cliJar = cliJar;
+        this.engineSeccomp = engineSeccomp;
     }
 
     public Path run(Progress progress) {
@@ -69,6 +77,11 @@ public final class Runner {
         run.put("git_commit", gitCommit());
         run.set("profile", new ObjectMapper().valueToTree(profile));
         run.put("suites", String.join(",", suites));
+        run.put("engine_seccomp", engineSeccomp.name());
+        if (!engineSeccomp.equals(Seccomp.DEFAULT)) {
+            manifest.warn("the syscall suite's default engine variant ran with seccomp " + engineSeccomp.name() + " instead of the default"
+                    + " (--engine-seccomp): its rows carry that filter's cost");
+        }
         warnings.forEach(w -> {
             manifest.warn(w);
             progress.message("warning: " + w);
@@ -87,7 +100,7 @@ public final class Runner {
             });
             found.notes().forEach(manifest::warn);
             manifest.write(out);
-            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), found.clients(), profile, out, manifest, progress, cliJar, targets);
+            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), found.clients(), profile, out, manifest, progress, cliJar, targets, engineSeccomp);
             ObjectNode took = run.putObject("suite_seconds");
             for (String name : suites) {
                 long suiteBegun = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.isobench.bench.target.Target;
 import dev.isobench.bench.target.VmTarget;
 import dev.isobench.bench.target.Workspace;
 import dev.isobench.engine.Engine;
+import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.report.Manifest;
 import dev.isobench.report.ResultRow;
 import dev.isobench.report.ResultsCsv;
@@ -28,16 +29,21 @@ public final class SuiteContext {
     private Samples.Writer samples;
     private final Optional<VmTarget> vm;
     private final List<Target> clients;
+    private final Seccomp engineSeccomp;
 
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
                         Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
-        this(engine, workspace, peers, List.of(), profile, out, manifest, progress, cliJar, wantedTargets);
+        this(engine, workspace, peers, List.of(), profile, out, manifest, progress, cliJar, wantedTargets, Seccomp.DEFAULT);
     }
 
-    /** @param clients podman and docker over each runtime, and isobench's runtime alone (Targets#clients) */
+    /**
+     * @param clients podman and docker over each runtime, and isobench's runtime alone (Targets#clients)
+     * @param engineSeccomp the filter of the syscall suite's default engine variant (RunCommand's --engine-seccomp)
+     */
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, List<Target> clients, Profile profile, Path out, Manifest manifest,
-                        Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
+                        Progress progress, Optional<Path> cliJar, Set<String> wantedTargets, Seccomp engineSeccomp) {
         this.clients = List.copyOf(clients);
+        this.engineSeccomp = engineSeccomp;
         this.engine = engine;
         this.workspace = workspace;
         this.peers = peers.stream().filter(t -> !(t instanceof VmTarget)).toList();
@@ -57,6 +63,7 @@ public final class SuiteContext {
     public Manifest manifest() { return manifest; }
     public Progress progress() { return progress; }
     public Optional<Path> cliJar() { return cliJar; }
+    public Seccomp engineSeccomp() { return engineSeccomp; }
 
     /** Whether the user asked for this target (all by default). */
     public boolean wants(String target) {

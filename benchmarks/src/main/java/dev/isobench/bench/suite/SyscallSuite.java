@@ -58,7 +58,7 @@ public final class SyscallSuite implements Suite {
         Profile p = ctx.profile();
         List<Target> targets = new ArrayList<>(ctx.processTargets());
         if (ctx.wants("engine")) {
-            targets.add(new EngineTarget(ctx.engine(), "", b -> b, ctx.workspace().scratch()));
+            targets.add(new EngineTarget(ctx.engine(), "", b -> b.seccomp(ctx.engineSeccomp()), ctx.workspace().scratch()));
             targets.add(new EngineTarget(ctx.engine(), "net-host", b -> b.network(NetworkMode.HOST), ctx.workspace().scratch()));
             // the default engine runs Docker's seccomp profile; these two isolate the filter's cost
             targets.add(new EngineTarget(ctx.engine(), UNCONFINED, b -> b.seccomp(Seccomp.UNCONFINED), ctx.workspace().scratch()));

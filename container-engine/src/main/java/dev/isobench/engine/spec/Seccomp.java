@@ -42,7 +42,13 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
     public static Seccomp parse(String value) {
         if (value.equals("unconfined")) return UNCONFINED;
         if (value.equals("default")) return DEFAULT;
-        if (value.startsWith("noop:")) return withNoopRules(Integer.parseInt(value.substring(5)));
+        if (value.startsWith("noop:")) {
+            try {
+                return withNoopRules(Integer.parseInt(value.substring(5)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("seccomp noop:N takes a number of rules (0 to 150), got '" + value + "'");
+            }
+        }
         Path file = Path.of(value);
         if (Files.isRegularFile(file)) {
             try {
