@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.bench.DocumentedFormats;
 import dev.isobench.engine.Privileges;
 import dev.isobench.report.Manifest;
 import dev.isobench.report.ResultRow;
@@ -83,6 +84,7 @@ class FleetIT {
             assertTrue(rows.stream().anyMatch(x -> x.benchmark().equals("getpid") && x.target().equals("engine")), h + " has its rows");
             assertTrue(Files.size(results.resolve("samples/syscall.csv.gz")) > 100, h + "'s raw samples came back");
             assertTrue(Files.isRegularFile(results.resolve("report.html")), h + "'s report is rendered on the controller");
+            DocumentedFormats.assertConforms(results);
             assertTrue(Files.isRegularFile(out.resolve("fleet/" + h + ".log")), h + "'s run log came back");
             JsonNode host = host(summary, h);
             assertEquals("ok", host.path("status").asText(), host.toString());

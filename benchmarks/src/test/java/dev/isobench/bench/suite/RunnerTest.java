@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isobench.bench.DocumentedFormats;
 import dev.isobench.engine.Privileges;
 import dev.isobench.engine.TestEngine;
 import dev.isobench.report.Manifest;
@@ -87,6 +88,7 @@ class RunnerTest {
         double inside = cgroup.stream().filter(r -> r.benchmark().equals("cpu-quota") && r.metric().equals("achieved_cpus_inside"))
                 .findFirst().orElseThrow().value();
         assertEquals(inside, achieved, 0.03 * inside, "the cgroup's count over the run's window agrees with the workload's own clock");
+        DocumentedFormats.assertConforms(out);
         t.assertNoLeftovers();
     }
 
