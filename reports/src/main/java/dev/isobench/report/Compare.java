@@ -39,7 +39,7 @@ public final class Compare {
     private Compare() {}
 
     public static List<Line> lines(List<ResultsDir> runs, int baseline) {
-        List<Map<String, double[]>> samples = new ArrayList<>();
+        List<Map<String, List<double[]>>> samples = new ArrayList<>();
         for (ResultsDir r : runs) samples.add(Samples.read(r.path()));
         Map<String, ResultRow[]> byKey = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
@@ -64,10 +64,10 @@ public final class Compare {
                     sig.add(null);
                     continue;
                 }
-                double[] a = samples.get(baseline).get(Samples.key(base));
-                double[] b = samples.get(i).get(Samples.key(r));
-                if (i != baseline && r.metric().equals("median") && a != null && b != null && a.length > 1 && b.length > 1) {
-                    SampleTest t = SampleTest.of(a, b);
+                List<double[]> a = samples.get(baseline).get(Samples.key(base));
+                List<double[]> b = samples.get(i).get(Samples.key(r));
+                if (i != baseline && r.metric().equals("median") && a != null && b != null && Stats.pool(a).length > 1 && Stats.pool(b).length > 1) {
+                    SampleTest t = SampleTest.ofRuns(a, b);
                     tests.set(i, t);
                     ratios.add(new double[] {t.ratio(), t.ratioLow(), t.ratioHigh()});
                     sig.add(null); // after Holm's correction, below

@@ -1,5 +1,7 @@
 package dev.isobench.report;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,11 +14,28 @@ public record SampleTest(double p, double pHolm, double delta, double ratio, dou
     private static final Set<String> TIME_UNITS = Set.of("ns", "us", "ms", "s");
     static final int RESAMPLES = 2000;
 
-    /** The test before Holm's correction (pHolm is p until {@link #withHolm}). */
+    /** The test of independent samples, before Holm's correction (pHolm is p until {@link #withHolm}). */
     static SampleTest of(double[] baseline, double[] other) {
-        double[] ratio = Stats.ratioOfMedians(baseline, other, RESAMPLES, 42);
-        return new SampleTest(Stats.mannWhitneyP(baseline, other), Stats.mannWhitneyP(baseline, other), Stats.cliffsDelta(baseline, other),
-                ratio[0], ratio[1], ratio[2]);
+        return ofRuns(runsOfOne(baseline), runsOfOne(other));
+    }
+
+    /**
+     * The test of samples in runs: p and delta on all samples, the ratio's interval from a bootstrap that draws
+     * whole runs, each side on its own (two runs' turns are not paired). A run's samples share its placement, so
+     * p alone overstates a difference between runs; the interval carries the spread from run to run, and a
+     * verdict needs both. Independent samples are runs of one, for which this is the plain bootstrap.
+     */
+    static SampleTest ofRuns(List<double[]> baseline, List<double[]> other) {
+        double[] a = Stats.pool(baseline), b = Stats.pool(other);
+        double[] ratio = Stats.ratioOfMediansByRun(baseline, other, RESAMPLES, 42, false);
+        double p = Stats.mannWhitneyP(a, b);
+        return new SampleTest(p, p, Stats.cliffsDelta(a, b), ratio[0], ratio[1], ratio[2]);
+    }
+
+    private static List<double[]> runsOfOne(double[] samples) {
+        List<double[]> runs = new ArrayList<>(samples.length);
+        for (double v : samples) runs.add(new double[] {v});
+        return runs;
     }
 
     SampleTest withHolm(double adjusted) {

@@ -26,7 +26,11 @@ import org.apache.commons.csv.CSVRecord;
  * rows on these samples rather than on their intervals.
  */
 public final class Samples {
-    public static final String[] HEADER = {"suite", "benchmark", "target", "variant", "param", "sample", "value", "unit"};
+    /**
+     * {@code run}: the run (one process or connection) a sample was taken in, where samples come in runs and a run's
+     * samples share its placement; empty where every sample is independent.
+     */
+    public static final String[] HEADER = {"suite", "benchmark", "target", "variant", "param", "sample", "value", "unit", "run"};
     private static final CSVFormat WRITE = CSVFormat.DEFAULT.builder().setHeader(HEADER).build();
     private static final CSVFormat READ = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
 
@@ -60,10 +64,23 @@ public final class Samples {
             }
         }
 
+        /** Independent samples (run left empty). */
         public synchronized void write(String suite, String benchmark, String target, String variant, String param, String unit, double[] values) {
+            write(suite, benchmark, target, variant, param, unit, List.of(values), false);
+        }
+
+        /** Samples taken in runs, each with its run's index. */
+        public synchronized void writeRuns(String suite, String benchmark, String target, String variant, String param, String unit, List<double[]> runs) {
+            write(suite, benchmark, target, variant, param, unit, runs, true);
+        }
+
+        private void write(String suite, String benchmark, String target, String variant, String param, String unit, List<double[]> runs, boolean numbered) {
             try {
-                for (int i = 0; i < values.length; i++) {
-                    printer.printRecord(suite, benchmark, target, variant, param, i, ResultsCsv.number(values[i]), unit);
+                int i = 0;
+                for (int run = 0; run < runs.size(); run++) {
+                    for (double v : runs.get(run)) {
+                        printer.printRecord(suite, benchmark, target, variant, param, i++, ResultsCsv.number(v), unit, numbered ? Integer.toString(run) : "");
+                    }
                 }
             } catch (IOException e) {
                 throw new ReportException("cannot write " + partial + ": " + e.getMessage(), e);
@@ -76,9 +93,13 @@ public final class Samples {
         }
     }
 
-    /** Every row's samples in a results directory, by {@link #key}; empty for results from before samples were kept. */
-    public static Map<String, double[]> read(Path resultsDir) {
-        Map<String, List<Double>> found = new LinkedHashMap<>();
+    /**
+     * Every row's samples in a results directory, by {@link #key}, as runs: a row's runs in order where its samples
+     * came in runs, else each sample a run of its own (so a bootstrap over runs is the plain one). Empty for results
+     * from before samples were kept; files from before runs were recorded read as independent samples.
+     */
+    public static Map<String, List<double[]>> read(Path resultsDir) {
+        Map<String, Map<String, List<Double>>> found = new LinkedHashMap<>();
         Path dir = resultsDir.resolve("samples");
         if (!Files.isDirectory(dir)) return Map.of();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.csv.gz")) {
@@ -86,15 +107,19 @@ public final class Samples {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
                     for (CSVRecord rec : READ.parse(r)) {
                         String k = key(rec.get("suite"), rec.get("benchmark"), rec.get("target"), rec.get("variant"), rec.get("param"));
-                        found.computeIfAbsent(k, x -> new ArrayList<>()).add(Double.parseDouble(rec.get("value")));
+                        String run = rec.isMapped("run") ? rec.get("run") : "";
+                        // an independent sample is a run of its own: its index names it
+                        String group = run.isEmpty() ? "s" + rec.get("sample") : run;
+                        found.computeIfAbsent(k, x -> new LinkedHashMap<>()).computeIfAbsent(group, x -> new ArrayList<>())
+                                .add(Double.parseDouble(rec.get("value")));
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
             throw new ReportException("cannot read the samples in " + dir + ": " + e.getMessage(), e);
         }
-        Map<String, double[]> out = new LinkedHashMap<>();
-        found.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).toArray()));
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        found.forEach((k, runs) -> out.put(k, runs.values().stream().map(v -> v.stream().mapToDouble(Double::doubleValue).toArray()).toList()));
         return out;
     }
 }

@@ -95,9 +95,14 @@ public final class Stats {
      * cancels instead of widening the interval. Fewer than 2 runs on either side give NaN bounds.
      */
     public static double[] ratioOfMediansByRun(List<double[]> a, List<double[]> b, int resamples, long seed) {
+        return ratioOfMediansByRun(a, b, resamples, seed, a.size() == b.size());
+    }
+
+    /** As {@link #ratioOfMediansByRun(List, List, int, long)}, pairing run i of each side only when asked (same turns). */
+    public static double[] ratioOfMediansByRun(List<double[]> a, List<double[]> b, int resamples, long seed, boolean paired) {
         double ratio = median(pool(b)) / median(pool(a));
         if (a.size() < 2 || b.size() < 2) return new double[] {ratio, Double.NaN, Double.NaN};
-        boolean paired = a.size() == b.size();
+        if (paired && a.size() != b.size()) throw new IllegalArgumentException("paired runs need as many on each side");
         SplittableRandom random = new SplittableRandom(seed);
         double[] ratios = new double[resamples];
         for (int i = 0; i < resamples; i++) {

@@ -74,6 +74,40 @@ class CompareTest {
         assertTrue(csv.contains("run2_p_holm") && csv.contains("run2_cliffs_delta") && csv.contains(",slower"), "the CSV has the test's columns");
     }
 
+    /**
+     * Samples in runs whose levels differ from run to run by more than the batches within a run do: two runs of
+     * the same setup then differ on the pooled batches alone (p far below 0.05), and only the interval that draws
+     * whole runs keeps the verdict honest; a shift larger than the run-to-run spread is still found.
+     */
+    @Test
+    void samplesInRunsAreJudgedOnTheSpreadFromRunToRun() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        Path[] dirs = new Path[3];
+        double[] shift = {1.0, 1.0, 1.25};
+        for (int k = 0; k < 3; k++) {
+            dirs[k] = Fixtures.copy("run-a", tmp.resolve("r" + k));
+            List<double[]> runs = new java.util.ArrayList<>();
+            for (int run = 0; run < 6; run++) {
+                double level = 70 * shift[k] * Math.exp(0.04 * gaussian(random)); // a run's placement: +-4%
+                double[] batches = new double[20];
+                for (int i = 0; i < batches.length; i++) batches[i] = level * Math.exp(0.003 * gaussian(random));
+                runs.add(batches);
+            }
+            try (Samples.Writer w = new Samples.Writer(dirs[k], "syscall")) {
+                w.writeRuns("syscall", "getpid", "engine", "", "iters=1000", "ns", runs);
+            }
+        }
+        assertEquals(6, Samples.read(dirs[0]).get("syscall|getpid|engine||iters=1000").size(), "the runs are read back as runs");
+        SampleTest same = SampleTest.ofRuns(Samples.read(dirs[0]).get("syscall|getpid|engine||iters=1000"), Samples.read(dirs[1]).get("syscall|getpid|engine||iters=1000"));
+        SampleTest larger = SampleTest.ofRuns(Samples.read(dirs[0]).get("syscall|getpid|engine||iters=1000"), Samples.read(dirs[2]).get("syscall|getpid|engine||iters=1000"));
+        double pooledP = Stats.mannWhitneyP(Stats.pool(Samples.read(dirs[0]).get("syscall|getpid|engine||iters=1000")),
+                Stats.pool(Samples.read(dirs[1]).get("syscall|getpid|engine||iters=1000")));
+        assertTrue(pooledP < 0.05, "the pooled batches of the same setup differ: p " + pooledP);
+        assertTrue(same.ratioLow() < 1 && same.ratioHigh() > 1, "but the interval over runs holds 1: " + same);
+        assertEquals("no difference", same.withHolm(same.p()).verdict("ns"));
+        assertEquals("slower", larger.withHolm(larger.p()).verdict("ns"), "25% slower is found over runs: " + larger);
+    }
+
     private static double gaussian(java.util.SplittableRandom r) {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }

@@ -35,8 +35,8 @@ final class Rows {
      */
     static void summaryRuns(SuiteContext ctx, Key k, String unit, List<double[]> runs) {
         write(ctx, k, unit, Stats.summarizeRuns(runs, 2000, BOOTSTRAP_SEED));
-        // every run's samples, run after run: compare tests on them as on any row's (see docs/results.md on runs)
-        ctx.samples(k.benchmark(), k.target(), k.variant(), k.param(), unit, k.suite(), Stats.pool(runs));
+        // each sample with its run: compare's interval then draws whole runs (see docs/results.md)
+        ctx.samplesRuns(k.benchmark(), k.target(), k.variant(), k.param(), unit, k.suite(), runs);
     }
 
     private static void write(SuiteContext ctx, Key k, String unit, Stats.Summary s) {

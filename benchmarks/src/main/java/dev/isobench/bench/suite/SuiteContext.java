@@ -106,6 +106,11 @@ public final class SuiteContext {
         if (samples != null) samples.write(suite, benchmark, target, variant, param, unit, values);
     }
 
+    /** A latency row's raw samples taken in runs, each sample with its run. */
+    void samplesRuns(String benchmark, String target, String variant, String param, String unit, String suite, List<double[]> runs) {
+        if (samples != null) samples.writeRuns(suite, benchmark, target, variant, param, unit, runs);
+    }
+
     public void write(ResultRow row) {
         writer.write(row);
     }
