@@ -112,13 +112,20 @@ public final class FleetRun {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            play(ansible, "isobench.yml", vars, events, fleet, playing);
+            if (options.serial()) {
+                // one playbook run per host: under Ansible's own serial, a batch whose every host fails ends the play
+                for (String h : hosts) {
+                    if (interrupted.get()) break;
+                    play(ansible, "isobench.yml", varsFor(fleet, vars, "vars-" + h + ".json", List.of(h)), events, fleet, playing);
+                }
+            } else {
+                play(ansible, "isobench.yml", vars, events, fleet, playing);
+            }
             if (interrupted.get()) {
                 say("fleet: stopped by Ctrl-C: stopping the runs on the hosts and fetching what they finished");
                 List<String> unfinished = hosts.stream().filter(h -> !finished(events.of(h))).toList();
                 if (!unfinished.isEmpty()) {
-                    Path stopVars = writeStopVars(fleet, vars, unfinished);
-                    play(ansible, "stop.yml", stopVars, events, fleet, playing);
+                    play(ansible, "stop.yml", varsFor(fleet, vars, "stop-vars.json", unfinished), events, fleet, playing);
                 }
             }
             List<HostOutcome> outcomes = new ArrayList<>();
@@ -166,7 +173,6 @@ public final class FleetRun {
         v.put("isobench_out", fleet.getParent().toString());
         v.put("isobench_run_id", runId);
         v.put("isobench_git_commit", gitCommit());
-        v.put("isobench_serial", options.serial() ? 1 : 0);
         Path file = fleet.resolve("vars.json");
         try {
             JSON.writeValue(file.toFile(), v);
@@ -176,15 +182,16 @@ public final class FleetRun {
         return file;
     }
 
-    private static Path writeStopVars(Path fleet, Path vars, List<String> hosts) {
+    /** The run's variables for a playbook limited to these hosts. */
+    private static Path varsFor(Path fleet, Path vars, String name, List<String> hosts) {
         try {
             ObjectNode v = (ObjectNode) JSON.readTree(vars.toFile());
             v.put("isobench_hosts", String.join(",", hosts));
-            Path file = fleet.resolve("stop-vars.json");
+            Path file = fleet.resolve(name);
             JSON.writeValue(file.toFile(), v);
             return file;
         } catch (IOException e) {
-            throw new FleetException("cannot write the stop playbook's variables: " + e.getMessage(), e);
+            throw new FleetException("cannot write the playbook's variables for " + hosts + ": " + e.getMessage(), e);
         }
     }
 

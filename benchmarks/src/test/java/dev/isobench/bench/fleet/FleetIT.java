@@ -117,16 +117,21 @@ class FleetIT {
 
     @Test
     @Order(2)
-    void anUnreachableHostAndAFailingRunAreReportedAndTheOtherHostsResultsKept() throws Exception {
+    void oneHostAfterAnotherAnUnreachableHostAndAFailingRunAreReportedAndTheOtherHostsResultsKept() throws Exception {
         run(List.of("scripts/fleet-sandbox", "stop", dir.toString(), "h2"), 30);
         Path inventory = dir.resolve("inventory.ini");
         String original = Files.readString(inventory);
         Path broken = dir.resolve("broken.ini");
         Files.writeString(broken, original.replace("noop:8", "noop:999"));
         Path out = dir.resolve("failing");
-        Result r = fleet(out, List.of("--inventory", broken.toString()), 400);
+        Result r = fleet(out, List.of("--inventory", broken.toString(), "--serial"), 400);
         assertEquals(3, r.code, "some hosts failed: " + r.output);
         JsonNode summary = JSON.readTree(out.resolve("fleet.json").toFile());
+        assertTrue(summary.path("serial").asBoolean());
+        List<Events.Event> events = new Events(out.resolve("fleet/events.jsonl")).poll();
+        double h1Done = events.stream().filter(e -> e.host().equals("h1")).mapToDouble(Events.Event::time).max().orElseThrow();
+        double h3Begun = events.stream().filter(e -> e.host().equals("h3")).mapToDouble(Events.Event::time).min().orElseThrow();
+        assertTrue(h3Begun >= h1Done, "--serial: h3 began after h1 was done");
         assertEquals("ok", host(summary, "h1").path("status").asText());
         assertTrue(Manifest.read(out.resolve("h1")).complete(), "h1's results are kept whole");
         JsonNode h2 = host(summary, "h2"), h3 = host(summary, "h3");
