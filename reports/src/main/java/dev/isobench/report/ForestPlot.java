@@ -12,6 +12,7 @@ import java.util.Locale;
  */
 final class ForestPlot {
     private static final int LABEL = 360, PLOT = 520, RIGHT = 150, ROW = 16, TOP = 28, BOTTOM = 34, TICK_GAP = 42;
+    private static final double CLAMP = 4;
     private static final String SLOWER = "#c0392b", FASTER = "#1e8449", SAME = "#7f8c8d";
 
     /** One plotted row: its label, the ratio and interval, and whether (and which way) it differs. */
@@ -44,7 +45,9 @@ final class ForestPlot {
             lo = Math.min(lo, finite(m.low()) ? m.low() : m.ratio());
             hi = Math.max(hi, finite(m.high()) ? m.high() : m.ratio());
         }
-        double min = Math.log(lo) - 0.05, max = Math.log(hi) + 0.05;
+        // past 1/4 or 4 an interval is cut at the edge (its value is in the right-hand column): one far row would
+        // otherwise squeeze the rows near 1, which are what a comparison is about
+        double min = Math.max(Math.log(lo), -Math.log(CLAMP)) - 0.05, max = Math.min(Math.log(hi), Math.log(CLAMP)) + 0.05;
         int height = TOP + marks.size() * ROW + BOTTOM, width = LABEL + PLOT + RIGHT;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=forest width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
@@ -81,7 +84,7 @@ final class ForestPlot {
     }
 
     private static double x(double logRatio, double min, double max) {
-        return LABEL + (logRatio - min) / (max - min) * PLOT;
+        return LABEL + (Math.max(min, Math.min(max, logRatio)) - min) / (max - min) * PLOT;
     }
 
     private static boolean finite(double v) {
