@@ -20,14 +20,15 @@ public record SampleTest(double p, double pHolm, double delta, double ratio, dou
     }
 
     /**
-     * The test of samples in runs: p and delta on all samples, the ratio's interval from a bootstrap that draws
-     * whole runs, each side on its own (two runs' turns are not paired). A run's samples share its placement, so
-     * p alone overstates a difference between runs; the interval carries the spread from run to run, and a
-     * verdict needs both. Independent samples are runs of one, for which this is the plain bootstrap.
+     * The test of samples in runs: p and delta on all samples, the ratio's interval over runs as the units
+     * ({@link Stats#ratioOfMediansOverRuns}). A run's samples share its placement, so p alone overstates a
+     * difference between runs; the interval carries the spread from run to run, and a verdict needs both.
+     * Independent samples (runs of one) keep the plain bootstrap of the ratio of medians.
      */
     static SampleTest ofRuns(List<double[]> baseline, List<double[]> other) {
         double[] a = Stats.pool(baseline), b = Stats.pool(other);
-        double[] ratio = Stats.ratioOfMediansByRun(baseline, other, RESAMPLES, 42, false);
+        boolean inRuns = baseline.stream().anyMatch(r -> r.length > 1) || other.stream().anyMatch(r -> r.length > 1);
+        double[] ratio = inRuns ? Stats.ratioOfMediansOverRuns(baseline, other) : Stats.ratioOfMedians(a, b, RESAMPLES, 42);
         double p = Stats.mannWhitneyP(a, b);
         return new SampleTest(p, p, Stats.cliffsDelta(a, b), ratio[0], ratio[1], ratio[2]);
     }
