@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.bench.CommandLines;
 import dev.isobench.bench.DocumentedFormats;
 import dev.isobench.engine.Privileges;
 import dev.isobench.report.Manifest;
@@ -251,19 +252,7 @@ class FleetIT {
     }
 
     private static List<String> remoteRunners() throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmdline.contains(" run --profile") && cmdline.contains(dir.toString())) found.add(cmdline);
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        }
-        return found;
+        return CommandLines.matching(c -> c.contains(" run --profile") && c.contains(dir.toString()));
     }
 
     private static void browserShows(Path html) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isobench.bench.CommandLines;
 import dev.isobench.engine.Privileges;
 import dev.isobench.engine.TestEngine;
 import java.io.IOException;
@@ -60,19 +61,7 @@ class SpectrumTargetsTest {
     }
 
     private static List<String> processesNaming(Path dir) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmdline.contains(dir.toString())) found.add(cmdline);
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        }
-        return found;
+        return CommandLines.matching(c -> c.contains(dir.toString()));
     }
 
     private static List<String> cgroupsNamed(String prefix) throws IOException {
