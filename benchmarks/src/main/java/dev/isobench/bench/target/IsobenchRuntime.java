@@ -1,5 +1,6 @@
 package dev.isobench.bench.target;
 
+import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -75,10 +76,10 @@ public final class IsobenchRuntime {
 
     /** The resident engines serving roots under any of these directories (the workspace, a dockerd's exec root): stopped. */
     public static void stopEngines(List<Path> under) {
-        ProcessHandle.allProcesses().filter(p -> {
-            String cmd = p.info().commandLine().orElse("");
+        ProcessInfo.commandLines().entrySet().stream().filter(e -> {
+            String cmd = e.getValue();
             return cmd.contains(SERVER_CLASS + " serve --root") && under.stream().anyMatch(d -> cmd.contains("--root " + d));
-        }).forEach(p -> { // TERM: it removes its socket and pid file
+        }).flatMap(e -> ProcessHandle.of(e.getKey()).stream()).forEach(p -> { // TERM: it removes its socket, pid file and prepared groups
             p.destroy();
             try {
                 p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);

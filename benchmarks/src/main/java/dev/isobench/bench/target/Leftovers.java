@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What a benchmark run leaves when it is killed: its workspace under {@code <root>/bench/} and its own dockerd
@@ -72,20 +71,10 @@ public final class Leftovers {
     /** SIGKILLs every process whose command line names a path under the directory (a shim, a runsc sandbox, dockerd). */
     static void killNaming(Path dir) {
         String mine = dir + "/";
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) continue;
-                try {
-                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-                    if (cmdline.contains(mine)) ProcessHandle.of(Long.parseLong(name)).ifPresent(ProcessHandle::destroyForcibly);
-                } catch (IOException e) {
-                    // exited meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
-        }
+        long self = ProcessHandle.current().pid();
+        ProcessInfo.commandLines().forEach((pid, cmdline) -> {
+            if (pid != self && cmdline.contains(mine)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        });
     }
 
     private static List<Path> children(Path dir, String prefix) {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.bench.CommandLines;
 import dev.isobench.bench.DocumentedFormats;
 import dev.isobench.engine.Privileges;
+import dev.isobench.engine.sys.ProcessInfo;
 import dev.isobench.report.Manifest;
 import dev.isobench.report.ResultRow;
 import dev.isobench.report.ResultsCsv;
@@ -70,8 +70,9 @@ class FleetIT {
     @AfterAll
     static void teardown() throws Exception {
         if (dir == null) return;
-        run(List.of("scripts/fleet-sandbox", "down", dir.toString()), 60);
+        run(List.of("scripts/fleet-sandbox", "down", dir.toString()), 120);
         assertFalse(netns().contains("isobench-fleet-" + tag), "the sandbox's namespaces are gone: " + netns());
+        assertEquals(List.of(), holding(dir), "no process holds a file of the sandbox (a container its killed run left did once)");
         Files.deleteIfExists(dir);
     }
 
@@ -252,7 +253,7 @@ class FleetIT {
     }
 
     private static List<String> remoteRunners() throws IOException {
-        return CommandLines.matching(c -> c.contains(" run --profile") && c.contains(dir.toString()));
+        return ProcessInfo.commandLines().values().stream().filter(c -> c.contains(" run --profile") && c.contains(dir.toString())).toList();
     }
 
     private static void browserShows(Path html) throws Exception {
@@ -268,6 +269,26 @@ class FleetIT {
         assertTrue(images.find(), "the comparison's load handler ran in Chromium");
         assertEquals(images.group(2), images.group(1), "every chart is displayed");
         assertTrue(text.contains("<svg") && text.contains("forest"), "the forest plot is in the page Chromium loaded");
+    }
+
+    /** The processes with a working directory or an open file under dir. */
+    private static List<String> holding(Path d) {
+        List<String> found = new ArrayList<>();
+        ProcessInfo.commandLines().forEach((pid, cmdline) -> {
+            Path proc = Path.of("/proc", Integer.toString(pid));
+            try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                Stream.concat(Stream.of(proc.resolve("cwd")), fds).forEach(f -> {
+                    try {
+                        if (Files.readSymbolicLink(f).startsWith(d)) found.add(pid + " " + cmdline + ": " + f.getFileName());
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                });
+            } catch (IOException e) {
+                // exited meanwhile
+            }
+        });
+        return found;
     }
 
     private static String netns() throws Exception {

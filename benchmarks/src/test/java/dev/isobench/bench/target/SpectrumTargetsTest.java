@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.bench.CommandLines;
 import dev.isobench.engine.Privileges;
 import dev.isobench.engine.TestEngine;
+import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ class SpectrumTargetsTest {
     }
 
     private static List<String> processesNaming(Path dir) throws IOException {
-        return CommandLines.matching(c -> c.contains(dir.toString()));
+        return ProcessInfo.commandLines().values().stream().filter(c -> c.contains(dir.toString())).toList();
     }
 
     private static List<String> cgroupsNamed(String prefix) throws IOException {

@@ -3,8 +3,11 @@ package dev.isobench.engine.sys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Identifies a process by pid and start time, so a pid that the kernel reused is never mistaken for the
@@ -70,5 +73,28 @@ public record ProcessInfo(int pid, long startTime) {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Every process's whole command line (its arguments joined by spaces), by pid, from /proc/PID/cmdline.
+     * Not ProcessHandle.Info.commandLine(): the JDK cuts it at 4096 bytes, and a JVM with a test's class path
+     * passes that long before its main class and arguments.
+     */
+    public static Map<Integer, String> commandLines() {
+        Map<Integer, String> all = new LinkedHashMap<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) continue;
+                try {
+                    all.put(Integer.parseInt(name), new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ').strip());
+                } catch (IOException e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new EngineException("cannot list /proc: " + e.getMessage(), e);
+        }
+        return all;
     }
 }

@@ -3,6 +3,7 @@ package dev.isobench.engine.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isobench.engine.TestEngine;
 import dev.isobench.engine.runtime.Container;
@@ -163,6 +164,41 @@ class ResidentEngineTest {
         noLeftovers();
     }
 
+    /**
+     * An engine that made cgroups ahead (v1, after its second create) removes them when it exits for being idle, as
+     * on TERM: it halted once, and every idle exit left two groups in each hierarchy.
+     */
+    @Test
+    void anIdleEngineExitsAndTakesItsPreparedGroupsAlong() throws Exception {
+        Map<String, String> quick = new java.util.HashMap<>(env);
+        quick.put("ISOBENCH_SERVE", env.get("ISOBENCH_SERVE").replace("--idle-seconds 30", "--idle-seconds 1"));
+        for (int i = 0; i < 4; i++) {
+            Result r = finish(start(quick, "run", "--rm", "--net", "none", "--", "/probe", "true"));
+            assertEquals(0, r.code(), r.err());
+        }
+        long pid = engine().orElseThrow(() -> new AssertionError("the engine runs after its calls"));
+        String prefix = "prepared-" + dev.isobench.engine.sys.ProcessInfo.of((int) pid).orElseThrow().tag() + "-";
+        for (int i = 0; i < 200 && preparedGroups(prefix).isEmpty(); i++) Thread.sleep(10);
+        assumeTrue(!preparedGroups(prefix).isEmpty(), "groups are made ahead on cgroup v1 only (v2 cannot rename a group)");
+        for (int i = 0; i < 1000 && ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent(); i++) Thread.sleep(10);
+        assertFalse(ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent(), "the engine exits after 1 s idle");
+        assertEquals(List.of(), preparedGroups(prefix), "its groups made ahead are gone with it");
+    }
+
+    /** The groups under isobench/ in every cgroup hierarchy whose name starts so. */
+    private static List<Path> preparedGroups(String prefix) throws IOException {
+        List<Path> found = new ArrayList<>();
+        for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+            if (!m.fsType().startsWith("cgroup")) continue;
+            Path parent = m.mountPoint().resolve("isobench");
+            if (!Files.isDirectory(parent)) continue;
+            try (var s = Files.newDirectoryStream(parent, prefix + "*")) {
+                s.forEach(found::add);
+            }
+        }
+        return found;
+    }
+
     @Test
     void concurrentFirstCallsStartOneEngine() throws Exception {
         List<Process> first = new ArrayList<>();
@@ -171,8 +207,8 @@ class ResidentEngineTest {
             Result r = finish(p);
             assertEquals(0, r.code(), r.err());
         }
-        long engines = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("")
-                .contains("EngineServer serve --root " + test.root())).count();
+        long engines = dev.isobench.engine.sys.ProcessInfo.commandLines().values().stream()
+                .filter(c -> c.contains("EngineServer serve --root " + test.root())).count();
         assertEquals(1, engines, "one resident engine per root");
     }
 
