@@ -1,6 +1,5 @@
 package dev.isobench.report;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -14,16 +13,12 @@ public record SampleTest(double p, double pHolm, double delta, double ratio, dou
     private static final Set<String> TIME_UNITS = Set.of("ns", "us", "ms", "s");
     static final int RESAMPLES = 2000;
 
-    /** The test of independent samples, before Holm's correction (pHolm is p until {@link #withHolm}). */
-    static SampleTest of(double[] baseline, double[] other) {
-        return ofRuns(runsOfOne(baseline), runsOfOne(other));
-    }
-
     /**
      * The test of samples in runs: p and delta on all samples, the ratio's interval over runs as the units
      * ({@link Stats#ratioOfMediansOverRuns}). A run's samples share its placement, so p alone overstates a
      * difference between runs; the interval carries the spread from run to run, and a verdict needs both.
-     * Independent samples (runs of one) keep the plain bootstrap of the ratio of medians.
+     * Independent samples (runs of one) keep the plain bootstrap of the ratio of medians. Before Holm's correction:
+     * pHolm is p until {@link #withHolm}.
      */
     static SampleTest ofRuns(List<double[]> baseline, List<double[]> other) {
         double[] a = Stats.pool(baseline), b = Stats.pool(other);
@@ -31,12 +26,6 @@ public record SampleTest(double p, double pHolm, double delta, double ratio, dou
         double[] ratio = inRuns ? Stats.ratioOfMediansOverRuns(baseline, other) : Stats.ratioOfMedians(a, b, RESAMPLES, 42);
         double p = Stats.mannWhitneyP(a, b);
         return new SampleTest(p, p, Stats.cliffsDelta(a, b), ratio[0], ratio[1], ratio[2]);
-    }
-
-    private static List<double[]> runsOfOne(double[] samples) {
-        List<double[]> runs = new ArrayList<>(samples.length);
-        for (double v : samples) runs.add(new double[] {v});
-        return runs;
     }
 
     SampleTest withHolm(double adjusted) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
 
@@ -119,22 +121,16 @@ public final class Stats {
         double ratio = median(pool(b)) / median(pool(a));
         if (a.size() < 2 || b.size() < 2) return new double[] {ratio, Double.NaN, Double.NaN};
         double[] la = logMedians(a), lb = logMedians(b);
-        double va = variance(la) / la.length, vb = variance(lb) / lb.length;
+        double va = StatUtils.variance(la) / la.length, vb = StatUtils.variance(lb) / lb.length;
         double se = Math.sqrt(va + vb);
         if (se == 0) return new double[] {ratio, ratio, ratio};
         double df = (va + vb) * (va + vb) / (va * va / (la.length - 1) + vb * vb / (lb.length - 1));
-        double t = new org.apache.commons.math3.distribution.TDistribution(df).inverseCumulativeProbability(0.975);
+        double t = new TDistribution(df).inverseCumulativeProbability(0.975);
         return new double[] {ratio, ratio * Math.exp(-t * se), ratio * Math.exp(t * se)};
     }
 
     private static double[] logMedians(List<double[]> runs) {
         return runs.stream().mapToDouble(r -> Math.log(median(r))).toArray();
-    }
-
-    private static double variance(double[] v) {
-        double mean = Arrays.stream(v).average().orElse(0), sum = 0;
-        for (double x : v) sum += (x - mean) * (x - mean);
-        return sum / (v.length - 1);
     }
 
     public static double[] pool(List<double[]> runs) {

@@ -2,7 +2,6 @@ package dev.isobench.bench.cli;
 
 import dev.isobench.bench.fleet.FleetException;
 import dev.isobench.bench.fleet.FleetRun;
-import dev.isobench.bench.suite.Profile;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,14 +29,8 @@ public final class FleetCommand {
         @Option(names = "--inventory", paramLabel = "FILE", required = true, description = "An Ansible inventory (INI or YAML): the hosts, in order.")
         Path inventory;
 
-        @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick, full or tiny, as for 'isobench run'. Default: ${DEFAULT-VALUE}.")
-        String profile;
-
-        @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all).")
-        List<String> suites = new ArrayList<>();
-
-        @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all each host has).")
-        List<String> targets = new ArrayList<>();
+        @Mixin
+        SuiteSelection selection;
 
         @Option(names = "--serial", description = "One host after another (e.g. hosts that share hardware), not all at once.")
         boolean serial;
@@ -52,10 +46,10 @@ public final class FleetCommand {
 
         @Override
         public Integer call() {
-            Profile.named(profile); // a bad name fails here, before any host is touched
+            selection.profile(); // a bad name fails here, before any host is touched
             Path jar = RunCommand.jar().orElseThrow(() -> new FleetException("fleet run ships the built jar to the hosts: run it as scripts/isobench fleet run"));
             Path dir = out != null ? out : Path.of("results", "fleet-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            FleetRun.Options o = new FleetRun.Options(inventory, profile, suites, targets, serial, Optional.ofNullable(baseline), runArgs, dir);
+            FleetRun.Options o = new FleetRun.Options(inventory, selection.profile, selection.suites(), selection.targets(), serial, Optional.ofNullable(baseline), runArgs, dir);
             return new FleetRun(o, jar, System.out).run().exitCode();
         }
     }

@@ -4,7 +4,6 @@ import dev.isobench.bench.host.HostFacts;
 import dev.isobench.bench.suite.Profile;
 import dev.isobench.bench.suite.Progress;
 import dev.isobench.bench.suite.Runner;
-import dev.isobench.bench.target.Targets;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.sys.EngineException;
@@ -20,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code isobench run}: the benchmark suites, a results directory, and its report. */
@@ -27,14 +27,8 @@ import picocli.CommandLine.Option;
         "Run benchmark suites on the host and in containers, side by side, and write results/<host>-<time>/",
         "(manifest.json, one CSV per suite, HdrHistogram logs) and its report.html. Needs root."})
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min), full (under 30 min) or tiny (a smoke run, about 1.5 min). Default: ${DEFAULT-VALUE}.")
-    String profile;
-
-    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
-    List<String> suites = new ArrayList<>();
-
-    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, docker, runsc, vm.")
-    List<String> targets = new ArrayList<>();
+    @Mixin
+    SuiteSelection selection;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default: results/<hostname>-<yyyyMMdd-HHmmss>).")
     Path out;
@@ -57,13 +51,10 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Native.isRoot()) throw new EngineException("isobench run needs root: it creates containers (run it with sudo)");
-        Profile p = Profile.named(profile);
+        Profile p = selection.profile();
         if (vmKernel != null) System.setProperty("isobench.vm.kernel", vmKernel.toAbsolutePath().toString());
-        Set<String> wanted = new LinkedHashSet<>(targets.isEmpty() ? all() : targets);
-        for (String t : wanted) {
-            if (!all().contains(t)) throw new IllegalArgumentException("--targets: unknown target '" + t + "' (targets: " + String.join(", ", all()) + ")");
-        }
-        List<String> chosen = suites.isEmpty() ? new ArrayList<>(Runner.SUITES.keySet()) : suites;
+        Set<String> wanted = new LinkedHashSet<>(selection.targets().isEmpty() ? SuiteSelection.ALL_TARGETS : selection.targets());
+        List<String> chosen = selection.suites().isEmpty() ? new ArrayList<>(Runner.SUITES.keySet()) : selection.suites();
         Path dir = out != null ? out : Path.of("results", HostFacts.hostname() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Engine engine = Engine.open(Engine.rootFor(root));
         Progress progress = Progress.forConsole();
@@ -84,12 +75,6 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.TypeConversionException(e.getMessage().replace("--security-opt seccomp=", ""));
             }
         }
-    }
-
-    private static List<String> all() {
-        List<String> all = new ArrayList<>(List.of("host", "engine"));
-        all.addAll(Targets.PEERS);
-        return all;
     }
 
     /** The shaded jar this CLI runs from, if it does (the CLI startup benchmark launches it). */

@@ -3,9 +3,12 @@ package dev.isobench.bench.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +44,20 @@ final class Events {
     List<Event> poll() {
         List<Event> fresh = new ArrayList<>();
         if (!Files.exists(file)) return fresh;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            int end = bytes.length;
-            while (end > read && bytes[end - 1] != '\n') end--;
-            if (end <= read) return fresh;
-            String text = new String(bytes, (int) read, (int) (end - read), StandardCharsets.UTF_8);
-            read = end;
-            for (String line : text.split("\n")) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size <= read) return fresh;
+            ByteBuffer buf = ByteBuffer.allocate((int) (size - read));
+            for (long at = read; buf.hasRemaining(); ) { // only the bytes written since the last call
+                int n = ch.read(buf, at);
+                if (n <= 0) break;
+                at += n;
+            }
+            byte[] bytes = buf.array();
+            int end = buf.position();
+            while (end > 0 && bytes[end - 1] != '\n') end--; // a line still being written waits for the next call
+            read += end;
+            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
                 if (line.isBlank()) continue;
                 JsonNode n = JSON.readTree(line);
                 fresh.add(new Event(n.path("time").asDouble(), n.path("host").asText(), n.path("task").asText(), n.path("phase").asText(),

@@ -88,6 +88,7 @@ public final class Runner {
         });
         manifest.write(out);
         Leftovers.collect(engine.root()).forEach(r -> progress.message("removed what a killed run left: " + r));
+        engine.gc(false).containers().forEach(id -> progress.message("removed a container a killed run left: " + id));
         Thread hook = new Thread(() -> interrupted(manifest, progress));
         Runtime.getRuntime().addShutdownHook(hook);
         try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {

@@ -1,0 +1,51 @@
+package dev.isobench.bench.cli;
+
+import dev.isobench.bench.suite.Profile;
+import dev.isobench.bench.suite.Runner;
+import dev.isobench.bench.target.Targets;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * What a run measures, as {@code run} and {@code fleet run} take it: a profile, suites and targets, each name
+ * checked before anything starts (a fleet's bad name would otherwise fail on every host after the copy).
+ */
+final class SuiteSelection {
+    static final List<String> ALL_TARGETS;
+
+    static {
+        List<String> all = new ArrayList<>(List.of("host", "engine"));
+        all.addAll(Targets.PEERS);
+        ALL_TARGETS = List.copyOf(all);
+    }
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min), full (under 30 min) or tiny (a smoke run, about 1.5 min). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
+    List<String> suites = new ArrayList<>();
+
+    @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, docker, runsc, vm.")
+    List<String> targets = new ArrayList<>();
+
+    Profile profile() {
+        return Profile.named(profile);
+    }
+
+    /** The suites as given, checked; empty means all. */
+    List<String> suites() {
+        for (String s : suites) {
+            if (!Runner.SUITES.containsKey(s)) throw new IllegalArgumentException("--suite: unknown suite '" + s + "' (suites: " + String.join(", ", Runner.SUITES.keySet()) + ")");
+        }
+        return List.copyOf(suites);
+    }
+
+    /** The targets as given, checked; empty means all that are found. */
+    List<String> targets() {
+        for (String t : targets) {
+            if (!ALL_TARGETS.contains(t)) throw new IllegalArgumentException("--targets: unknown target '" + t + "' (targets: " + String.join(", ", ALL_TARGETS) + ")");
+        }
+        return List.copyOf(targets);
+    }
+}
