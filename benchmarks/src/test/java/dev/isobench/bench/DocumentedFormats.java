@@ -50,6 +50,22 @@ public final class DocumentedFormats {
         return errors;
     }
 
+    /**
+     * The schema's complaints about a whole profile (empty: it conforms), against the manifest schema's own
+     * {@code $defs/profileFile}: one definition for the files and for what the manifest keeps.
+     */
+    public static List<String> profileErrors(String profileJson) throws IOException {
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(DOCS.resolve("manifest.schema.json").toFile());
+        var only = JSON.createObjectNode();
+        only.put("$schema", root.path("$schema").asText());
+        only.set("$defs", root.path("$defs"));
+        only.put("$ref", "#/$defs/profileFile");
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(JSON.writeValueAsString(only), InputFormat.JSON);
+        List<String> errors = new ArrayList<>();
+        for (Error e : schema.validate(profileJson, InputFormat.JSON)) errors.add(e.getInstanceLocation() + ": " + e.getMessage());
+        return errors;
+    }
+
     public static void assertConforms(Path results) throws IOException {
         List<String> errors = manifestErrors(Files.readString(results.resolve("manifest.json")));
         assertEquals(List.of(), errors, "manifest.json against docs/manifest.schema.json");
@@ -65,7 +81,7 @@ public final class DocumentedFormats {
                 ResultsCsv.Read read = ResultsCsv.read(csv);
                 assertEquals(List.of(), read.problems(), csv.toString());
                 for (ResultRow r : read.rows()) {
-                    String metric = r.metric().startsWith("ratio_vs_") ? "ratio_vs_<base>" : r.metric();
+                    String metric = r.metric().startsWith("ratio_vs_") ? "ratio_vs_<base>" : r.metric().startsWith("precision_") ? "precision_<metric>" : r.metric();
                     assertTrue(metrics.containsKey(metric), "metric '" + r.metric() + "' (" + r + ") is documented in docs/results.md");
                     assertTrue(metrics.get(metric).contains(r.unit()), "unit '" + r.unit() + "' of " + r.metric() + " is documented: " + metrics.get(metric));
                     rows++;

@@ -35,6 +35,21 @@ class ManifestSchemaTest {
         assertRefused(m -> ((ObjectNode) m.path("targets")).putObject("runc"), "/targets/runc");
     }
 
+    /** The built-in profiles' files are whole profiles as the schema's profileFile has them; a broken one is refused. */
+    @Test
+    void theBuiltInProfileFilesConformAndABrokenOneIsRefused() throws Exception {
+        for (String name : List.of("quick", "full", "tiny")) {
+            String text = Files.readString(Path.of("src/main/resources/dev/isobench/bench/profiles/" + name + ".json"));
+            assertEquals(List.of(), DocumentedFormats.profileErrors(text), name);
+        }
+        ObjectNode p = (ObjectNode) JSON.readTree(Path.of("src/main/resources/dev/isobench/bench/profiles/quick.json").toFile());
+        ((ObjectNode) p.path("startup")).put("min_runs", 1);
+        List<String> errors = DocumentedFormats.profileErrors(JSON.writeValueAsString(p));
+        assertTrue(errors.stream().anyMatch(e -> e.contains("/startup/min_runs")), errors.toString());
+        p.remove("jmh");
+        assertTrue(DocumentedFormats.profileErrors(JSON.writeValueAsString(p)).stream().anyMatch(e -> e.contains("jmh")));
+    }
+
     private static void assertRefused(Consumer<ObjectNode> breakIt, String where) throws Exception {
         ObjectNode m = (ObjectNode) JSON.readTree(FIXTURE.toFile());
         breakIt.accept(m);

@@ -34,7 +34,22 @@ public final class Compare {
             + " the effect size; other rows: significant when the two 95% intervals do not overlap (ratio interval from their endpoints)";
 
     /** One aligned key: its value in each run (null where missing) and the comparisons to the baseline. */
-    public record Line(String key, String unit, List<ResultRow> perRun, List<double[]> ratios, List<Boolean> significant, List<SampleTest> tests) {}
+    public record Line(String key, String unit, List<ResultRow> perRun, List<double[]> ratios, List<Boolean> significant, List<SampleTest> tests) {
+        /**
+         * Run i's verdict against the baseline, the one wording that compare, the forest plot, history and a fleet
+         * share: the sample test's where it ran, else the intervals' (apart: slower or faster; overlapping: no
+         * difference), or "undetermined: ..." with the reason where neither can judge; "" where the row is missing.
+         */
+        public String verdict(int i) {
+            SampleTest t = tests.get(i);
+            if (t != null) return t.verdict(unit);
+            double[] r = ratios.get(i);
+            if (r == null) return "";
+            Boolean sig = significant.get(i);
+            if (sig == null) return "undetermined: no 95% interval on a side";
+            return sig ? SampleTest.direction(unit, r[0] > 1) : "no difference";
+        }
+    }
 
     private Compare() {}
 
@@ -44,7 +59,7 @@ public final class Compare {
         Map<String, ResultRow[]> byKey = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             for (ResultRow r : runs.get(i).allRows()) {
-                if (r.metric().startsWith("ratio_vs_") || r.benchmark().endsWith("-timeseries")) continue;
+                if (r.metric().startsWith("ratio_vs_") || r.metric().startsWith("precision_") || r.benchmark().endsWith("-timeseries")) continue;
                 byKey.computeIfAbsent(r.key(), k -> new ResultRow[runs.size()])[i] = r;
             }
         }
@@ -151,7 +166,7 @@ public final class Compare {
                     rec.add(t == null ? "" : ResultsCsv.number(t.p()));
                     rec.add(t == null ? "" : ResultsCsv.number(t.pHolm()));
                     rec.add(t == null ? "" : ResultsCsv.number(t.delta()));
-                    rec.add(t == null ? "" : t.verdict(l.unit()));
+                    rec.add(i == baseline ? "" : l.verdict(i));
                 }
                 p.printRecord(rec);
             }
@@ -204,7 +219,7 @@ public final class Compare {
                     SampleTest t = l.tests().get(i);
                     cells.add(t == null ? "" : String.format(Locale.ROOT, "%.2g", t.pHolm()));
                     cells.add(t == null ? "" : String.format(Locale.ROOT, "%+.2f", t.delta()));
-                    cells.add(t == null ? "" : t.verdict(l.unit()));
+                    cells.add(i == baseline ? "" : l.verdict(i));
                 }
                 h.row(cells.toArray(String[]::new));
             }

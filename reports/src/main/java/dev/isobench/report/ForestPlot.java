@@ -30,10 +30,7 @@ final class ForestPlot {
             for (int i = 0; i < names.size(); i++) {
                 double[] r = l.ratios().get(i);
                 if (i == baseline || r == null || !(r[0] > 0)) continue;
-                SampleTest t = l.tests().get(i);
-                Boolean sig = l.significant().get(i);
-                String verdict = t != null ? t.verdict(l.unit()) : sig == null ? "" : sig ? SampleTest.direction(l.unit(), r[0] > 1) : "no difference";
-                marks.add(new Mark((names.size() > 2 ? names.get(i) + ": " : "") + row, r[0], r[1], r[2], sig, verdict));
+                marks.add(new Mark((names.size() > 2 ? names.get(i) + ": " : "") + row, r[0], r[1], r[2], l.significant().get(i), l.verdict(i)));
             }
         }
         return marks;

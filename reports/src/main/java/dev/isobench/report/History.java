@@ -78,8 +78,10 @@ public final class History {
     /** How a run differs from the one before it: the sample test's verdict with p, or the interval test's, or "". */
     private static String change(List<Compare.Line> step, String key, String unit) {
         Compare.Line l = step.stream().filter(x -> x.key().equals(key)).findFirst().orElse(null);
-        if (l == null || l.significant().get(1) == null || !l.significant().get(1)) return "";
+        if (l == null) return "";
         SampleTest t = l.tests().get(1);
+        if (l.verdict(1).startsWith("undetermined")) return l.verdict(1);
+        if (l.significant().get(1) == null || !l.significant().get(1)) return "";
         double ratio = l.ratios().get(1)[0];
         if (t != null) return String.format(Locale.ROOT, "%s (x%.3f, p %.2g, delta %+.2f)", t.verdict(unit), ratio, t.pHolm(), t.delta());
         return String.format(Locale.ROOT, "%s (x%.3f, intervals apart)", SampleTest.direction(unit, ratio > 1), ratio);

@@ -129,6 +129,18 @@ public final class Stats {
         return new double[] {ratio, ratio * Math.exp(-t * se), ratio * Math.exp(t * se)};
     }
 
+    /**
+     * How precisely runs of samples place their median, from the spread of the runs' own medians: the half-width of
+     * a t-interval on their logs, as a fraction. The conservative figure to decide on with few runs (a bootstrap
+     * over 3 runs is far too narrow); infinite with fewer than 2 runs.
+     */
+    public static double relativeHalfWidthOverRuns(List<double[]> runs) {
+        if (runs.size() < 2) return Double.POSITIVE_INFINITY;
+        double[] l = logMedians(runs);
+        double se = Math.sqrt(StatUtils.variance(l) / l.length);
+        return Math.expm1(new TDistribution(l.length - 1).inverseCumulativeProbability(0.975) * se);
+    }
+
     private static double[] logMedians(List<double[]> runs) {
         return runs.stream().mapToDouble(r -> Math.log(median(r))).toArray();
     }

@@ -1,6 +1,7 @@
 package dev.isobench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,30 @@ class CompareTest {
         assertTrue(same.ratioLow() < 1 && same.ratioHigh() > 1, "but the interval over runs holds 1: " + same);
         assertEquals("no difference", same.withHolm(same.p()).verdict("ns"));
         assertEquals("slower", larger.withHolm(larger.p()).verdict("ns"), "25% slower is found over runs: " + larger);
+    }
+
+    /**
+     * A row with one run on a side has no interval over runs, so no verdict, however small its p: the user's
+     * case was 1.343x with Holm's p 0.013 and Cliff's delta 0.87, once called "no difference".
+     */
+    @Test
+    void aRowWithOneRunOnASideIsUndeterminedNotNoDifference() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        List<double[]> base = new java.util.ArrayList<>(), other = new java.util.ArrayList<>();
+        for (int run = 0; run < 6; run++) base.add(batches(random, 70, 20));
+        other.add(batches(random, 94, 20));
+        SampleTest t = SampleTest.ofRuns(base, other).withHolm(1e-6);
+        assertTrue(t.p() < 0.05, "the samples alone differ: p " + t.p());
+        assertFalse(t.significant());
+        assertEquals("undetermined: 1 run on a side (an interval over runs needs 2 on each)", t.verdict("ns"));
+        SampleTest both = SampleTest.ofRuns(base, List.of(batches(random, 94, 20), batches(random, 94, 20))).withHolm(1e-6);
+        assertEquals("slower", both.verdict("ns"), "two runs on the side give an interval: " + both);
+    }
+
+    private static double[] batches(java.util.SplittableRandom random, double level, int n) {
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) b[i] = level * Math.exp(0.01 * gaussian(random));
+        return b;
     }
 
     private static double gaussian(java.util.SplittableRandom r) {

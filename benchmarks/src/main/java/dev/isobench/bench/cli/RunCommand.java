@@ -1,6 +1,7 @@
 package dev.isobench.bench.cli;
 
 import dev.isobench.bench.host.HostFacts;
+import dev.isobench.bench.suite.Hold;
 import dev.isobench.bench.suite.Profile;
 import dev.isobench.bench.suite.Progress;
 import dev.isobench.bench.suite.Runner;
@@ -48,6 +49,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Do not render report.html at the end.")
     boolean noReport;
 
+    @Option(names = "--hold-before", paramLabel = "SUITE:FILE", hidden = true, converter = HoldConverter.class,
+            description = "Wait before SUITE until FILE exists (tests stop a run at a known point with it).")
+    List<Hold> holds = new ArrayList<>();
+
     @Override
     public Integer call() {
         if (!Native.isRoot()) throw new EngineException("isobench run needs root: it creates containers (run it with sudo)");
@@ -59,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
         Engine engine = Engine.open(Engine.rootFor(root));
         Progress progress = Progress.forConsole();
         progress.message("isobench run: profile " + p.name() + ", suites " + String.join(",", chosen) + ", results in " + dir.toAbsolutePath());
-        Path results = new Runner(engine, p, chosen, wanted, dir, jar(), engineSeccomp).run(progress);
+        Path results = new Runner(engine, p, chosen, wanted, dir, jar(), engineSeccomp, holds).run(progress);
         System.out.println("results: " + results.toAbsolutePath());
         if (!noReport) System.out.println("report: " + ReportCommand.render(results).toAbsolutePath());
         return 0;
@@ -73,6 +78,17 @@ public final class RunCommand implements Callable<Integer> {
                 return Seccomp.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage().replace("--security-opt seccomp=", ""));
+            }
+        }
+    }
+
+    static final class HoldConverter implements CommandLine.ITypeConverter<Hold> {
+        @Override
+        public Hold convert(String value) {
+            try {
+                return Hold.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replace("--hold-before: ", ""));
             }
         }
     }

@@ -20,7 +20,9 @@ final class SuiteSelection {
         ALL_TARGETS = List.copyOf(all);
     }
 
-    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "quick", description = "quick (under 5 min), full (under 30 min) or tiny (a smoke run, about 1.5 min). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "quick", description = {"quick (5 min), full (30 min), tiny (a smoke run,"
+            + " 90 s), or a profile file of your own (docs/profiles.md). A profile is a time budget and a precision target: the run"
+            + " ends within its budget on any host. Default: ${DEFAULT-VALUE}."})
     String profile;
 
     @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")

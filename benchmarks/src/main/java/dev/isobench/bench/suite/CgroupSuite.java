@@ -32,6 +32,8 @@ public final class CgroupSuite implements Suite {
     private static final double PEER_QUOTA = 0.5;
     /** The limit peerMemory sets: the probe allocates four times it. */
     private static final long PEER_MEMORY_MIB = 64;
+    /** The share of the suite's budget for the quota and shares windows, and the shortest window that still shows a limit. */
+    private static final double WINDOWS_SHARE = 0.6, MIN_WINDOW_SECONDS = 0.5;
 
     @Override
     public String name() {
@@ -45,24 +47,25 @@ public final class CgroupSuite implements Suite {
             ctx.skip(NAME, "all", ctx.wants("engine") ? "this host has no usable cgroup hierarchy" : "the engine target was not selected");
             return;
         }
-        Profile p = ctx.profile();
-        ctx.progress().plan(p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + p.memoryLimitsMib().size() + p.pidsLimits().size()
-                + 3 + (ctx.vm().isPresent() ? 1 : 0) // io: unlimited and two limits; the vm under a quota
-                + 2 * (int) ctx.processTargets().stream().filter(t -> t.cpuLimited(PEER_QUOTA).isPresent()).count());
+        Profile.Cgroup p = ctx.profile().cgroup();
+        // The windows the suite spins for: the profile's length, shortened to fit the suite's share of the budget
+        // (the fixed parts, memory, pids and I/O, take the rest); never under MIN_WINDOW_SECONDS
+        int windows = p.quotaCpus().size() * p.quotaThreads().size() + p.shareRatios().size() + ctx.processTargets().size() + 1;
+        double window = Math.max(MIN_WINDOW_SECONDS, Math.min(p.quotaSeconds(), WINDOWS_SHARE * ctx.budget().secondsLeft() / windows));
         if (have.contains(Controller.CPU) && have.contains(Controller.CPUACCT)) {
-            for (double cpus : p.quotaCpus()) for (int threads : p.quotaThreads()) quota(ctx, cpus, threads);
+            for (double cpus : p.quotaCpus()) for (int threads : p.quotaThreads()) quota(ctx, cpus, threads, window);
         } else {
             ctx.skip(NAME, "cpu quota", "no cpu/cpuacct controller");
         }
         if (have.contains(Controller.CPU) && have.contains(Controller.CPUSET)) {
-            for (int ratio : p.shareRatios()) fairness(ctx, ratio);
+            for (int ratio : p.shareRatios()) fairness(ctx, ratio, window);
         } else {
             ctx.skip(NAME, "shares fairness", "needs the cpu and cpuset controllers");
         }
         if (have.contains(Controller.MEMORY)) for (int mib : p.memoryLimitsMib()) memory(ctx, mib);
         if (have.contains(Controller.PIDS)) for (int limit : p.pidsLimits()) pids(ctx, limit);
         if (ctx.vm().isPresent() && have.contains(Controller.CPU)) vmQuota(ctx);
-        if (have.contains(Controller.CPU)) for (Target t : ctx.processTargets()) t.cpuLimited(PEER_QUOTA).ifPresent(limited -> peerQuota(ctx, t, limited));
+        if (have.contains(Controller.CPU)) for (Target t : ctx.processTargets()) t.cpuLimited(PEER_QUOTA).ifPresent(limited -> peerQuota(ctx, t, limited, window));
         if (have.contains(Controller.MEMORY)) {
             for (Target t : ctx.processTargets()) t.memoryLimited(PEER_MEMORY_MIB << 20).ifPresent(limited -> peerMemory(ctx, t, limited));
         }
@@ -111,10 +114,10 @@ public final class CgroupSuite implements Suite {
      * spins for half the profile's quota time, unlimited and limited. What a user sees is the work done against the
      * unlimited run, and what the workload itself counts as its CPU time (gVisor's sentry keeps its own clock).
      */
-    private static void peerQuota(SuiteContext ctx, Target plain, Target limited) {
+    private static void peerQuota(SuiteContext ctx, Target plain, Target limited, double window) {
         ctx.progress().step(NAME, "quota " + PEER_QUOTA + " cpus on " + plain.label());
         // Half the engine's quota time: the work ratio needs no time series, and five peers ran it twice each
-        List<String> spin = List.of("spin", Double.toString(ctx.profile().quotaSeconds() / 2), "1");
+        List<String> spin = List.of("spin", Double.toString(window / 2), "1");
         Execution free = plain.run(spin);
         Execution held = limited.run(spin);
         if (free.exitCode() != 0 || held.exitCode() != 0) {
@@ -193,9 +196,8 @@ public final class CgroupSuite implements Suite {
         }
     }
 
-    private void quota(SuiteContext ctx, double cpus, int threads) {
+    private void quota(SuiteContext ctx, double cpus, int threads, double seconds) {
         ctx.progress().step(NAME, String.format("quota %.2f cpus x %d", cpus, threads));
-        double seconds = ctx.profile().quotaSeconds();
         Container c = start(ctx, ContainerSpec.builder().limits(Limits.builder().cpus(cpus).build())
                 .command("/probe", "spin", Double.toString(seconds), Integer.toString(threads)));
         String param = String.format("cpus=%s,threads=%d", trim(cpus), threads);
@@ -269,9 +271,9 @@ public final class CgroupSuite implements Suite {
     }
 
     /** Two busy containers on one CPU with shares 1024 and 1024*ratio: the CPU should split 1:ratio. */
-    private void fairness(SuiteContext ctx, int ratio) {
+    private void fairness(SuiteContext ctx, int ratio, double window) {
         ctx.progress().step(NAME, "shares 1:" + ratio);
-        String seconds = Double.toString(ctx.profile().quotaSeconds());
+        String seconds = Double.toString(window);
         Container a = start(ctx, ContainerSpec.builder().limits(Limits.builder().cpuShares(1024).cpusetCpus("0").build()).command("/probe", "spin", seconds));
         Container b;
         try {

@@ -77,10 +77,10 @@ final class JmhSyscalls {
     }
 
     private static List<String> jmhArgs(SuiteContext ctx, String result) {
-        Profile p = ctx.profile();
-        return List.of("org.openjdk.jmh.Main", SyscallBenchmarks.class.getName(), "-f", Integer.toString(p.jmhForks()),
-                "-wi", Integer.toString(p.jmhWarmups()), "-w", p.jmhMillis() + "ms", "-i", Integer.toString(p.jmhIterations()),
-                "-r", p.jmhMillis() + "ms", "-jvmArgsAppend", "-Xmx256m", "-rf", "json", "-rff", result);
+        Profile.Jmh p = ctx.profile().jmh();
+        return List.of("org.openjdk.jmh.Main", SyscallBenchmarks.class.getName(), "-f", Integer.toString(p.forks()),
+                "-wi", Integer.toString(p.warmups()), "-w", p.millis() + "ms", "-i", Integer.toString(p.iterations()),
+                "-r", p.millis() + "ms", "-jvmArgsAppend", "-Xmx256m", "-rf", "json", "-rff", result);
     }
 
     /** Writes the mean (95% t-interval over iterations) per operation; returns the iteration means by op. */

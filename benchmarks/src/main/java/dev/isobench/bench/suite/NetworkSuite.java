@@ -49,11 +49,14 @@ public final class NetworkSuite implements Suite {
     }
 
     /** The way between client and server: where each runs. */
+    /** The share of what is left of the suite's budget for the streams, and the shortest stream. */
+    private static final double STREAMS_SHARE = 0.8, MIN_STREAM_SECONDS = 0.2;
+
     enum Route { LOOPBACK, HOST_NET, BRIDGE_TO_HOST, CONTAINER_TO_CONTAINER, PUBLISHED, DOCKER_BRIDGE, DOCKER_PUBLISHED }
 
     @Override
     public void run(SuiteContext ctx) {
-        Profile p = ctx.profile();
+        Profile.Network p = ctx.profile().network();
         List<Route> paths = new ArrayList<>(List.of(Route.LOOPBACK));
         if (ctx.wants("engine")) paths.addAll(List.of(Route.HOST_NET, Route.BRIDGE_TO_HOST, Route.CONTAINER_TO_CONTAINER, Route.PUBLISHED));
         else ctx.skip(NAME, "container paths", "the engine is not among --targets");
@@ -69,7 +72,6 @@ public final class NetworkSuite implements Suite {
                 .map(t -> (DockerTarget) t).findFirst();
         if (docker.isPresent()) paths.addAll(List.of(Route.DOCKER_BRIDGE, Route.DOCKER_PUBLISHED));
         this.docker = docker.orElse(null);
-        ctx.progress().plan(TURNS + p.netStreamRuns());
         Container holder = null;
         try {
             // Keeps the bridge up for the whole suite, so the host side has its address to listen on.
@@ -81,13 +83,16 @@ public final class NetworkSuite implements Suite {
             List<Route> order = new ArrayList<>(paths);
             for (int turn = 0; turn < TURNS; turn++) {
                 ctx.progress().step(NAME, "round trips, every path, turn " + (turn + 1) + " of " + TURNS);
-                for (Route path : order) rtt.computeIfAbsent(path, x -> new ArrayList<>()).add(pings(ctx, path, p.netPings() / TURNS));
+                for (Route path : order) rtt.computeIfAbsent(path, x -> new ArrayList<>()).add(pings(ctx, path, p.pings() / TURNS));
                 Collections.rotate(order, 1);
             }
             Map<Route, List<Double>> mbps = new EnumMap<>(Route.class);
-            for (int run = 0; run < p.netStreamRuns(); run++) {
-                ctx.progress().step(NAME, "stream, every path, turn " + (run + 1) + " of " + p.netStreamRuns());
-                for (Route path : order) mbps.computeIfAbsent(path, x -> new ArrayList<>()).add(stream(ctx, path));
+            // each stream as long as the profile says, or shorter to fit what is left of the suite's share
+            double seconds = Math.max(MIN_STREAM_SECONDS, Math.min(p.streamSeconds(),
+                    STREAMS_SHARE * ctx.budget().secondsLeft() / (p.streamRuns() * paths.size())));
+            for (int run = 0; run < p.streamRuns(); run++) {
+                ctx.progress().step(NAME, "stream, every path, turn " + (run + 1) + " of " + p.streamRuns());
+                for (Route path : order) mbps.computeIfAbsent(path, x -> new ArrayList<>()).add(stream(ctx, path, seconds));
                 Collections.rotate(order, 1);
             }
             for (Route path : paths) {
@@ -127,9 +132,9 @@ public final class NetworkSuite implements Suite {
         return Arrays.copyOfRange(ns, ns.length / 10, ns.length);
     }
 
-    /** MB/s of one connection that sends for the profile's stream time. */
-    private double stream(SuiteContext ctx, Route path) {
-        String[] f = exchange(ctx, path, "tcp-stream", List.of("send", "%s", "%d", Double.toString(ctx.profile().netStreamSeconds())))
+    /** MB/s of one connection that sends for this long. */
+    private double stream(SuiteContext ctx, Route path, double seconds) {
+        String[] f = exchange(ctx, path, "tcp-stream", List.of("send", "%s", "%d", Double.toString(seconds)))
                 .get(0).trim().split("\\s+"); // bytes B nanos N
         return Double.parseDouble(f[1]) / 1e6 / (Double.parseDouble(f[3]) / 1e9);
     }

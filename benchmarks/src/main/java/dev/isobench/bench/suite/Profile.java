@@ -1,60 +1,96 @@
 package dev.isobench.bench.suite;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * How much a run measures. {@code quick} gives every suite a row in under 5 minutes on 2 cores;
- * {@code full} sweeps wider and repeats more (under 30 minutes). {@code tiny} is a smoke run (every suite in
- * about a minute and a half, a few ops and sizes, the fewest repeats that still give intervals): that a host runs
- * the suites at all, e.g. a fleet's first run; its intervals are wide. Written whole into the manifest.
+ * How long a run may take, how precise its headlines must be, and what each suite sweeps. A profile is a file
+ * (JSON, one section per suite: {@link ProfileFiles}); {@code quick}, {@code full} and {@code tiny} ship as
+ * resources. The runner decides the counts: every measurement takes its minimum, then keeps sampling, in turns,
+ * until its headline's 95% interval is within {@code precision} or its share of the budget is spent
+ * ({@link Budget}). Written whole into the manifest.
  *
- * <p>{@code engineWarmups}: runs of each in-process engine variant before any is measured. The variants share
- * most code, so together they take it past the JIT's compile thresholds (C1 compiles a method after about 200
- * calls): after 150 runs in all, the engine's own phases measured 0.85 ms slower than after 500.
- *
- * <p>{@code syscallTurns}: probe runs per target in the syscall suite, each with its share of the batches. The
- * intervals are taken over these runs (a run's batches share its placement), and a bootstrap over few runs is
- * rough: the full profile takes 16, which gave getpid ratios to the host known to about +-0.8-1.2% here (+-4-5%
- * before the probes took turns batch by batch), the quick one 6, +-0.5-2.5%.
- *
- * <p>{@code budgetSeconds}: the wall time the profile promises on a 2-core host, from the runner's start to its
- * last suite. The runner records what each suite took and warns when the whole run went over.
+ * @param budgetSeconds the whole run's wall time, from the runner's start to its report, on any host
+ * @param precision the half-width of a headline's 95% interval that ends its sampling, as a fraction of its value
+ * @param shares each suite's weight in the budget; what one suite leaves goes to those after it
  */
-public record Profile(String name, int startupRuns, int engineWarmups, int cliRuns, double stormSeconds, List<Integer> stormLevels,
-                      int syscallBatches, int syscallIters, int syscallTurns, List<String> syscallOps, List<String> rootfsSizes, int rootfsRuns,
-                      List<String> copyUpSizes, List<Integer> layerDepths, List<Double> quotaCpus, List<Integer> quotaThreads,
-                      double quotaSeconds, List<Integer> shareRatios, List<Integer> memoryLimitsMib, List<Integer> pidsLimits,
-                      int jmhForks, int jmhWarmups, int jmhIterations, int jmhMillis,
-                      int netPings, int netStreamRuns, double netStreamSeconds, int vmBoots, int budgetSeconds) {
+public record Profile(String name, int budgetSeconds, double precision, Map<String, Double> shares, Startup startup,
+                      Syscall syscall, Rootfs rootfs, Cgroup cgroup, Network network, Jmh jmh) {
     public static final List<String> ALL_OPS = List.of("getpid", "getppid", "read", "write", "open-close", "stat", "mmap",
             "pipe-pingpong", "fork");
 
+    public Profile {
+        shares = Map.copyOf(shares);
+    }
+
+    /**
+     * Start-to-exit runs per target, taken in turns (min to max); untimed runs of each in-process engine variant
+     * first (together they take the engine's code past the JIT's compile thresholds: C1 compiles a method after
+     * about 200 calls); runs of each JVM-per-call CLI and each client over a runtime; each storm's length (at most:
+     * the budget may shorten it) and in-flight counts; boots of the vm target (seconds each under emulation).
+     */
+    public record Startup(int minRuns, int maxRuns, int engineWarmups, int cliRuns, double stormSeconds, List<Integer> stormLevels, int vmBoots) {
+        public Startup {
+            stormLevels = List.copyOf(stormLevels);
+        }
+    }
+
+    /**
+     * Probe runs per target (min to max turns; intervals are taken over these runs, since a run's batches share its
+     * placement); batches of each op in a turn (getpid, the headline, takes four times as many); calls per batch
+     * (slow ops take fewer).
+     */
+    public record Syscall(int minTurns, int maxTurns, int batchesPerTurn, int iters, List<String> ops) {
+        public Syscall {
+            ops = List.copyOf(ops);
+        }
+    }
+
+    /** Synthetic image sizes (or {@code host}: the host's /usr in place), turns of each measurement, copy-up sizes, layer depths. */
+    public record Rootfs(List<String> sizes, int runs, List<String> copyUpSizes, List<Integer> layerDepths) {
+        public Rootfs {
+            sizes = List.copyOf(sizes);
+            copyUpSizes = List.copyOf(copyUpSizes);
+            layerDepths = List.copyOf(layerDepths);
+        }
+    }
+
+    /** The quota and shares sweeps; each window lasts quotaSeconds at most (the budget may shorten it). */
+    public record Cgroup(List<Double> quotaCpus, List<Integer> quotaThreads, double quotaSeconds, List<Integer> shareRatios,
+                         List<Integer> memoryLimitsMib, List<Integer> pidsLimits) {
+        public Cgroup {
+            quotaCpus = List.copyOf(quotaCpus);
+            quotaThreads = List.copyOf(quotaThreads);
+            shareRatios = List.copyOf(shareRatios);
+            memoryLimitsMib = List.copyOf(memoryLimitsMib);
+            pidsLimits = List.copyOf(pidsLimits);
+        }
+    }
+
+    /** Round trips per path in all; bulk stream turns, each streamSeconds at most. */
+    public record Network(int pings, int streamRuns, double streamSeconds) {}
+
+    public record Jmh(int forks, int warmups, int iterations, int millis) {}
+
+    /** The named suite's weight in the budget (0 for one the profile does not name). */
+    public double share(String suite) {
+        return shares.getOrDefault(suite, 0.0);
+    }
+
     public static Profile quick() {
-        return new Profile("quick", 40, 60, 5, 2.0, List.of(1, 2, 4, 8, 16), 30, 1000, 6, ALL_OPS, List.of("10m", "100m"), 3,
-                List.of("4k", "1m", "64m"), List.of(1, 4, 16), List.of(0.25, 0.5, 1.0, 1.5), List.of(1, 2), 2.0,
-                List.of(1, 2, 4), List.of(16, 64), List.of(20), 1, 1, 3, 300,
-                2000, 3, 1.0, 3, 300);
+        return ProfileFiles.builtIn("quick");
     }
 
     public static Profile tiny() {
-        return new Profile("tiny", 8, 20, 2, 0.5, List.of(1, 2), 12, 1000, 3, List.of("getpid", "read", "stat", "open-close"), List.of("10m"), 1,
-                List.of("4k"), List.of(1, 4), List.of(0.5), List.of(1), 1.0, List.of(2), List.of(16), List.of(20), 1, 1, 2, 100,
-                200, 1, 0.5, 1, 90);
+        return ProfileFiles.builtIn("tiny");
     }
 
     public static Profile full() {
-        return new Profile("full", 200, 100, 20, 5.0, List.of(1, 2, 4, 8, 16), 100, 5000, 16, ALL_OPS, List.of("10m", "100m", "1g", RootfsSuite.HOST_TREE), 5,
-                List.of("4k", "64k", "1m", "16m", "64m", "256m"), List.of(1, 2, 4, 8, 16, 32), List.of(0.1, 0.25, 0.5, 1.0, 1.5, 2.0),
-                List.of(1, 2, 4), 3.0, List.of(1, 2, 4), List.of(16, 32, 64, 128, 256, 512), List.of(20, 100), 2, 2, 5, 1000,
-                20000, 3, 10.0, 10, 1800);
+        return ProfileFiles.builtIn("full");
     }
 
-    public static Profile named(String name) {
-        return switch (name) {
-            case "quick" -> quick();
-            case "full" -> full();
-            case "tiny" -> tiny();
-            default -> throw new IllegalArgumentException("--profile must be quick, full or tiny, got '" + name + "'");
-        };
+    /** A built-in profile by name, or a profile file by its path. */
+    public static Profile named(String nameOrFile) {
+        return ProfileFiles.load(nameOrFile);
     }
 }

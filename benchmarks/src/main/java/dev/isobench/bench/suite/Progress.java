@@ -3,15 +3,15 @@ package dev.isobench.bench.suite;
 import java.io.PrintStream;
 
 /**
- * Shows where a run is: a bar redrawn in place on a terminal, plain lines otherwise (CI logs, pipes).
- * Time left is estimated from the steps done so far.
+ * Shows where a run is: a bar redrawn in place on a terminal, plain lines otherwise (CI logs, pipes). The run is
+ * planned against its budget, not a count of steps (the runner sizes the work to fit the time), so the bar is the
+ * time spent against the budget and the time left only counts down; a run past its budget says by how much.
  */
 public final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final long start = System.nanoTime();
-    private int total;
-    private int done;
+    private Budget budget;
 
     public Progress(PrintStream out, boolean terminal) {
         this.out = out;
@@ -22,23 +22,30 @@ public final class Progress {
         return new Progress(System.err, System.console() != null && System.getenv("CI") == null);
     }
 
-    public synchronized void plan(int steps) {
-        total += steps;
+    /** The run's budget, once the runner knows it: what "left" counts down to. */
+    public synchronized void budget(Budget b) {
+        budget = b;
     }
 
     public synchronized void step(String suite, String what) {
-        done++;
         double elapsed = (System.nanoTime() - start) / 1e9;
-        String left = done > 1 && total >= done ? String.format("~%.0fs left", elapsed / (done - 1) * (total - done + 1)) : "";
+        String left = left();
         if (terminal) {
             int width = 24;
-            int filled = total == 0 ? 0 : Math.min(width, done * width / total);
-            out.printf("\r\033[K[%s%s] %d/%d %-8s %-40.40s %5.0fs %s", "#".repeat(filled), ".".repeat(width - filled), done, total,
-                    suite, what, elapsed, left);
+            double whole = budget == null ? 0 : elapsed + budget.secondsLeft();
+            int filled = whole <= 0 ? 0 : (int) Math.min(width, elapsed * width / whole);
+            out.printf("\r\033[K[%s%s] %-8s %-48.48s %5.0fs %s", "#".repeat(filled), ".".repeat(width - filled), suite, what, elapsed, left);
         } else {
-            out.printf("[%4.0fs] %s: %s (%d/%d) %s%n", elapsed, suite, what, done, total, left);
+            out.printf("[%4.0fs] %s: %s%s%n", elapsed, suite, what, left.isEmpty() ? "" : " (" + left + ")");
         }
         out.flush();
+    }
+
+    private String left() {
+        if (budget == null) return "";
+        double s = budget.secondsLeft();
+        if (s > 0) return String.format("%.0fs left", s);
+        return String.format("%.0fs over budget", (System.nanoTime() - budget.deadlineNanos()) / 1e9);
     }
 
     public synchronized void message(String text) {

@@ -51,10 +51,9 @@ public final class RootfsSuite implements Suite {
             ctx.skip(NAME, "all", "the engine target was not selected");
             return;
         }
-        Profile p = ctx.profile();
-        ctx.progress().plan(p.rootfsSizes().size() * 2 + p.copyUpSizes().size() * 2 + p.layerDepths().size() + 2); // reads: warm and cold
+        Profile.Rootfs p = ctx.profile().rootfs();
         List<RootfsMode> modes = modes(ctx);
-        for (String size : p.rootfsSizes()) provisioning(ctx, size, modes);
+        for (String size : p.sizes()) provisioning(ctx, size, modes);
         for (String size : p.copyUpSizes()) {
             for (RootfsMode mode : modes) copyUp(ctx, size, mode);
         }
@@ -73,7 +72,7 @@ public final class RootfsSuite implements Suite {
         boolean hostTree = size.equals(HOST_TREE);
         Image image = hostTree ? hostTree(ctx) : synthetic(ctx, size);
         // The host's /usr takes a minute to copy here, and as long to delete: one turn.
-        int runs = hostTree ? 1 : ctx.profile().rootfsRuns();
+        int runs = hostTree ? 1 : ctx.profile().rootfs().runs();
         ctx.progress().step(NAME, "provision overlay, copy and cp -a, " + size + ", in turns");
         Path layer = image.layers().get(0);
         Map<String, List<Double>> ms = new LinkedHashMap<>();
@@ -179,7 +178,7 @@ public final class RootfsSuite implements Suite {
         ctx.progress().step(NAME, "first write " + size + " " + mode.name().toLowerCase());
         EngineTarget t = new EngineTarget(ctx.engine(), mode.name().toLowerCase(), b -> b.image("synthetic:" + size + ":1").rootfs(mode),
                 ctx.workspace().scratch());
-        int runs = ctx.profile().rootfsRuns();
+        int runs = ctx.profile().rootfs().runs();
         double[] ns = new double[runs];
         for (int i = 0; i < runs; i++) ns[i] = value(t.run(List.of("first-write", SINGLE_FILE)), "first_write_ns");
         Rows.summary(ctx, new Rows.Key(NAME, "first-write", "engine", mode.name().toLowerCase(), "size=" + size), "ns", ns);
@@ -190,7 +189,7 @@ public final class RootfsSuite implements Suite {
         EngineTarget t = new EngineTarget(ctx.engine(), "overlay", b -> b.image("layers:" + depth), ctx.workspace().scratch());
         for (String kind : List.of("existing", "missing")) {
             String path = kind.equals("existing") ? "/usr/share/layer0/file" : "/usr/share/no-such-file";
-            double[] ns = new double[ctx.profile().rootfsRuns()];
+            double[] ns = new double[ctx.profile().rootfs().runs()];
             for (int i = 0; i < ns.length; i++) ns[i] = value(t.run(List.of("lookup", path, "20000")), "ns_per_op");
             Rows.summary(ctx, new Rows.Key(NAME, "lookup-" + kind, "engine", "overlay", "layers=" + depth), "ns", ns);
         }
@@ -225,7 +224,7 @@ public final class RootfsSuite implements Suite {
             readers.values().forEach(r -> values(r.get(), "bytes_per_s"));
             Map<String, List<double[]>> bps = new LinkedHashMap<>(); // one run per process: intervals over runs
             List<String> order = new ArrayList<>(readers.keySet());
-            for (int i = 0; i < ctx.profile().rootfsRuns(); i++) {
+            for (int i = 0; i < ctx.profile().rootfs().runs(); i++) {
                 for (String name : order) {
                     bps.computeIfAbsent(name, x -> new ArrayList<>()).add(values(readers.get(name).get(), "bytes_per_s"));
                 }

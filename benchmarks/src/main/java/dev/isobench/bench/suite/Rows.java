@@ -23,44 +23,52 @@ final class Rows {
         }
     }
 
-    /** Independent samples: the row, and the samples themselves (samples in runs are not: see summaryRuns). */
-    static void summary(SuiteContext ctx, Key k, String unit, double[] samples) {
-        write(ctx, k, unit, Stats.summarize(samples));
+    /** Independent samples: the rows, and the samples themselves (samples in runs are not: see summaryRuns). Returns the median's row. */
+    static ResultRow summary(SuiteContext ctx, Key k, String unit, double[] samples) {
+        ResultRow median = write(ctx, k, unit, Stats.summarize(samples));
         ctx.samples(k.benchmark(), k.target(), k.variant(), k.param(), unit, k.suite(), samples);
+        return median;
     }
 
     /**
      * {@link #summary} of samples taken in runs (one process or connection each): the median's interval comes
      * from a bootstrap over runs, see {@link Stats#summarizeRuns}.
      */
-    static void summaryRuns(SuiteContext ctx, Key k, String unit, List<double[]> runs) {
-        write(ctx, k, unit, Stats.summarizeRuns(runs, 2000, BOOTSTRAP_SEED));
+    static ResultRow summaryRuns(SuiteContext ctx, Key k, String unit, List<double[]> runs) {
+        ResultRow median = write(ctx, k, unit, Stats.summarizeRuns(runs, 2000, BOOTSTRAP_SEED));
         // each sample with its run: compare's interval then draws whole runs (see docs/results.md)
         ctx.samplesRuns(k.benchmark(), k.target(), k.variant(), k.param(), unit, k.suite(), runs);
+        return median;
     }
 
-    private static void write(SuiteContext ctx, Key k, String unit, Stats.Summary s) {
-        ctx.write(k.row("median", unit, s.median(), s.n()).withCi(s.ciLow(), s.ciHigh()));
+    private static ResultRow write(SuiteContext ctx, Key k, String unit, Stats.Summary s) {
+        ResultRow median = k.row("median", unit, s.median(), s.n()).withCi(s.ciLow(), s.ciHigh());
+        ctx.write(median);
         ctx.write(k.row("p99", unit, s.p99(), s.n()));
         ctx.write(k.row("p99.9", unit, s.p999(), s.n()));
         ctx.write(k.row("mean", unit, s.mean(), s.n()));
+        return median;
     }
 
     /** {@link #ratio} of samples taken in runs, with a bootstrap over runs (see {@link Stats#ratioOfMediansByRun}). */
-    static void ratioByRun(SuiteContext ctx, Key k, String baselineName, List<double[]> baseline, List<double[]> other) {
+    static ResultRow ratioByRun(SuiteContext ctx, Key k, String baselineName, List<double[]> baseline, List<double[]> other) {
         double[] r = Stats.ratioOfMediansByRun(baseline, other, 2000, BOOTSTRAP_SEED);
-        ctx.write(k.row("ratio_vs_" + baselineName, "ratio", r[0], Stats.pool(other).length).withCi(r[1], r[2]));
+        ResultRow row = k.row("ratio_vs_" + baselineName, "ratio", r[0], Stats.pool(other).length).withCi(r[1], r[2]);
+        ctx.write(row);
+        return row;
     }
 
     /** other/host as a ratio of medians with a bootstrap 95% interval. */
-    static void ratio(SuiteContext ctx, Key k, double[] host, double[] other) {
-        ratio(ctx, k, "host", host, other);
+    static ResultRow ratio(SuiteContext ctx, Key k, double[] host, double[] other) {
+        return ratio(ctx, k, "host", host, other);
     }
 
     /** Median of {@code other} over median of {@code baseline}, as {@code ratio_vs_<baseline>}, with a bootstrap 95% interval. */
-    static void ratio(SuiteContext ctx, Key k, String baselineName, double[] baseline, double[] other) {
+    static ResultRow ratio(SuiteContext ctx, Key k, String baselineName, double[] baseline, double[] other) {
         double[] r = Stats.ratioOfMedians(baseline, other, 2000, BOOTSTRAP_SEED);
-        ctx.write(k.row("ratio_vs_" + baselineName, "ratio", r[0], other.length).withCi(r[1], r[2]));
+        ResultRow row = k.row("ratio_vs_" + baselineName, "ratio", r[0], other.length).withCi(r[1], r[2]);
+        ctx.write(row);
+        return row;
     }
 
     /** Writes the samples (nanoseconds) as an HdrHistogram log next to the CSVs. */

@@ -1,6 +1,5 @@
 package dev.isobench.bench.suite;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.host.HostFacts;
 import dev.isobench.bench.target.Leftovers;
@@ -40,16 +39,23 @@ public final class Runner {
     private final Path out;
     private final Optional<Path> cliJar;
     private final Seccomp engineSeccomp;
+    private final List<Hold> holds;
 
     private static final long MIB = 1L << 20;
     private static final long FOOTPRINT_BUDGET = 512 * MIB;
+    /** What the budget keeps for after the suites: stopping the peers' daemons, the report, the last manifest. */
+    private static final double RESERVE_FRACTION = 0.05;
 
     public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar) {
-        this(engine, profile, suites, targets, out, cliJar, Seccomp.DEFAULT);
+        this(engine, profile, suites, targets, out, cliJar, Seccomp.DEFAULT, List.of());
     }
 
-    /** @param engineSeccomp the filter of the syscall suite's default engine variant; anything but the default is recorded */
-    public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar, Seccomp engineSeccomp) {
+    /**
+     * @param engineSeccomp the filter of the syscall suite's default engine variant; anything but the default is recorded
+     * @param holds pauses before suites until a file exists (--hold-before)
+     */
+    public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar, Seccomp engineSeccomp,
+                  List<Hold> holds) {
         for (String s : suites) {
             if (!SUITES.containsKey(s)) throw new IllegalArgumentException("--suite: unknown suite '" + s + "' (suites: " + String.join(", ", SUITES.keySet()) + ")");
         }
@@ -60,6 +66,7 @@ public final class Runner {
         this.out = out;
         this.cliJar = cliJar;
         this.engineSeccomp = engineSeccomp;
+        this.holds = List.copyOf(holds);
     }
 
     public Path run(Progress progress) {
@@ -69,13 +76,16 @@ public final class Runner {
             throw new IllegalStateException("cannot create " + out + ": " + e.getMessage(), e);
         }
         long begun = System.nanoTime();
+        // The budget counts from the JVM's start: the whole 'isobench run' after the build, report included.
+        Budget budget = Budget.until(jvmStartNanos() + (long) (profile.budgetSeconds() * 1e9));
+        progress.budget(budget);
         Manifest manifest = Manifest.create();
         List<String> warnings = HostFacts.record(manifest.host(), engine);
         ObjectNode run = manifest.run();
         run.put("started", Instant.now().toString());
         run.put("isobench_version", Runner.class.getPackage().getImplementationVersion() == null ? "dev" : Runner.class.getPackage().getImplementationVersion());
         run.put("git_commit", gitCommit());
-        run.set("profile", new ObjectMapper().valueToTree(profile));
+        run.set("profile", ProfileFiles.toJson(profile));
         run.put("suites", String.join(",", suites));
         run.put("engine_seccomp", engineSeccomp.name());
         if (!engineSeccomp.equals(Seccomp.DEFAULT)) {
@@ -89,6 +99,7 @@ public final class Runner {
         manifest.write(out);
         Leftovers.collect(engine.root()).forEach(r -> progress.message("removed what a killed run left: " + r));
         engine.gc(false).containers().forEach(id -> progress.message("removed a container a killed run left: " + id));
+        List<Precision> precisions = new java.util.ArrayList<>();
         Thread hook = new Thread(() -> interrupted(manifest, progress));
         Runtime.getRuntime().addShutdownHook(hook);
         try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {
@@ -103,17 +114,27 @@ public final class Runner {
             manifest.write(out);
             SuiteContext ctx = new SuiteContext(engine, ws, found.found(), found.clients(), profile, out, manifest, progress, cliJar, targets, engineSeccomp);
             ObjectNode took = run.putObject("suite_seconds");
-            for (String name : suites) {
+            ObjectNode planned = run.putObject("suite_budget_seconds");
+            long reserve = (long) (profile.budgetSeconds() * RESERVE_FRACTION * 1e9);
+            for (int i = 0; i < suites.size(); i++) {
+                String name = suites.get(i);
+                for (Hold h : holds) h.await(name, progress);
+                Budget suite = suiteBudget(budget, reserve, suites.subList(i, suites.size()));
+                planned.put(name, Math.round(suite.secondsLeft() * 10) / 10.0);
                 long suiteBegun = System.nanoTime();
-                ctx.open(name);
+                ctx.open(name, suite);
                 SUITES.get(name).run(ctx);
                 ctx.close();
                 took.put(name, secondsSince(suiteBegun));
+                precisions.clear();
+                precisions.addAll(ctx.precisions());
+                recordPrecision(run, precisions);
                 recordFootprint(run);
                 manifest.write(out);
             }
         }
         recordWallTime(run, secondsSince(begun), manifest, progress);
+        summarizePrecision(precisions, manifest, progress);
         long peak = recordFootprint(run);
         if (peak > FOOTPRINT_BUDGET) {
             String w = "the runner's JVM peaked at " + peak / MIB + " MiB resident, over its " + FOOTPRINT_BUDGET / MIB
@@ -127,6 +148,53 @@ public final class Runner {
         Runtime.getRuntime().removeShutdownHook(hook);
         progress.finish();
         return out;
+    }
+
+    /**
+     * A suite's share of what is left of the run's budget (less the reserve for what follows the suites), by its
+     * weight among the suites still to run: what an earlier suite left over goes to the later ones, and a suite
+     * that overran its share takes it from no one but the run's own end.
+     */
+    private Budget suiteBudget(Budget run, long reserve, List<String> remaining) {
+        double weights = remaining.stream().mapToDouble(profile::share).sum();
+        double fraction = weights > 0 ? profile.share(remaining.get(0)) / weights : 1.0 / remaining.size();
+        return Budget.until(run.deadlineNanos() - reserve).share(fraction);
+    }
+
+    private static long jvmStartNanos() {
+        long age = ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, Instant.now()).toNanos()).orElse(0L);
+        return System.nanoTime() - Math.max(0, age);
+    }
+
+    /** The headlines' precision so far, as the manifest keeps it: each row, its samples, the half-width reached, the target. */
+    private static void recordPrecision(ObjectNode run, List<Precision> precisions) {
+        var list = run.putArray("precision");
+        for (Precision p : precisions) {
+            ObjectNode o = list.addObject();
+            o.put("row", p.row());
+            o.put("samples", p.samples());
+            if (Double.isFinite(p.halfWidth())) o.put("half_width", Math.round(p.halfWidth() * 1e5) / 1e5);
+            o.put("target", p.target());
+            o.put("met", p.met());
+        }
+    }
+
+    /** One line for the run: how many headlines met the profile's precision, and which did not (also a warning). */
+    private void summarizePrecision(List<Precision> all, Manifest manifest, Progress progress) {
+        if (all.isEmpty()) return;
+        List<Precision> missed = all.stream().filter(p -> !p.met()).toList();
+        String target = String.format(java.util.Locale.ROOT, "+-%.1f%%", profile.precision() * 100);
+        if (missed.isEmpty()) {
+            progress.message("precision: all " + all.size() + " headlines within " + target);
+            return;
+        }
+        String names = String.join("; ", missed.stream().map(p -> p.row() + (Double.isFinite(p.halfWidth())
+                ? String.format(java.util.Locale.ROOT, " +-%.1f%%", p.halfWidth() * 100) : " (no interval)")).toList());
+        String w = missed.size() + " of " + all.size() + " headlines missed " + profile.name() + "'s precision of " + target
+                + " within the budget: " + names;
+        manifest.warn(w);
+        progress.message("precision: " + w);
     }
 
     private static double secondsSince(long nanos) {

@@ -15,11 +15,13 @@ import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Stdio;
+import dev.isobench.report.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -39,8 +41,12 @@ import java.util.concurrent.Future;
 public final class StartupSuite implements Suite {
     static final String NAME = "startup";
     private static final List<String> TRUE = List.of("true");
-    private static final int ROUNDS = 4;
     private static final long ORDER_SEED = 20261129L;
+    /** Shares of the suite's budget: the engine's JIT warm-up, the main turns, the vm's boots (of what is left then). */
+    private static final double WARMUP_SHARE = 0.1, TURNS_SHARE = 0.6, VM_SHARE = 0.4;
+    /** Turns between two looks at the precision reached (a look sorts every target's samples). */
+    private static final int CHECK_EVERY = 5;
+    private static final double MIN_STORM_SECONDS = 0.2;
 
     @Override
     public String name() {
@@ -71,13 +77,13 @@ public final class StartupSuite implements Suite {
     }
 
     private void measure(SuiteContext ctx) {
-        Profile p = ctx.profile();
+        Profile.Startup p = ctx.profile().startup();
         List<Target> targets = new ArrayList<>(ctx.processTargets());
         List<EngineTarget> engines = engineVariants(ctx);
         targets.addAll(engines);
-        ctx.progress().plan(2 + ROUNDS * (targets.stream().anyMatch(Target::ownTurns) ? 2 : 1) + 3 + p.stormLevels().size() * 3 + (ctx.vm().isPresent() ? p.vmBoots() : 0));
         ctx.progress().step(NAME, "warm-up of " + targets.size() + " targets");
         List<Target> usable = new ArrayList<>();
+        long warmBegun = System.nanoTime();
         for (Target t : targets) {
             // First-run costs (image build, page cache) are not startup; nor is the JIT: the engine variants
             // run in turns, so each warms the code they share.
@@ -85,68 +91,108 @@ public final class StartupSuite implements Suite {
             if (warm.exitCode() != 0) ctx.skip(NAME, "start-to-exit on " + t.label(), "it exited " + warm.exitCode() + ": " + warm.stderr().trim());
             else usable.add(t);
         }
+        double turnSeconds = (System.nanoTime() - warmBegun) / 1e9; // the calibration: what one turn of every target costs here
         List<Target> warming = usable.stream().filter(t -> t instanceof EngineTarget).toList();
-        for (int i = 1; i < p.engineWarmups(); i++) warming.forEach(t -> t.run(TRUE).requireSuccess(t.label()));
-        int n = p.startupRuns();
-        Map<Target, double[]> samples = new LinkedHashMap<>();
-        Map<Target, Map<Phase, double[]>> phases = new LinkedHashMap<>();
+        Budget warmups = ctx.budget().share(WARMUP_SHARE);
+        for (int i = 1; i < p.engineWarmups() && !warmups.spent(); i++) warming.forEach(t -> t.run(TRUE).requireSuccess(t.label()));
+        Map<Target, Series> samples = new LinkedHashMap<>();
+        Map<Target, Map<Phase, Series>> phases = new LinkedHashMap<>();
         usable.forEach(t -> {
-            samples.put(t, new double[n]);
+            samples.put(t, new Series());
             phases.put(t, new EnumMap<>(Phase.class));
         });
         // Targets take turns, run by run, so a drift in the machine's speed spreads over all of them. In a fixed
         // order one target would always run right after the same other one, inheriting its asynchronous
-        // aftermath (a peer's teardown, a network namespace's cleanup): the first engine variant, after podman
-        // or crun, measured 0.3-0.6 ms slower than variants doing more work. So the order is shuffled each run,
-        // from a fixed seed so that a run can be repeated.
+        // aftermath (a peer's teardown, a network namespace's cleanup). So the order is shuffled each run, from a
+        // fixed seed so that a run can be repeated.
         // Targets with a heavy aftermath take turns of their own, after the others (Target#ownTurns): beside them
-        // the engine's start took 0.4 ms more and unshare's hardly any, which is not what either costs.
+        // the engine's start measured slower and unshare's hardly at all, which is not what either costs.
         Random order = new Random(ORDER_SEED);
         List<Target> own = usable.stream().filter(Target::ownTurns).toList();
         List<List<Target>> groups = own.isEmpty() ? List.of(usable)
                 : List.of(usable.stream().filter(t -> !t.ownTurns()).toList(), own);
+        Budget turns = ctx.budget().share(TURNS_SHARE);
+        Target hostTarget = usable.stream().filter(t -> t.name().equals("host")).findFirst().orElse(null);
         for (List<Target> group : groups) {
+            // each group's share of the turns' time in proportion to its size: a turn costs about one run of each
+            Budget groupBudget = group == own ? turns : turns.share((double) group.size() / usable.size());
+            double groupTurn = turnSeconds * group.size() / Math.max(1, usable.size());
             List<Target> turn = new ArrayList<>(group);
-            for (int i = 0; i < n; i++) {
-                if (i % Math.max(1, n / ROUNDS) == 0) {
-                    ctx.progress().step(NAME, "start-to-exit, run " + (i + 1) + " of " + n + " on " + (group == own ? "the daemons and sandboxes" : "every other target"));
-                }
+            String who = group == own ? "the daemons and sandboxes" : "every other target";
+            for (int i = 0; i < p.maxRuns(); i++) {
+                if (i >= p.minRuns() && (i % CHECK_EVERY == 0) && (precise(ctx, group, hostTarget, samples) || !groupBudget.affords(groupTurn * CHECK_EVERY))) break;
+                if (i % CHECK_EVERY == 0) ctx.progress().step(NAME, "start-to-exit in turns, run " + (i + 1) + " on " + who);
+                long turnBegun = System.nanoTime();
                 Collections.shuffle(turn, order);
                 for (Target t : turn) {
-                    samples.get(t)[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
-                    if (t instanceof EngineTarget e) record(e.lastPhases(), i, n, phases.get(t));
+                    samples.get(t).add(t.run(TRUE).requireSuccess(t.label()).nanos());
+                    if (t instanceof EngineTarget e) record(e.lastPhases(), phases.get(t));
                 }
+                groupTurn = (System.nanoTime() - turnBegun) / 1e9;
             }
         }
         if (!own.isEmpty()) {
             ctx.manifest().warn(NAME + ": " + own.stream().map(Target::label).toList() + " took turns of their own, after the others':"
-                    + " beside them (a daemon's bookkeeping, a sandbox's teardown) the engine's start took 0.4 ms more; their ratios to"
+                    + " beside them (a daemon's bookkeeping, a sandbox's teardown) the engine's start measured slower; their ratios to"
                     + " the host pair them with the host's runs of the first turns");
         }
         double[] host = null;
         Map<String, double[]> plain = new HashMap<>(); // each target without a variant, by name
         for (Target t : usable) {
+            double[] v = samples.get(t).values();
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", t.name(), t.variant(), "");
-            Rows.summary(ctx, k, "ms", Rows.millis(samples.get(t)));
-            Rows.hlog(ctx, k, samples.get(t));
-            if (t.name().equals("host")) host = samples.get(t);
-            else if (host != null) Rows.ratio(ctx, k, host, samples.get(t));
-            if (t.variant().isEmpty()) plain.put(t.name(), samples.get(t));
-            phases.get(t).forEach((phase, v) -> Rows.summary(ctx,
-                    new Rows.Key(NAME, "phase", t.name(), t.variant(), "phase=" + phase.name().toLowerCase()), "ms", Rows.millis(v)));
+            var median = Rows.summary(ctx, k, "ms", Rows.millis(v));
+            Rows.hlog(ctx, k, v);
+            if (t.name().equals("host")) {
+                host = v;
+                ctx.headline(median);
+            } else if (host != null) {
+                ctx.headline(Rows.ratio(ctx, k, host, v));
+            } else {
+                ctx.headline(median);
+            }
+            if (t.variant().isEmpty()) plain.put(t.name(), v);
+            phases.get(t).forEach((phase, series) -> Rows.summary(ctx,
+                    new Rows.Key(NAME, "phase", t.name(), t.variant(), "phase=" + phase.name().toLowerCase()), "ms", Rows.millis(series.values())));
         }
         // The engine against the floor and crun, measured in the same turns: what the targets are stated in. Each
         // variant against the floor too, so that what a variant adds (a cgroup, a network) reads as a ratio.
         for (Target t : usable) {
             if (!(t instanceof EngineTarget)) continue;
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine", t.variant(), "");
-            if (plain.containsKey("unshare")) Rows.ratio(ctx, k, "unshare", plain.get("unshare"), samples.get(t));
-            if (t.variant().isEmpty() && plain.containsKey("crun")) Rows.ratio(ctx, k, "crun", plain.get("crun"), samples.get(t));
+            if (plain.containsKey("unshare")) Rows.ratio(ctx, k, "unshare", plain.get("unshare"), samples.get(t).values());
+            if (t.variant().isEmpty() && plain.containsKey("crun")) Rows.ratio(ctx, k, "crun", plain.get("crun"), samples.get(t).values());
         }
         cli(ctx, host, plain.get("runc"));
         clients(ctx, plain);
         vm(ctx, host);
-        for (Target t : stormTargets(ctx, engines)) storm(ctx, t);
+        List<Target> storms = stormTargets(ctx, engines);
+        int windows = storms.size() * p.stormLevels().size();
+        // what is left of the suite's share, spread over the storms; each at least MIN_STORM_SECONDS, at most the profile's
+        double stormSeconds = Math.max(MIN_STORM_SECONDS, Math.min(p.stormSeconds(), ctx.budget().secondsLeft() / Math.max(1, windows) * 0.8));
+        for (Target t : storms) storm(ctx, t, stormSeconds);
+    }
+
+    /**
+     * Whether every target's start-to-exit in the group is known within the profile's precision: the host's median,
+     * and the others' ratios to it (from the medians' order-statistic intervals; the rows' own come from the
+     * bootstrap, once sampling is over).
+     */
+    private static boolean precise(SuiteContext ctx, List<Target> group, Target host, Map<Target, Series> samples) {
+        double target = ctx.profile().precision();
+        double hostWidth = host == null ? 0 : width(samples.get(host).values());
+        for (Target t : group) {
+            double w = width(samples.get(t).values());
+            double headline = t == host || host == null ? w : Precision.ratioHalfWidth(w, hostWidth);
+            if (headline > target) return false;
+        }
+        return true;
+    }
+
+    private static double width(double[] v) {
+        if (v.length < 2) return Double.POSITIVE_INFINITY;
+        Stats.Summary s = Stats.summarize(v);
+        return Precision.halfWidth(s.median(), s.ciLow(), s.ciHigh());
     }
 
     /**
@@ -156,9 +202,18 @@ public final class StartupSuite implements Suite {
     private static void vm(SuiteContext ctx, double[] host) {
         if (ctx.vm().isEmpty()) return;
         var vm = ctx.vm().get();
-        int n = ctx.profile().vmBoots();
+        int n = ctx.profile().startup().vmBoots();
+        Budget boots = ctx.budget().share(VM_SHARE);
         double[] wall = new double[n], guestInit = new double[n], hostInit = new double[n], rss = new double[n];
         for (int i = 0; i < n; i++) {
+            if (i > 0 && !boots.affords(wall[i - 1] / 1e9)) { // the first boot whatever the budget; the others while it lasts
+                n = i;
+                wall = Arrays.copyOf(wall, n);
+                guestInit = Arrays.copyOf(guestInit, n);
+                hostInit = Arrays.copyOf(hostInit, n);
+                rss = Arrays.copyOf(rss, n);
+                break;
+            }
             ctx.progress().step(NAME, "vm boot " + (i + 1) + " of " + n + " (" + vm.variant() + ")");
             VmTarget.Boot boot;
             try { // a kernel without a serial console or initramfs support, a hung guest: the rest of the run goes on
@@ -184,11 +239,11 @@ public final class StartupSuite implements Suite {
     }
 
     /** Time spent in each phase, keyed by the phase that ends it. */
-    private static void record(Map<Phase, Long> ts, int i, int n, Map<Phase, double[]> phases) {
+    private static void record(Map<Phase, Long> ts, Map<Phase, Series> phases) {
         Phase previous = null;
         for (Phase ph : Phase.values()) {
             if (!ts.containsKey(ph)) continue;
-            if (previous != null) phases.computeIfAbsent(ph, x -> new double[n])[i] = ts.get(ph) - ts.get(previous);
+            if (previous != null) phases.computeIfAbsent(ph, x -> new Series()).add(ts.get(ph) - ts.get(previous));
             previous = ph;
         }
     }
@@ -243,7 +298,7 @@ public final class StartupSuite implements Suite {
             jvm.addAll(args);
             Processes.run(warm, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
             if (variant.equals("cds")) Processes.run(dump, ctx.workspace().scratch()).requireSuccess("java -Xshare:dump");
-            double[] samples = new double[ctx.profile().cliRuns()];
+            double[] samples = new double[ctx.profile().startup().cliRuns()];
             for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(jvm, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", variant, "");
             Rows.summary(ctx, k, "ms", Rows.millis(samples));
@@ -264,8 +319,8 @@ public final class StartupSuite implements Suite {
         List<String> call = List.of(IsobenchRuntime.ctrClient(dir).toString(), "--root", root.toString(), "run", "--rm", "--net", "none",
                 "--", "/probe", "true"); // the client script puts 'ctr' first
         try {
-            for (int i = 0; i < ctx.profile().engineWarmups(); i++) Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)");
-            double[] samples = new double[ctx.profile().startupRuns()];
+            for (int i = 0; i < ctx.profile().startup().engineWarmups(); i++) Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)");
+            double[] samples = new double[ctx.profile().startup().minRuns()];
             for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)").nanos();
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", "resident", "");
             Rows.summary(ctx, k, "ms", Rows.millis(samples));
@@ -291,7 +346,7 @@ public final class StartupSuite implements Suite {
         List<Target> usable = new ArrayList<>();
         for (Target t : ctx.clientTargets()) {
             boolean jvmPerVerb = t.variant().equals("isobench-jvm") || t.name().equals("isobench-runtime") && t.variant().isEmpty();
-            if (jvmPerVerb && !ctx.profile().name().equals("full")) { // seconds of the quick profile's five minutes
+            if (jvmPerVerb && !ctx.profile().name().equals("full")) { // a JVM per verb: seconds a run, the full profile's
                 ctx.skip(NAME, "client-runtime on " + t.label(), "a JVM per verb is measured in the full profile");
                 continue;
             }
@@ -300,7 +355,7 @@ public final class StartupSuite implements Suite {
             else usable.add(t);
         }
         if (usable.isEmpty()) return;
-        int n = ctx.profile().cliRuns();
+        int n = ctx.profile().startup().cliRuns();
         Map<Target, double[]> samples = new LinkedHashMap<>();
         usable.forEach(t -> samples.put(t, new double[n]));
         Random order = new Random(ORDER_SEED);
@@ -347,10 +402,10 @@ public final class StartupSuite implements Suite {
     }
 
     /** N workers each start containers back to back for a fixed time: throughput and latency at that load. */
-    private static void storm(SuiteContext ctx, Target t) {
-        for (int inFlight : ctx.profile().stormLevels()) {
+    private static void storm(SuiteContext ctx, Target t, double seconds) {
+        for (int inFlight : ctx.profile().startup().stormLevels()) {
             ctx.progress().step(NAME, "storm " + t.label() + " x" + inFlight);
-            long deadline = System.nanoTime() + (long) (ctx.profile().stormSeconds() * 1e9);
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
             ExecutorService pool = Executors.newFixedThreadPool(inFlight);
             List<Future<List<Long>>> workers = new ArrayList<>();
             long start = System.nanoTime();
@@ -369,9 +424,9 @@ public final class StartupSuite implements Suite {
             } finally {
                 pool.shutdownNow();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double took = (System.nanoTime() - start) / 1e9;
             Rows.Key k = new Rows.Key(NAME, "storm", t.name(), t.variant(), "in_flight=" + inFlight);
-            ctx.write(k.row("throughput", "containers/s", all.size() / seconds, all.size()));
+            ctx.write(k.row("throughput", "containers/s", all.size() / took, all.size()));
             double[] lat = all.stream().mapToDouble(Long::doubleValue).toArray();
             if (lat.length > 0) Rows.summary(ctx, k, "ms", Rows.millis(lat));
         }

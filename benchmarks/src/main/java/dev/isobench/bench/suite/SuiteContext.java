@@ -10,6 +10,7 @@ import dev.isobench.report.ResultRow;
 import dev.isobench.report.ResultsCsv;
 import dev.isobench.report.Samples;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,8 @@ public final class SuiteContext {
     private final Optional<VmTarget> vm;
     private final List<Target> clients;
     private final Seccomp engineSeccomp;
+    private final List<Precision> precisions = new ArrayList<>();
+    private Budget budget = Budget.unlimited();
 
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
                         Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
@@ -89,7 +92,32 @@ public final class SuiteContext {
         return peers.stream().filter(t -> t.name().equals("host")).findFirst();
     }
 
-    void open(String suite) {
+    /** What the suite in progress may still spend: its share of the run's budget. */
+    public Budget budget() {
+        return budget;
+    }
+
+    /**
+     * Marks a row as a headline: its precision goes into the manifest (the runner's summary names those that missed
+     * the profile's target) and beside it into the CSV as a {@code precision} row (the half-width of its 95%
+     * interval as a fraction of its value).
+     */
+    void headline(ResultRow row) {
+        Precision p = Precision.of(row, profile.precision());
+        precisions.add(p);
+        if (Double.isFinite(p.halfWidth())) {
+            writer.write(ResultRow.of(row.suite(), row.benchmark(), row.target(), row.variant(), row.param(), "precision_" + row.metric(),
+                    "fraction", p.halfWidth(), row.samples()));
+        }
+    }
+
+    /** Every headline's precision so far in this run. */
+    List<Precision> precisions() {
+        return List.copyOf(precisions);
+    }
+
+    void open(String suite, Budget suiteBudget) {
+        budget = suiteBudget;
         writer = new ResultsCsv.Writer(out, suite);
         samples = new Samples.Writer(out, suite);
     }
@@ -99,6 +127,7 @@ public final class SuiteContext {
         if (samples != null) samples.close();
         writer = null;
         samples = null;
+        budget = Budget.unlimited();
     }
 
     /** A latency row's raw samples, for samples/<suite>.csv.gz (compare tests on them). */

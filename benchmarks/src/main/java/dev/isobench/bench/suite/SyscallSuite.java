@@ -31,7 +31,7 @@ import java.util.function.ToIntFunction;
 public final class SyscallSuite implements Suite {
     static final String NAME = "syscall";
     /**
-     * The order of targets in each turn ({@link Profile#syscallTurns}) is shuffled with this seed: a slow spell of
+     * The order of targets in each turn ({@link Profile.Syscall#minTurns}) is shuffled with this seed: a slow spell of
      * the machine then lands on all targets alike instead of on the one that ran during it. With 3 turns in a
      * fixed order the same-run getpid container/host ratio ranged 0.92-1.21 over three quick runs.
      */
@@ -44,6 +44,8 @@ public final class SyscallSuite implements Suite {
     static final int NOOP_RULES = 150;
     private static final String UNCONFINED = "seccomp-unconfined";
     private static final String HEADLINE_OP = "getpid";
+    /** The share of the suite's budget for the turns; JMH's forks take the rest. */
+    private static final double TURNS_SHARE = 0.75;
     private static final int HEADLINE_BATCHES = 4;
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
@@ -55,7 +57,7 @@ public final class SyscallSuite implements Suite {
 
     @Override
     public void run(SuiteContext ctx) {
-        Profile p = ctx.profile();
+        Profile.Syscall p = ctx.profile().syscall();
         List<Target> targets = new ArrayList<>(ctx.processTargets());
         if (ctx.wants("engine")) {
             targets.add(new EngineTarget(ctx.engine(), "", b -> b.seccomp(ctx.engineSeccomp()), ctx.workspace().scratch()));
@@ -68,13 +70,12 @@ public final class SyscallSuite implements Suite {
         }
         List<Target> alone = targets.stream().filter(Target::userSpaceKernel).toList();
         targets.removeAll(alone);
-        ctx.progress().plan(p.syscallTurns() + 3 + (ctx.vm().isPresent() ? 1 : 0) + alone.size());
         Map<String, double[]> vm = vmSamples(ctx);
         Map<Target, Map<String, double[]>> separate = new LinkedHashMap<>();
         for (Target t : alone) separate.put(t, aloneSamples(ctx, t));
         Map<Target, Map<String, List<double[]>>> samples = measure(ctx, targets);
         double[] nativeHostGetpid = null;
-        for (String op : p.syscallOps()) {
+        for (String op : p.ops()) {
             int iters = iters(p, op);
             List<double[]> host = null;
             List<double[]> unconfined = targets.stream().filter(t -> t.name().equals("engine") && t.variant().equals(UNCONFINED))
@@ -83,11 +84,16 @@ public final class SyscallSuite implements Suite {
                 List<double[]> runs = samples.get(t).get(op);
                 if (runs == null || runs.isEmpty()) continue;
                 Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
-                Rows.summaryRuns(ctx, k, "ns", runs);
+                var median = Rows.summaryRuns(ctx, k, "ns", runs);
                 Rows.hlog(ctx, k, Stats.pool(runs));
                 if (t.name().equals("host") && op.equals("getpid")) nativeHostGetpid = Stats.pool(runs);
-                if (t.name().equals("host")) host = runs;
-                else if (host != null) Rows.ratioByRun(ctx, k, "host", host, runs);
+                if (t.name().equals("host")) {
+                    host = runs;
+                    if (op.equals(HEADLINE_OP)) ctx.headline(median);
+                } else if (host != null) {
+                    var ratio = Rows.ratioByRun(ctx, k, "host", host, runs);
+                    if (op.equals(HEADLINE_OP)) ctx.headline(ratio);
+                }
                 if (unconfined != null && filtered(t)) Rows.ratioByRun(ctx, k, "unconfined", unconfined, runs);
             }
             for (var e : separate.entrySet()) { // one run each: no interval over runs
@@ -124,13 +130,12 @@ public final class SyscallSuite implements Suite {
      * under a second to a quick turn of 11 targets; with 5 batches a run, the getpid ratios of a quick run moved
      * about 2% from turn to turn.
      */
-    private static int batches(Profile p, String op) {
-        int perTurn = Math.max(1, p.syscallBatches() / p.syscallTurns());
-        return op.equals(HEADLINE_OP) ? perTurn * HEADLINE_BATCHES : perTurn;
+    private static int batches(Profile.Syscall p, String op) {
+        return op.equals(HEADLINE_OP) ? p.batchesPerTurn() * HEADLINE_BATCHES : p.batchesPerTurn();
     }
 
-    private static int iters(Profile p, String op) {
-        return Math.max(10, p.syscallIters() / DIVISOR.getOrDefault(op, 1));
+    private static int iters(Profile.Syscall p, String op) {
+        return Math.max(10, p.iters() / DIVISOR.getOrDefault(op, 1));
     }
 
     /**
@@ -144,8 +149,7 @@ public final class SyscallSuite implements Suite {
      * {@code probe bench}, sizes the slots and finds the targets and ops that fail, with the probe's reason.
      */
     private static Map<Target, Map<String, List<double[]>>> measure(SuiteContext ctx, List<Target> targets) {
-        Profile p = ctx.profile();
-        int turns = p.syscallTurns();
+        Profile.Syscall p = ctx.profile().syscall();
         ToIntFunction<String> perRound = op -> batches(p, op);
         Map<Target, Map<String, List<double[]>>> samples = new LinkedHashMap<>();
         Map<Target, Set<String>> failed = new HashMap<>();
@@ -154,17 +158,24 @@ public final class SyscallSuite implements Suite {
             failed.put(t, new HashSet<>());
         }
         List<Target> live = new ArrayList<>();
+        long calibrationBegun = System.nanoTime();
         SlotSchedule sized = calibrate(ctx, targets, failed, live);
+        double turnSeconds = (System.nanoTime() - calibrationBegun) / 1e9; // one after another: a turn in slots costs less
         if (sized == null) return samples;
-        List<String> ops = p.syscallOps().stream().filter(sized.slotNanos()::containsKey).toList();
+        List<String> ops = p.ops().stream().filter(sized.slotNanos()::containsKey).toList();
         SlotSchedule schedule = sized;
         Random order = new Random(ORDER_SEED);
         List<Target> turn = new ArrayList<>(live);
         ExecutorService pool = Executors.newFixedThreadPool(live.size());
         int late = 0;
+        int turns = 0;
+        Budget budget = ctx.budget().share(TURNS_SHARE);
         try {
-            for (int round = 0; round < turns; round++) {
-                ctx.progress().step(NAME, "every op on " + live.size() + " targets in turns, turn " + (round + 1) + " of " + turns);
+            for (int round = 0; round < p.maxTurns(); round++) {
+                if (round >= p.minTurns() && (precise(ctx, live, samples) || !budget.affords(turnSeconds))) break;
+                ctx.progress().step(NAME, "every op on " + live.size() + " targets in turns, turn " + (round + 1));
+                long turnBegun = System.nanoTime();
+                turns++;
                 Collections.shuffle(turn, order);
                 long t0 = System.nanoTime() + schedule.leadNanos();
                 List<Future<Execution>> runs = new ArrayList<>();
@@ -182,6 +193,7 @@ public final class SyscallSuite implements Suite {
                 }
                 late += lateOps.values().stream().mapToInt(Integer::intValue).sum();
                 schedule = schedule.widened(lateOps, op -> batches(p, op) * turn.size(), ops.get(0));
+                turnSeconds = (System.nanoTime() - turnBegun) / 1e9;
             }
         } finally {
             pool.shutdownNow();
@@ -197,15 +209,34 @@ public final class SyscallSuite implements Suite {
     }
 
     /**
+     * Whether the headline (getpid) is known within the profile's precision on every target: the host's median and
+     * each other target's ratio to it, judged on the spread of the runs' medians (a t-interval: conservative with
+     * few runs, where a bootstrap over them is too narrow); a ratio's errors add in quadrature.
+     */
+    private static boolean precise(SuiteContext ctx, List<Target> live, Map<Target, Map<String, List<double[]>>> samples) {
+        double target = ctx.profile().precision();
+        double host = live.stream().filter(t -> t.name().equals("host")).map(t -> samples.get(t).get(HEADLINE_OP))
+                .filter(r -> r != null).mapToDouble(Stats::relativeHalfWidthOverRuns).findFirst().orElse(0);
+        for (Target t : live) {
+            List<double[]> runs = samples.get(t).get(HEADLINE_OP);
+            if (runs == null) continue; // failed on this target: nothing to wait for
+            double own = Stats.relativeHalfWidthOverRuns(runs);
+            double headline = t.name().equals("host") ? own : Precision.ratioHalfWidth(own, host);
+            if (headline > target) return false;
+        }
+        return true;
+    }
+
+    /**
      * The untimed first turn: every target after the other with plain {@code probe bench}. Sizes the slots from
      * the batches and the lead from each run's time less its batches; records the targets and ops that fail, and
      * adds the targets that ran to {@code live}. Null when no op ran anywhere.
      */
     private static SlotSchedule calibrate(SuiteContext ctx, List<Target> targets, Map<Target, Set<String>> failed, List<Target> live) {
-        Profile p = ctx.profile();
+        Profile.Syscall p = ctx.profile().syscall();
         ctx.progress().step(NAME, "every op on " + targets.size() + " targets, one after another (untimed: sizes the slots)");
         List<String> plain = new ArrayList<>(List.of("bench"));
-        for (String op : p.syscallOps()) plain.addAll(List.of(op, Integer.toString(batches(p, op)), Integer.toString(iters(p, op))));
+        for (String op : p.ops()) plain.addAll(List.of(op, Integer.toString(batches(p, op)), Integer.toString(iters(p, op))));
         Map<String, Double> slowest = new LinkedHashMap<>(); // per op, the slowest target's median batch
         long startCosts = 0;
         for (Target t : targets) {
@@ -231,10 +262,10 @@ public final class SyscallSuite implements Suite {
      */
     private static BenchOutput record(SuiteContext ctx, Target t, Execution run, BenchOutput out,
                                       Map<Target, Set<String>> failed, Map<Target, Map<String, List<double[]>>> samples) {
-        if (failed.get(t).containsAll(ctx.profile().syscallOps())) return null;
+        if (failed.get(t).containsAll(ctx.profile().syscall().ops())) return null;
         if (!out.ran()) {
             ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
-            failed.get(t).addAll(ctx.profile().syscallOps());
+            failed.get(t).addAll(ctx.profile().syscall().ops());
             return null;
         }
         out.failures().forEach((op, why) -> {
@@ -264,12 +295,13 @@ public final class SyscallSuite implements Suite {
      * after the others' turns are sized without it (a gVisor getpid took 70 us here, a host one 77 ns).
      */
     private static Map<String, double[]> aloneSamples(SuiteContext ctx, Target t) {
-        Profile p = ctx.profile();
+        Profile.Syscall p = ctx.profile().syscall();
         ctx.progress().step(NAME, "all ops on " + t.label() + " on its own (a user-space kernel)");
-        // Half the batches: a call costs ~1000 times the host's, so precision is not short, and each op took seconds
+        // Half the batches of the minimum turns: a call costs about a thousand times the host's, so precision is not
+        // short, and each op takes seconds
         List<String> plain = new ArrayList<>(List.of("bench"));
-        for (String op : p.syscallOps()) {
-            plain.addAll(List.of(op, Integer.toString(Math.max(2, p.syscallBatches() / 2)), Integer.toString(iters(p, op))));
+        for (String op : p.ops()) {
+            plain.addAll(List.of(op, Integer.toString(Math.max(2, p.batchesPerTurn() * p.minTurns() / 2)), Integer.toString(iters(p, op))));
         }
         Execution run = t.run(plain);
         BenchOutput out = BenchOutput.of(run);
@@ -287,18 +319,18 @@ public final class SyscallSuite implements Suite {
     private static Map<String, double[]> vmSamples(SuiteContext ctx) {
         Map<String, double[]> out = new LinkedHashMap<>();
         if (ctx.vm().isEmpty()) return out;
-        Profile p = ctx.profile();
+        Profile.Syscall p = ctx.profile().syscall();
         ctx.progress().step(NAME, "all ops in one boot of the vm (" + ctx.vm().get().variant() + ")");
         List<List<String>> commands = new ArrayList<>();
-        for (String op : p.syscallOps()) {
+        for (String op : p.ops()) {
             int iters = iters(p, op);
-            commands.add(List.of("bench", op, Integer.toString(p.syscallBatches()), Integer.toString(iters)));
+            commands.add(List.of("bench", op, Integer.toString(p.batchesPerTurn() * p.minTurns()), Integer.toString(iters)));
         }
         try {
             var boot = ctx.vm().get().boot(commands);
             for (int i = 0; i < commands.size(); i++) {
                 var f = boot.frames().get(i);
-                String op = p.syscallOps().get(i);
+                String op = p.ops().get(i);
                 if (f.exitCode() != 0) {
                     ctx.skip(NAME, op + " on vm", "the guest's probe exited " + f.exitCode() + ": " + f.output().trim());
                     continue;

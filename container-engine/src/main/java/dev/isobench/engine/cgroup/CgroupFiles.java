@@ -127,12 +127,16 @@ final class CgroupFiles {
         return pids;
     }
 
-    /** Names of the child groups of a directory; an absent directory has none. */
+    /**
+     * Names of the child groups of a directory; an absent directory has none, and so has one that vanishes while
+     * it is read: an idle resident engine removes its prepared groups and their empty parents while gc walks them.
+     */
     static Set<String> children(Path dir) {
         Set<String> names = new LinkedHashSet<>();
-        if (!Files.isDirectory(dir)) return names;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, Files::isDirectory)) {
             for (Path p : s) names.add(p.getFileName().toString());
+        } catch (NoSuchFileException e) {
+            return Set.of();
         } catch (IOException e) {
             throw new EngineException("cannot list " + dir + ": " + e.getMessage(), e);
         }

@@ -163,6 +163,8 @@ public final class StateStore {
         if (!Files.isDirectory(containers)) return dirs;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(containers, Files::isDirectory)) {
             for (Path p : s) dirs.add(new ContainerDir(p));
+        } catch (NoSuchFileException e) {
+            return dirs; // the root removed while it was read: nothing in it
         } catch (IOException e) {
             throw new EngineException("cannot list " + containers + ": " + e.getMessage(), e);
         }
@@ -211,6 +213,8 @@ public final class StateStore {
         if (!Files.isDirectory(trash)) return dirs;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(trash)) {
             for (Path p : s) dirs.add(p);
+        } catch (NoSuchFileException e) {
+            return dirs;
         } catch (IOException e) {
             throw new EngineException("cannot list " + trash + ": " + e.getMessage(), e);
         }
