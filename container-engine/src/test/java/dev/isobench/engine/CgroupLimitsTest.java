@@ -1,6 +1,7 @@
 package dev.isobench.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Limits enforced by the real kernel, on whatever cgroup version this host has. Assertions are properties
- * with tolerances (CPU share of a window, peak memory vs limit, process counts), never timings.
+ * (a quota caps what a group uses and throttles it, peak memory vs limit, process counts), never timings, and
+ * never a share a container gets only on an idle machine: on a busy one it gets less, and only the cap holds.
  */
 class CgroupLimitsTest {
     @RegisterExtension
@@ -38,8 +40,8 @@ class CgroupLimitsTest {
         long start = System.nanoTime();
         assertEquals(0, c.waitFor());
         double cpus = (c.stats().cpuUsageNanos() - first.cpuUsageNanos()) / (double) (System.nanoTime() - start);
-        assertEquals(0.5, cpus, 0.05, "CPUs used over the spin");
-        assertTrue(c.stats().nrThrottled() > 0, "a spinning process under quota is throttled");
+        assertTrue(cpus > 0.02 && cpus <= 0.55, "at most half a CPU used over the spin: " + cpus);
+        assertTrue(c.stats().nrThrottled() > 0, "a spinning process under quota is throttled: the quota, not the machine, held it");
         c.delete();
     }
 
@@ -77,13 +79,15 @@ class CgroupLimitsTest {
         assumeController(Controller.CPU);
         assumeController(Controller.CPUACCT);
         Container c = t.start(ContainerSpec.builder().limits(Limits.builder().cpus(0.5).build()).command("/probe", "spin", "4"));
-        Thread.sleep(300);
+        Thread.sleep(300); // past the probe's start: the rates are of its spin
         double before = rate(c, 1200);
         c.update(Limits.builder().cpus(0.25).build());
         Thread.sleep(300);
+        long throttled = c.stats().nrThrottled();
         double after = rate(c, 1200);
-        assertEquals(0.5, before, 0.075, "before update");
-        assertEquals(0.25, after, 0.05, "after update");
+        assertTrue(before <= 0.55, "before the update, at most half a CPU: " + before);
+        assertTrue(after > 0.01 && after <= 0.3, "after it, at most a quarter: " + after);
+        assertTrue(c.stats().nrThrottled() > throttled, "and the new quota throttles the spin: it is what holds it");
         c.kill(9);
         c.waitFor();
         c.delete();
@@ -93,11 +97,9 @@ class CgroupLimitsTest {
     void cgroupNamespaceShowsTheContainerAsRoot() {
         assumeTrue(!t.engine().cgroups().version().equals("none"), "needs cgroups");
         String self = t.run(ContainerSpec.builder().withNamespace(Namespace.CGROUP).command("/probe", "cat", "/proc/self/cgroup")).stdout();
-        for (String line : self.lines().toList()) {
-            if (line.contains("cpu") || line.contains("memory") || line.startsWith("0::")) {
-                assertTrue(line.endsWith(":/"), "inside its cgroup namespace the container is at the root: " + line);
-            }
-        }
+        List<String> groups = self.lines().filter(line -> line.contains("cpu") || line.contains("memory") || line.startsWith("0::")).toList();
+        assertFalse(groups.isEmpty(), "the container's /proc/self/cgroup names its cpu or memory group: " + self);
+        for (String line : groups) assertTrue(line.endsWith(":/"), "inside its cgroup namespace the container is at the root: " + line);
     }
 
     @Test

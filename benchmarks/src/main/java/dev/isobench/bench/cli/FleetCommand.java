@@ -2,6 +2,8 @@ package dev.isobench.bench.cli;
 
 import dev.isobench.bench.fleet.FleetException;
 import dev.isobench.bench.fleet.FleetRun;
+import dev.isobench.bench.suite.Profile;
+import dev.isobench.bench.suite.ProfileFiles;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -46,10 +48,11 @@ public final class FleetCommand {
 
         @Override
         public Integer call() {
-            selection.profile(); // a bad name fails here, before any host is touched
+            Profile profile = selection.profile(); // a bad name or file fails here, before any host is touched
+            Optional<String> file = ProfileFiles.BUILT_IN.contains(selection.profile) ? Optional.empty() : Optional.of(ProfileFiles.toJson(profile).toPrettyString());
             Path jar = RunCommand.jar().orElseThrow(() -> new FleetException("fleet run ships the built jar to the hosts: run it as scripts/isobench fleet run"));
             Path dir = out != null ? out : Path.of("results", "fleet-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-            FleetRun.Options o = new FleetRun.Options(inventory, selection.profile, selection.suites(), selection.targets(), serial, Optional.ofNullable(baseline), runArgs, dir);
+            FleetRun.Options o = new FleetRun.Options(inventory, selection.profile, file, selection.suites(), selection.targets(), serial, Optional.ofNullable(baseline), runArgs, dir);
             return new FleetRun(o, jar, System.out).run().exitCode();
         }
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -20,6 +21,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  */
 final class Bundle {
     static final String JAR = "benchmarks/target/isobench.jar";
+    static final String PROFILE = "profile.json";
     static final String CLIENT = "container-engine/target/classes/dev/isobench/engine/native/isobench-client";
 
     private Bundle() {}
@@ -33,7 +35,11 @@ final class Bundle {
         return repo;
     }
 
-    static Path write(Path repo, Path to) {
+    /**
+     * @param profile a profile file's whole profile (its "extends" resolved), packed as {@value #PROFILE} at the
+     *     bundle's top: the hosts run the controller's file, not one of their own
+     */
+    static Path write(Path repo, Path to, Optional<byte[]> profile) {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> scripts = Files.walk(repo.resolve("scripts"))) {
             scripts.filter(Files::isRegularFile).sorted().forEach(files::add);
@@ -53,6 +59,14 @@ final class Bundle {
                 e.setMode(mode(f));
                 tar.putArchiveEntry(e);
                 Files.copy(f, tar);
+                tar.closeArchiveEntry();
+            }
+            if (profile.isPresent()) {
+                TarArchiveEntry e = new TarArchiveEntry(PROFILE);
+                e.setMode(0100644);
+                e.setSize(profile.get().length);
+                tar.putArchiveEntry(e);
+                tar.write(profile.get());
                 tar.closeArchiveEntry();
             }
         } catch (IOException e) {

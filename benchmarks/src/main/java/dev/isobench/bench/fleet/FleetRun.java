@@ -46,8 +46,10 @@ public final class FleetRun {
     /**
      * @param runArgs more `isobench run` arguments for every host (each host may add its own: isobench_run_args)
      * @param baseline the host the others are compared to (default: the first in the inventory)
+     * @param profileFile the whole profile of a profile file (JSON), which the hosts run from the bundle; empty for a
+     *     built-in profile, named by {@code profile}
      */
-    public record Options(Path inventory, String profile, List<String> suites, List<String> targets, boolean serial,
+    public record Options(Path inventory, String profile, Optional<String> profileFile, List<String> suites, List<String> targets, boolean serial,
                           Optional<String> baseline, List<String> runArgs, Path out) {
         public Options {
             suites = List.copyOf(suites);
@@ -91,7 +93,7 @@ public final class FleetRun {
         Path fleet = out.resolve(FLEET_DIR);
         prepareOut(out, fleet);
         String runId = "fleet-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Bundle.write(repo, fleet.resolve("isobench.tar.gz"));
+        Bundle.write(repo, fleet.resolve("isobench.tar.gz"), options.profileFile().map(j -> j.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Path vars = writeVars(fleet, runId);
         Events events = new Events(fleet.resolve("events.jsonl"));
         say("fleet: " + hosts.size() + " hosts (" + String.join(", ", hosts) + ")" + (options.serial() ? ", one after another" : ", in parallel")
@@ -166,7 +168,7 @@ public final class FleetRun {
     private Path writeVars(Path fleet, String runId) {
         ObjectNode v = JSON.createObjectNode();
         v.put("isobench_bundle", fleet.resolve("isobench.tar.gz").toString());
-        v.put("isobench_profile", options.profile());
+        v.put("isobench_profile", options.profileFile().isPresent() ? Bundle.PROFILE : options.profile());
         v.put("isobench_suites", String.join(",", options.suites()));
         v.put("isobench_targets", String.join(",", options.targets()));
         v.put("isobench_fleet_args", String.join(" ", options.runArgs().stream().map(FleetRun::shellQuote).toList()));

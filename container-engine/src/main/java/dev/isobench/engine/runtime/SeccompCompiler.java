@@ -30,6 +30,8 @@ public final class SeccompCompiler {
             Map.entry("fspick", 433), Map.entry("clone", 56));
     /** Argument values the no-op rules compare against: no real call passes them. */
     private static final int NOOP_BASE = 0x5eccbad0;
+    /** No-op rules between two refusals: each rule's jump to its block's refusal must stay within 255. */
+    private static final int NOOP_BLOCK = 250;
     /** Numbers a search tree's leaf compares one by one. */
     private static final int LEAF = 3;
 
@@ -54,8 +56,16 @@ public final class SeccompCompiler {
         p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_KILL_PROCESS});
         if (policy.noopRules() > 0) {
             // Rules on an argument: the kernel cannot cache the verdict per syscall, so every call runs them all.
+            // In blocks, each with a refusal of its own right after it: a classic BPF jump reaches 255 instructions.
             p.add(new int[] {Bpf.LD_ABS, 0, 0, 16});
-            for (int i = 0; i < policy.noopRules(); i++) p.add(new int[] {Bpf.JEQ, toEperm, 0, NOOP_BASE + i});
+            for (int first = 0; first < policy.noopRules(); first += NOOP_BLOCK) {
+                int size = Math.min(NOOP_BLOCK, policy.noopRules() - first);
+                for (int i = 0; i < size; i++) {
+                    boolean last = i == size - 1; // the last rule's miss jumps over the block's refusal
+                    p.add(new int[] {Bpf.JEQ, size - 1 - i, last ? 1 : 0, NOOP_BASE + first + i});
+                }
+                p.add(new int[] {Bpf.RET, 0, 0, Bpf.RET_EPERM});
+            }
         }
         p.add(new int[] {Bpf.LD_ABS, 0, 0, 0});
         p.add(new int[] {Bpf.JGE, toEperm, 0, 0x40000000}); // the x32 ABI: refused like any denied call

@@ -12,6 +12,9 @@ import java.util.List;
  * ({@code dockerProfile}, the file's text, kept whole so that exec compiles the same filter).
  */
 public record Seccomp(String name, List<String> denied, boolean denyNamespaceClone, int noopRules, String dockerProfile) {
+    /** The most no-op rules one filter holds beside the default profile's checks (classic BPF: 4096 instructions). */
+    public static final int MAX_NOOP_RULES = 3900;
+
     /** No filter at all. */
     public static final Seccomp UNCONFINED = new Seccomp("unconfined", List.of(), false, 0, "");
 
@@ -30,7 +33,9 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
     public Seccomp {
         denied = List.copyOf(denied);
         if (dockerProfile == null) dockerProfile = "";
-        if (noopRules < 0 || noopRules > 150) throw new IllegalArgumentException("a seccomp filter takes 0 to 150 no-op rules (classic BPF jumps reach 255), got " + noopRules);
+        if (noopRules < 0 || noopRules > MAX_NOOP_RULES) {
+            throw new IllegalArgumentException("a seccomp filter takes 0 to " + MAX_NOOP_RULES + " no-op rules (a filter holds 4096 instructions), got " + noopRules);
+        }
     }
 
     /** The default profile plus N rules that never match: a known, injected per-syscall cost. */
@@ -46,7 +51,7 @@ public record Seccomp(String name, List<String> denied, boolean denyNamespaceClo
             try {
                 return withNoopRules(Integer.parseInt(value.substring(5)));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("seccomp noop:N takes a number of rules (0 to 150), got '" + value + "'");
+                throw new IllegalArgumentException("seccomp noop:N takes a number of rules (0 to " + MAX_NOOP_RULES + "), got '" + value + "'");
             }
         }
         Path file = Path.of(value);

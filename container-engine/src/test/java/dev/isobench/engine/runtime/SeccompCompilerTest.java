@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.seccomp.Bpf;
@@ -68,8 +69,25 @@ class SeccompCompilerTest {
         String p = SeccompCompiler.compile(Seccomp.withNoopRules(150));
         assertEquals(Bpf.RET_ALLOW, run(p, 39, X86, 0));
         assertEquals(Bpf.RET_EPERM, run(p, 250, X86, 0));
-        assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 151, p.split(";").length, "one load and 150 rules");
+        assertEquals(SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length + 152, p.split(";").length, "one load, 150 rules and their block's refusal");
         assertEquals(Bpf.RET_ALLOW, run(p, 56, X86, 0x11), "clone still checks its own flags after the rules");
+    }
+
+    /** Past a jump's reach: the rules come in blocks, each with its own refusal, and every rule still runs for every call. */
+    @Test
+    void thousandsOfNoopRulesComeInBlocksThatAJumpCanCross() {
+        int rules = Seccomp.MAX_NOOP_RULES;
+        String p = SeccompCompiler.compile(Seccomp.withNoopRules(rules));
+        int plain = SeccompCompiler.compile(Seccomp.DEFAULT).split(";").length;
+        int blocks = (rules + 249) / 250;
+        assertEquals(plain + 1 + rules + blocks, p.split(";").length, "one load, the rules, a refusal per block");
+        assertTrue(p.split(";").length <= 4096, "within classic BPF's 4096 instructions");
+        int[] getpid = execute(p, 39, X86, 0);
+        assertEquals(Bpf.RET_ALLOW, getpid[0]);
+        assertTrue(getpid[1] > rules, "every rule ran for getpid: " + getpid[1] + " instructions");
+        assertEquals(Bpf.RET_EPERM, run(p, 39, X86, 0x5eccbad0L + rules - 1), "the last rule matches its own value (so each is a real comparison)");
+        assertEquals(Bpf.RET_EPERM, run(p, 250, X86, 0), "keyctl is still refused");
+        assertThrows(IllegalArgumentException.class, () -> Seccomp.withNoopRules(rules + 1));
     }
 
     @Test
