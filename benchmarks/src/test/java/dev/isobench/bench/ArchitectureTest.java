@@ -8,12 +8,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The benchmarks' packages as a DAG, lowest first. vm: QEMU, the initramfs and the serial frames; host: facts
- * about the machine; jmh: the JMH benchmarks; target: where a workload runs (host, engine, peers, vm); suite: the
- * suites and their runner; fleet: runs across hosts on Ansible; cli: the isobench command.
+ * The benchmarks' packages as a DAG, lowest first; docs/architecture.md draws the same table (ArchitectureDocTest).
+ * vm: QEMU, the initramfs, the serial frames and the KVM check; host: facts about the machine; jmh: the JMH
+ * benchmarks; process: whole processes timed from spawn to exit; workspace: a run's scratch and what a killed run
+ * left; targets: where a workload runs (host, engine, peers, vm); suite: the suites, their profile, budget and
+ * runner; fleet: runs across hosts on Ansible; cli: the isobench command.
  */
 class ArchitectureTest {
-    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh"), List.of("target"), List.of("suite", "fleet"), List.of("cli"));
+    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh", "process", "workspace"), List.of("targets"), List.of("suite", "fleet"), List.of("cli"));
     private static final JavaClasses MAIN = Layering.mainClasses("dev.isobench.bench");
 
     @Test

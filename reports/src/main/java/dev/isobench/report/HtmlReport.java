@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,6 +34,7 @@ public final class HtmlReport {
         for (Headlines.Headline x : Headlines.of(results)) h.row(x.suite(), x.what(), x.value(), x.comparison());
         h.raw("</table>\n");
         spectrum(h, results, charts);
+        precision(h, results.manifest().run().path("precision"), results.manifest().run().path("profile").path("precision").asDouble(0));
         List<String> notes = new ArrayList<>(results.gaps());
         results.manifest().root().path("warnings").forEach(w -> notes.add(w.asText()));
         if (!notes.isEmpty()) {
@@ -87,6 +89,26 @@ public final class HtmlReport {
                 h.row(e.tier(), e.label(), m[1], interval(e.median()) + " " + e.median().unit(),
                         e.ratio().map(r -> interval(r) + "x").orElse(""), results.manifest().targets().path(e.median().target()).path("version").asText(""));
             }
+        }
+        h.raw("</tbody></table>\n");
+    }
+
+    /**
+     * How precisely each headline is known: its samples, the half-width of its 95% interval, and whether that met the
+     * profile's target within the budget (runs from before budgets have no such list: no section).
+     */
+    private static void precision(Html h, JsonNode list, double target) {
+        if (!list.isArray() || list.isEmpty()) return;
+        long missed = 0;
+        for (JsonNode p : list) if (!p.path("met").asBoolean()) missed++;
+        h.raw("<h2 id=precision>Precision</h2>\n<p class=sub>").text(String.format(Locale.ROOT,
+                "The headlines sample until their 95%% interval is within +-%.1f%% of their value or their share of the budget is spent: %d of %d met it.",
+                target * 100, list.size() - missed, list.size())).raw("</p>\n");
+        h.raw("<table class=sortable><thead><tr><th>row</th><th>samples</th><th>+- (95%)</th><th>met</th></tr></thead><tbody>\n");
+        for (JsonNode p : list) {
+            h.row(p.path("row").asText(), p.path("samples").asText(),
+                    p.has("half_width") ? String.format(Locale.ROOT, "%.2f%%", p.path("half_width").asDouble() * 100) : "no interval",
+                    p.path("met").asBoolean() ? "yes" : "no");
         }
         h.raw("</tbody></table>\n");
     }

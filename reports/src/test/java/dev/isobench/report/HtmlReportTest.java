@@ -82,6 +82,21 @@ class HtmlReportTest {
         assertTrue(Files.readString(HtmlReport.render(dir)).contains("took 233 s of a 300 s budget"));
     }
 
+    @Test
+    void eachHeadlinesPrecisionIsShownWithThoseThatMissedTheTarget() throws Exception {
+        Path dir = Fixtures.copy("run-a", tmp);
+        assertFalse(Files.readString(HtmlReport.render(dir)).contains("id=precision"), "an older manifest has no precision: no section");
+        String manifest = Files.readString(dir.resolve("manifest.json")).replaceFirst("\"run\" : \\{",
+                "\"run\" : { \"precision\" : [ {\"row\": \"syscall getpid runc iters=1000 ratio_vs_host\", \"samples\": 120,"
+                + " \"half_width\": 0.0123, \"target\": 0.02, \"met\": true}, {\"row\": \"startup start-to-exit vm/emulated ratio_vs_host\","
+                + " \"samples\": 3, \"target\": 0.02, \"met\": false} ],");
+        Files.writeString(dir.resolve("manifest.json"), manifest);
+        String page = Files.readString(HtmlReport.render(dir));
+        assertTrue(page.contains("1 of 2 met it"), "how many met the target");
+        assertTrue(page.contains("<td>syscall getpid runc iters=1000 ratio_vs_host</td><td>120</td><td>1.23%</td><td>yes</td>"), "a row that met it");
+        assertTrue(page.contains("<td>3</td><td>no interval</td><td>no</td>"), "a row without an interval missed it");
+    }
+
     /** Opens the report in a real headless Chromium: no script errors, every image displayed; keeps a screenshot. */
     @Test
     void theReportLoadsInARealBrowserWithEveryImageShown() throws Exception {

@@ -1,6 +1,6 @@
 package dev.isobench.bench.cli;
 
-import dev.isobench.bench.target.Leftovers;
+import dev.isobench.bench.targets.Leftovers;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.runtime.GarbageCollector;
 import dev.isobench.engine.sys.EngineException;

@@ -2,9 +2,10 @@ package dev.isobench.bench.cli;
 
 import dev.isobench.bench.suite.Profile;
 import dev.isobench.bench.suite.Runner;
-import dev.isobench.bench.target.Targets;
+import dev.isobench.bench.targets.Targets;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,7 +21,7 @@ final class SuiteSelection {
         ALL_TARGETS = List.copyOf(all);
     }
 
-    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "quick", description = {"quick (5 min), full (30 min), tiny (a smoke run,"
+    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "quick", converter = ProfileConverter.class, description = {"quick (5 min), full (30 min), tiny (a smoke run,"
             + " 90 s), or a profile file of your own (docs/profiles.md). A profile is a time budget and a precision target: the run"
             + " ends within its budget on any host. Default: ${DEFAULT-VALUE}."})
     String profile;
@@ -33,6 +34,19 @@ final class SuiteSelection {
 
     Profile profile() {
         return Profile.named(profile);
+    }
+
+    /** Checks the profile while the command line is read: a bad name or field is a usage error (exit 2), before anything runs. */
+    static final class ProfileConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                Profile.named(value);
+                return value;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage().replace("--profile: ", ""));
+            }
+        }
     }
 
     /** The suites as given, checked; empty means all. */

@@ -1,6 +1,6 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.Execution;
+import dev.isobench.bench.process.Execution;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.Execution;
-import dev.isobench.bench.target.Target;
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.Controller;
 import dev.isobench.engine.runtime.Container;

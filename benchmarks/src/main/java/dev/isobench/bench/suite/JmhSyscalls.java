@@ -3,7 +3,7 @@ package dev.isobench.bench.suite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.isobench.bench.jmh.SyscallBenchmarks;
-import dev.isobench.bench.target.Processes;
+import dev.isobench.bench.process.Processes;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Stdio;

@@ -1,7 +1,7 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.DockerTarget;
-import dev.isobench.bench.target.Target;
+import dev.isobench.bench.targets.DockerTarget;
+import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.net.Bridge;
 import dev.isobench.engine.net.Leases;

@@ -1,9 +1,9 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.EngineTarget;
-import dev.isobench.bench.target.Execution;
-import dev.isobench.bench.target.Processes;
-import dev.isobench.bench.target.Target;
+import dev.isobench.bench.targets.EngineTarget;
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
+import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.plan.Step;
 import dev.isobench.engine.rootfs.CopyProvisioner;

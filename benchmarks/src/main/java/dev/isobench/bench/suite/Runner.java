@@ -2,10 +2,10 @@ package dev.isobench.bench.suite;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.host.HostFacts;
-import dev.isobench.bench.target.Leftovers;
-import dev.isobench.bench.target.PeakRss;
-import dev.isobench.bench.target.Targets;
-import dev.isobench.bench.target.Workspace;
+import dev.isobench.bench.targets.Leftovers;
+import dev.isobench.bench.process.PeakRss;
+import dev.isobench.bench.targets.Targets;
+import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.Seccomp;

@@ -1,10 +1,10 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.EngineTarget;
-import dev.isobench.bench.target.IsobenchRuntime;
-import dev.isobench.bench.target.Processes;
-import dev.isobench.bench.target.Target;
-import dev.isobench.bench.target.VmTarget;
+import dev.isobench.bench.targets.EngineTarget;
+import dev.isobench.bench.targets.IsobenchRuntime;
+import dev.isobench.bench.process.Processes;
+import dev.isobench.bench.targets.Target;
+import dev.isobench.bench.targets.VmTarget;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.cgroup.NoopDriver;
 import dev.isobench.engine.runtime.Container;

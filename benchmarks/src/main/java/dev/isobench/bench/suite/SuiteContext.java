@@ -1,8 +1,8 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.Target;
-import dev.isobench.bench.target.VmTarget;
-import dev.isobench.bench.target.Workspace;
+import dev.isobench.bench.targets.Target;
+import dev.isobench.bench.targets.VmTarget;
+import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.report.Manifest;

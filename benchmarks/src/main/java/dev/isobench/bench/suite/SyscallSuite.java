@@ -1,8 +1,8 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.target.EngineTarget;
-import dev.isobench.bench.target.Execution;
-import dev.isobench.bench.target.Target;
+import dev.isobench.bench.targets.EngineTarget;
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Seccomp;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.bench.target.Execution;
-import dev.isobench.bench.target.Processes;
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
 import dev.isobench.engine.sys.NativeBinaries;
 import java.nio.file.Path;
 import java.util.List;

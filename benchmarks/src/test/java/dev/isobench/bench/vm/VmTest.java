@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.isobench.bench.target.KvmCheck;
-import dev.isobench.bench.target.VmTarget;
+import dev.isobench.bench.targets.KvmCheck;
+import dev.isobench.bench.targets.VmTarget;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.sys.NativeBinaries;
 import java.nio.charset.StandardCharsets;

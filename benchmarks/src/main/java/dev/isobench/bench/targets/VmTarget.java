@@ -1,5 +1,7 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.PeakRss;
 import dev.isobench.bench.vm.Initramfs;
 import dev.isobench.bench.vm.Qemu;
 import dev.isobench.bench.vm.SerialFrames;

@@ -1,10 +1,13 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
+import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Privileges;
 import dev.isobench.engine.TestEngine;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.Phase;

@@ -1,4 +1,4 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
 import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.process;
 
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.SpawnedRun;

@@ -1,5 +1,6 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.sys.Mountinfo;
 import dev.isobench.engine.sys.ProcessInfo;
 import dev.isobench.engine.sys.SafeDelete;
@@ -18,13 +19,12 @@ import java.util.List;
  */
 public final class Leftovers {
     static final Path RUN = Path.of("/run/isobench");
-    static final String OWNER = "owner";
 
     private Leftovers() {}
 
     /** This JVM as a runner: "pid-starttime", the suffix of its directories. */
     static String self() {
-        return ProcessInfo.self().tag();
+        return Workspace.runner();
     }
 
     /** Removes the workspaces and dockerds of runners that are gone; returns what it removed. */
@@ -38,7 +38,7 @@ public final class Leftovers {
         for (Path ws : children(engineRoot.resolve("bench"), "run-")) {
             String owner;
             try {
-                owner = Files.readString(ws.resolve(OWNER)).trim();
+                owner = Files.readString(ws.resolve(Workspace.OWNER)).trim();
             } catch (IOException e) {
                 owner = ""; // made before owners were written, or cut short: only a dead runner leaves that
             }

@@ -1,5 +1,7 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,9 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

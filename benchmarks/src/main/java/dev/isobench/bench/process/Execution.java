@@ -1,4 +1,4 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.process;
 
 /** One run of a workload: wall time from the start call to the observed exit, exit code and output. */
 public record Execution(long nanos, int exitCode, String stdout, String stderr) {

@@ -1,8 +1,10 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
 import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
 import dev.isobench.engine.sys.CopyTree;
 import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;

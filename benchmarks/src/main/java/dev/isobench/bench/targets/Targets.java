@@ -1,6 +1,8 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Processes;
 import dev.isobench.bench.vm.Qemu;
+import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.sys.Mountinfo;
 import java.io.IOException;

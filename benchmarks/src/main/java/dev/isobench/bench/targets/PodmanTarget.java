@@ -1,5 +1,6 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
 import dev.isobench.engine.sys.CopyTree;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,9 +1,10 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ class LeftoversTest {
         Privileges.assumeRoot();
         Path dead = root.resolve("bench/run-dead");
         Files.createDirectories(dead.resolve("docker/data"));
-        Files.writeString(dead.resolve(Leftovers.OWNER), "1-1\n"); // pid 1 did not start at tick 1: no such runner
+        Files.writeString(dead.resolve(Workspace.OWNER), "1-1\n"); // pid 1 did not start at tick 1: no such runner
         Path live = Files.createDirectories(root.resolve("bench/run-live"));
-        Files.writeString(live.resolve(Leftovers.OWNER), Leftovers.self() + "\n");
+        Files.writeString(live.resolve(Workspace.OWNER), Leftovers.self() + "\n");
         Process straggler = new ProcessBuilder("sh", "-c", "sleep 300 # " + dead.resolve("docker/data")).start();
         Process bystander = new ProcessBuilder("sh", "-c", "sleep 300 # " + live).start();
         try {

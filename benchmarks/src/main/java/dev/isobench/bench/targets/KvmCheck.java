@@ -1,4 +1,4 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

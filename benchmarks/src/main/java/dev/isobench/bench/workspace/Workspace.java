@@ -1,8 +1,9 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.workspace;
 
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.sys.CopyTree;
 import dev.isobench.engine.sys.Native;
+import dev.isobench.engine.sys.ProcessInfo;
 import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,13 +14,20 @@ import java.nio.file.Path;
  * copy of the probe rootfs that every peer runs, bundles, and output files. Removed on close.
  */
 public final class Workspace implements AutoCloseable {
+    /** The file in a workspace that names its runner: gc collects the workspace of a runner that is gone. */
+    public static final String OWNER = "owner";
     private final Path dir;
     private final Path probeRootfs;
+
+    /** This JVM as a runner: "pid-starttime", the suffix of its directories. */
+    public static String runner() {
+        return ProcessInfo.self().tag();
+    }
 
     public Workspace(Engine engine) {
         try {
             this.dir = Files.createTempDirectory(Files.createDirectories(engine.root().resolve("bench")), "run-");
-            Files.writeString(dir.resolve(Leftovers.OWNER), Leftovers.self() + "\n"); // a killed run's is collected by gc
+            Files.writeString(dir.resolve(OWNER), runner() + "\n"); // a killed run's is collected by gc (targets.Leftovers)
             this.probeRootfs = dir.resolve("probe-rootfs");
             Path layer = engine.images().builtins().probe().layers().get(0);
             CopyTree.copy(layer, probeRootfs, false);

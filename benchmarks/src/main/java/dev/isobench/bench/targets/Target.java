@@ -1,5 +1,6 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

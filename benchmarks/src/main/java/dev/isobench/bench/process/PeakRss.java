@@ -1,4 +1,4 @@
-package dev.isobench.bench.target;
+package dev.isobench.bench.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
