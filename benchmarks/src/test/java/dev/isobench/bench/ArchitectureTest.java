@@ -1,6 +1,7 @@
 package dev.isobench.bench;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.isobench.engine.Layering;
@@ -21,6 +22,12 @@ class ArchitectureTest {
     @Test
     void noPackageCycle() {
         Layering.freeOfCycles("dev.isobench.bench").check(MAIN);
+    }
+
+    /** docs/architecture.md draws these levels, package by package: a new package or level changes both. */
+    @Test
+    void theArchitectureDocumentDrawsTheseLevels() {
+        assertEquals(LEVELS, Layering.documentedLevels(java.nio.file.Path.of("../docs/architecture.md"), "benchmarks"));
     }
 
     @Test

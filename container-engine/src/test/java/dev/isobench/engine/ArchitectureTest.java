@@ -1,5 +1,6 @@
 package dev.isobench.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -23,6 +24,12 @@ class ArchitectureTest {
     @Test
     void noPackageCycle() {
         Layering.freeOfCycles("dev.isobench.engine").check(MAIN);
+    }
+
+    /** docs/architecture.md draws these levels, package by package: a new package or level changes both. */
+    @Test
+    void theArchitectureDocumentDrawsTheseLevels() {
+        assertEquals(LEVELS, Layering.documentedLevels(java.nio.file.Path.of("../docs/architecture.md"), "container-engine"));
     }
 
     @Test

@@ -9,10 +9,12 @@ import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.sys.EngineException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input fails with a message that names the problem, and leaves nothing behind (checked after each test). */
+@Tag("integration")
 class BadInputTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

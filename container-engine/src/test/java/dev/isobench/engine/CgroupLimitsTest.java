@@ -15,6 +15,7 @@ import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.sys.EngineException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (a quota caps what a group uses and throttles it, peak memory vs limit, process counts), never timings, and
  * never a share a container gets only on an idle machine: on a busy one it gets less, and only the cap holds.
  */
+@Tag("integration")
 class CgroupLimitsTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

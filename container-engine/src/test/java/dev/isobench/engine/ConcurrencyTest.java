@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many containers created, run and deleted at once by one engine: no error, no leftover (the storm's load). */
+@Tag("integration")
 class ConcurrencyTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

@@ -19,12 +19,14 @@ import dev.isobench.engine.sys.Mountinfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Each isolation property, seen from inside a real container. */
+@Tag("integration")
 class ContainerIsolationTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The escape table of docs/isolation.md, run as root inside a real container, with and without a user
  * namespace: every attempt must fail, with one of the errnos the table gives.
  */
+@Tag("integration")
 class EscapeTest {
     static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EACCES = 13, EROFS = 30, EXDEV = 18;
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * SIGKILL of the monitor or of the container's first process at every point of a container's life (the
  * ISOBENCH_FAULT hook), and of the CLI itself: afterwards gc leaves nothing, and the next container runs.
  */
+@Tag("integration")
 class FaultInjectionTest {
     static final List<String> POINTS = List.of("SPAWNED", "CLONED", "READY", "NETWORK_READY", "STARTED", "DELETING");
 

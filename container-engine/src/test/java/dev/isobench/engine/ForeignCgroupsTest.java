@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every engine root shares the isobench/ cgroup parent: gc in one root must not take another root's groups. */
+@Tag("integration")
 class ForeignCgroupsTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

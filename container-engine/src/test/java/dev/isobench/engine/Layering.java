@@ -8,8 +8,13 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The rules each module's ArchitectureTest states over its compiled main classes: no package cycle, and every
@@ -48,6 +53,34 @@ public final class Layering {
             }
         }
         return arch;
+    }
+
+    /**
+     * The levels docs/architecture.md draws for a module (the table under "### Layers of MODULE"), lowest first,
+     * each the packages named in backquotes in its row, "" for "(the root)": what ArchitectureTest holds equal to
+     * its own levels, so the document cannot drift from the code.
+     */
+    public static List<List<String>> documentedLevels(Path doc, String module) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(doc);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + doc + ": " + e.getMessage(), e);
+        }
+        int at = lines.indexOf("### Layers of " + module);
+        if (at < 0) throw new AssertionError(doc + " has no section '### Layers of " + module + "'");
+        List<List<String>> levels = new ArrayList<>();
+        for (String line : lines.subList(at + 1, lines.size())) {
+            if (line.isBlank() && !levels.isEmpty()) break;
+            String[] cells = line.split("\\|");
+            if (cells.length < 3 || !cells[1].trim().matches("\\d+")) continue;
+            List<String> packages = new ArrayList<>();
+            Matcher m = Pattern.compile("`([a-z]+)`").matcher(cells[2]);
+            while (m.find()) packages.add(m.group(1));
+            if (cells[2].contains("(the root)")) packages.add("");
+            levels.add(packages);
+        }
+        return levels;
     }
 
     private static String name(String p) {

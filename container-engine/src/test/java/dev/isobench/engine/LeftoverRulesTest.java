@@ -10,6 +10,7 @@ import dev.isobench.engine.sys.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that is still running or that was kept on purpose, nor a create in progress; and a deleted container's directory and cgroups that a
  * killed JVM left for its reaper.
  */
+@Tag("integration")
 class LeftoverRulesTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

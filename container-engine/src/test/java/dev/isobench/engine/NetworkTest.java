@@ -21,10 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The bridge network with real veth pairs, addresses, routes and port proxies. */
+@Tag("integration")
 class NetworkTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

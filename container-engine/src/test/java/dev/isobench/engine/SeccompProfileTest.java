@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Docker JSON seccomp profiles, in the shape of Docker's own default: ERRNO by default, one long allow-list,
  * rules with arguments (clone without namespace flags), and rules that apply only with a capability.
  */
+@Tag("integration")
 class SeccompProfileTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

@@ -16,12 +16,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Root inside a user namespace is an unprivileged id outside, and the image still looks root-owned inside. */
+@Tag("integration")
 class UserNamespaceTest {
     private static final IdMap MAP = new IdMap(200000, 65536);
 

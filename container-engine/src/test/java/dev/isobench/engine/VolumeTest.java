@@ -11,9 +11,11 @@ import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+@Tag("integration")
 class VolumeTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +100,7 @@ class HtmlReportTest {
 
     /** Opens the report in a real headless Chromium: no script errors, every image displayed; keeps a screenshot. */
     @Test
+    @Tag("integration")
     void theReportLoadsInARealBrowserWithEveryImageShown() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         assumeTrue(Files.isExecutable(chromium), "needs Debian's chromium (.ci/run installs it)");

@@ -19,10 +19,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real run of every suite with a tiny profile, on the host and the engine: the results contract holds. */
+@Tag("integration")
 class RunnerTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * isobench (on isobench's own dockerd) report the probe's exit codes, and Docker's detached container goes
  * through its states (running, exec, killed, exited) with nothing of the engine left after.
  */
+@Tag("integration")
 class ClientRuntimesTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

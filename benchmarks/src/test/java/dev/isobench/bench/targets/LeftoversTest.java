@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A killed run's workspace goes with the processes that name it; a live run's stays. */
+@Tag("integration")
 class LeftoversTest {
     @TempDir
     Path root;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * nspawn, LXC, gVisor and Docker (on its own dockerd) each run the probe in a UTS namespace of their own, or
  * are skipped with a reason; once closed, none of their processes, cgroups or directories remain.
  */
+@Tag("integration")
 class SpectrumTargetsTest {
     private static final List<String> SPECTRUM = List.of("nspawn", "lxc", "runsc", "docker");
 

@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The initramfs writer, the serial frames, and a real boot of the probe under QEMU (TCG where no KVM). */
+@Tag("integration")
 class VmTest {
     @TempDir
     Path dir;

@@ -15,10 +15,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ctr CLI as a user runs it: a separate JVM process, its exit code, its stdout and stderr. */
+@Tag("integration")
 class CliTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

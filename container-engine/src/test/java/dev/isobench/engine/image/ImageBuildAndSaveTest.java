@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Building from a Dockerfile in real containers, its cache, and saving an image as an OCI layout tar. */
+@Tag("integration")
 class ImageBuildAndSaveTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();

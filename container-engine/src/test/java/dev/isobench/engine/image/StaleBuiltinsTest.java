@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What other builds of isobench leave in an engine root, and what 'ctr image prune' takes out of it. */
+@Tag("integration")
 class StaleBuiltinsTest {
     private static final String OTHER = "0123456789abcdef";
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The runtime's verbs as a client calls them: a process per verb, runc's exit codes and messages, the spec's
  * state JSON, hooks at their points, and nothing left after delete or after a refused create.
  */
+@Tag("integration")
 class OciRuntimeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Java CLI gives them, -d then exec, Ctrl-C reaching the container, one engine for concurrent first calls, the
  * Java CLI as the fallback, and a kill -9 of the engine that gc cleans up after.
  */
+@Tag("integration")
 class ResidentEngineTest {
     @RegisterExtension
     final TestEngine test = new TestEngine();
