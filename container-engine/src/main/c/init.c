@@ -51,7 +51,7 @@
 #define MAX_ARGS 256
 #define MAX_FDS 32
 
-/* Compact on purpose: a page fault costs ~12 us on a VM host, and every page this stage touches is faulted
+/* Compact on purpose: a page fault is dear on a VM host, and every page this stage touches is faulted
  * again (copy-on-write) by the container's first process. */
 struct step {
     uint32_t op;
@@ -419,9 +419,9 @@ static _Noreturn void run_container(int syncfd) {
         if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0) { send_error("console: controlling terminal: %s", strerror(errno)); _exit(EXIT_SETUP_FAILED); }
     }
     /* It joins its cgroups itself: "0" moves the writing thread, and for a thread moving itself recent kernels
-     * skip the global threadgroup lock that a pid written by another process takes. Seven v1 hierarchies took
-     * 0.09-0.12 ms this way against 0.6-0.7 ms written by the monitor (kernel 6.18, measured side by side).
-     * The files were opened by the monitor, whose credentials the kernel checks. */
+     * skip the global threadgroup lock that a pid written by another process takes: several times faster than the
+     * monitor writing the pid (kernel 6.18, measured side by side). The files were opened by the monitor, whose
+     * credentials the kernel checks. */
     for (int i = 0; i < ncg; i++)
         if (write(cgroup_fds[i], "0", 1) != 1) fail_step(cgroup_steps[i], errno);
     /* Only the status pipe survives: the monitor's cgroup, namespace and exit-dir fds name host objects. */

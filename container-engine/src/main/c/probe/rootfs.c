@@ -25,7 +25,7 @@ static int lookup(const char *path, long n) {
 
 /* Reads FILE whole, REPS times, one "bytes_per_s N" line each. "cold" first drops its cached pages
  * (posix_fadvise DONTNEED: only this file's, and through overlayfs the lower file's), so each read comes from
- * the disk. The buffer is touched first: its page faults (about 12 us each on a VM) are not the read's cost. */
+ * the disk. The buffer is touched first: its page faults (dear on a VM) are not the read's cost. */
 static int read_file(const char *path, int cold, long reps) {
     static char buf[1 << 20];
     memset(buf, 0, sizeof buf);

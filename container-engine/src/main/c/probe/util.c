@@ -21,9 +21,9 @@ long long now_ns(void) {
 
 long arg_long(int argc, char **argv, int i, long dflt) { return argc > i ? strtol(argv[i], NULL, 10) : dflt; }
 
-/* Pins the caller to the first (or the last) CPU it may use. A VM's vCPUs can differ: getpid took ~1.0 us on this host's
- * CPU 0 and ~1.2 us on its CPU 1, in three alternations, so the CPU a probe happened to land on decided its
- * number. Every target's probe pins the same way; a filter that refuses the call leaves it unpinned. */
+/* Pins the caller to the first (or the last) CPU it may use. A VM's vCPUs can differ by a fifth in what a
+ * getpid costs, so the CPU a probe happened to land on would decide its number. Every target's probe pins the
+ * same way; a filter that refuses the call leaves it unpinned. */
 static void pin_cpu(int last) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) < 0) return;
@@ -40,6 +40,6 @@ static void pin_cpu(int last) {
 void pin_first_cpu(void) { pin_cpu(0); }
 
 /* A TCP server runs on the last CPU it may use and its client on the first, on every path. Left to the
- * scheduler, a loopback round trip here was 18 us with both on CPU 1, 27 us on CPU 0 and 35 us across the
- * two, so where the pair happened to land decided the number (20 to 34 us from run to run). */
+ * scheduler, where the pair happened to land (one CPU or across two) decided a round trip's number
+ * (docs/measurements.md). */
 void pin_last_cpu(void) { pin_cpu(1); }

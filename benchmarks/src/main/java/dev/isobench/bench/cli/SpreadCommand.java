@@ -38,7 +38,7 @@ public final class SpreadCommand implements Callable<Integer> {
 
     /**
      * What the machine itself did in each run, with no isobench engine code in it: when these move, the absolute
-     * headlines above move with them (a VM's speed moved runc's start 73 to 97 ms between runs minutes apart).
+     * headlines above move with them (a VM's speed moves runc's start by a quarter between runs minutes apart).
      */
     static final List<Headline> REFERENCES = List.of(
             new Headline("host exec of /probe true, p50 (ms)", r -> is(r, "startup", "start-to-exit", "host", "", "median")),

@@ -209,8 +209,8 @@ public final class CgroupSuite implements Suite {
             long prevUsage = first.cpuUsageNanos();
             long end;
             while (true) {
-                // The window closes when the workload exits, not at the next 100 ms tick: a sleep there put up to
-                // 100 ms of idle time into a 2 s window (1 CPU measured 0.986 from outside, 1.0015 inside).
+                // The window closes when the workload exits, not at the next tick: a sleep there put up to a tick
+                // of idle time into the window, and the outside figure fell below the workload's own.
                 boolean exited = exitedWithin(c, WINDOW_MS);
                 long now = System.nanoTime();
                 if (exited || !c.state().canKill()) {

@@ -77,7 +77,7 @@ public final class NetworkSuite implements Suite {
             // Keeps the bridge up for the whole suite, so the host side has its address to listen on.
             if (ctx.wants("engine")) holder = start(ctx, bridge().command("/probe", "sleep", Integer.toString(30 * 60)), null);
             // The paths take turns, so a drift in the machine's speed falls on all of them alike: run one after
-            // the other, loopback's round trip measured 20-34 us from run to run and a path's ratio to it 0.66-1.52.
+            // the other, a path's ratio to loopback moved by half from run to run.
             // Each connection's round trips are one run: the intervals are taken over connections (Stats.summarizeRuns).
             Map<Route, List<double[]>> rtt = new EnumMap<>(Route.class);
             List<Route> order = new ArrayList<>(paths);

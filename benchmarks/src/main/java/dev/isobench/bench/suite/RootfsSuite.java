@@ -31,13 +31,13 @@ public final class RootfsSuite implements Suite {
     static final int OVERLAY_SAMPLES_PER_TURN = 20;
     /**
      * The rootfs size that stands for the host's own tree: its /usr, read in place as the image's one layer (a real
-     * distribution's mix of files, 5.9 GB and 140 thousand files here), where the other sizes are synthetic images.
+     * distribution's mix of files, gigabytes and a hundred thousand files), where the other sizes are synthetic images.
      */
     static final String HOST_TREE = "host";
     private static final Path HOST_TREE_DIR = Path.of("/usr");
     /** Where a synthetic image with one file keeps it (SyntheticTree's fixed layout). */
     static final String SINGLE_FILE = "/usr/share/synthetic/d00/d00/d00/f000000.dat";
-    /** Reads of the file per run: a run costs a container start, a read of the cached 64 MiB file 3-5 ms here. */
+    /** Reads of the file per run: a run costs a container start, a read of the cached 64 MiB file far less. */
     private static final int READ_REPS = 5;
 
     @Override
@@ -145,7 +145,7 @@ public final class RootfsSuite implements Suite {
     /**
      * The rootfs's mount steps, run by the probe as the container's stage runs them, in a private mount namespace
      * of the probe's own (a JVM cannot unshare one: it has threads). Provisioning an overlay is its two mkdirs
-     * plus this mount, which is most of it (0.19 of 0.30 ms here); a copy's is a bind mount.
+     * plus this mount, which is most of it; a copy's is a bind mount.
      */
     private static long mountNanos(SuiteContext ctx, Rootfs r) {
         List<String> argv = new ArrayList<>(List.of(ctx.engine().binaries().probe().toString(), "mount-time"));

@@ -18,10 +18,10 @@ import java.util.function.ToIntFunction;
  */
 record SlotSchedule(long leadNanos, Map<String, Long> slotNanos, Map<String, Long> widestNanos) {
     /**
-     * Room a slot leaves over the slowest target's median batch, for wake-up latency (about 120 us on this VM) and
-     * slower batches. A batch that does not fit runs into the next slot, and the suite drops both batches
-     * ({@link BenchOutput#withoutOverlaps}); this VM's batches have a long tail (fork: median 10 ms, p99 31 ms),
-     * and slots that held every batch would make the suite several times longer.
+     * Room a slot leaves over the slowest target's median batch, for wake-up latency and slower batches. A batch
+     * that does not fit runs into the next slot, and the suite drops both batches ({@link BenchOutput#withoutOverlaps});
+     * batches have a long tail (fork's p99 is about three times its median), and slots that held every batch would
+     * make the suite several times longer.
      */
     static final double SLOT_FACTOR = 1.4;
     static final long SLOT_MARGIN_NANOS = 300_000;

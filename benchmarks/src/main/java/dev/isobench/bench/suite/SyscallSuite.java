@@ -292,7 +292,7 @@ public final class SyscallSuite implements Suite {
 
     /**
      * A target whose system calls a user-space kernel serves, on its own: one probe with every op's batches,
-     * after the others' turns are sized without it (a gVisor getpid took 70 us here, a host one 77 ns).
+     * after the others' turns are sized without it (a gVisor call can cost a thousand times a host one).
      */
     private static Map<String, double[]> aloneSamples(SuiteContext ctx, Target t) {
         Profile.Syscall p = ctx.profile().syscall();

@@ -23,7 +23,7 @@ import java.util.Locale;
  * hanging KVM costs one deadline per host boot, not one per run.
  */
 public final class KvmCheck {
-    /** A KVM guest here reaches /init well within a second, and even TCG within about 4 s. */
+    /** A KVM guest reaches /init well within a second, and even TCG within a few: a KVM that takes longer hangs. */
     public static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -48,8 +48,8 @@ public interface Target {
 
     /**
      * Whether this target's startup runs take turns of their own, apart from the others: what it leaves running
-     * after a run (a daemon's bookkeeping, a sandbox's teardown, a network namespace's cleanup) slowed the next
-     * target's start by up to 0.4 ms here.
+     * after a run (a daemon's bookkeeping, a sandbox's teardown, a network namespace's cleanup) slows the next
+     * target's start.
      */
     default boolean ownTurns() {
         return false;

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 
 /**
  * v1 groups made ahead of the containers that take them by renaming: seven mkdirs with Docker's device rules
- * took 0.12-0.23 ms of every create here, seven renames 0.04 ms. v2 refuses to rename a group (EPERM), so only
+ * cost several times what seven renames do, on every create. v2 refuses to rename a group (EPERM), so only
  * the v1 driver has them. Like the engine's spare monitor they start from a driver's second group, so a CLI
  * that makes one container makes none ahead.
  *

@@ -112,7 +112,7 @@ public final class BridgeNetwork {
     /**
      * Removes the container's proxies and lease; the bridge goes with the last lease. Called once the
      * container's processes are dead: its veth pair then goes with its network namespace, which the kernel
-     * tears down in the background. Deleting the veth here instead costs 15 to 30 ms of waiting for RCU.
+     * tears down in the background. Deleting the veth here instead costs tens of milliseconds of waiting for RCU.
      */
     public void detach(String id, List<String> proxies) {
         stopProxies(proxies);

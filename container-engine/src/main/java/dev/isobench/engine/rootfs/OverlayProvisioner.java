@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * Cost is two mkdirs, whatever the image size.
  *
  * <p>The last unmount of an overlay syncs its whole upper filesystem (the host's disk, with every other
- * writer's dirty data) and flushes the device; here that was ~1 ms of every container's exit. A container
+ * writer's dirty data) and flushes the device, on every container's exit (the startup suite's durable variant). A container
  * removed when it exits has nothing to keep, so it is mounted {@code volatile} (Linux 5.10+), which skips it.
  */
 public final class OverlayProvisioner implements RootfsProvisioner {
@@ -104,7 +104,7 @@ public final class OverlayProvisioner implements RootfsProvisioner {
     /**
      * Where every container's overlay is mounted: each mount lives in its own container's mount namespace, so
      * one empty directory serves them all. A directory per container cost a mkdir and an rmdir each time, and
-     * an rmdir on a filesystem mounted with {@code discard} waits for the device (0.2 ms here).
+     * an rmdir on a filesystem mounted with {@code discard} waits for the device.
      */
     public static Path mountPoint(Path containerDir) {
         return containerDir.getParent().resolveSibling("overlay-mount");

@@ -9,7 +9,7 @@ import java.util.Optional;
  * One container's lock, held while its state changes (create, start, delete): an exclusive flock(2) on the
  * container's directory. It excludes other processes and other threads of this JVM alike, since an flock
  * belongs to the open file. A second CLI acting on the same container waits, then sees the state the first
- * one left. A lock file instead cost a create, an unlink and an inode eviction per container (0.3 ms here).
+ * one left. A lock file instead would cost a create, an unlink and an inode eviction per container.
  */
 final class ContainerLock implements AutoCloseable {
     private final int fd;

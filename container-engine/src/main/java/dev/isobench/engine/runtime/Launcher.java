@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Launches monitors off the creating thread: posix_spawn holds its thread through the child's exec (0.3-0.5 ms
- * here), time the creator spends preparing the rootfs, cgroups and plan instead. runc likewise starts its init
+ * Launches monitors off the creating thread: posix_spawn holds its thread through the child's exec, time the
+ * creator spends preparing the rootfs, cgroups and plan instead. runc likewise starts its init
  * process before it sets up cgroups and sends the config.
  *
  * <p>A JVM that creates a second container from one init binary is likely to create more (a benchmark, a

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Removes what a deleted container leaves, its cgroups and its retired directory, on a thread of its own: a
  * delete returns once the container is gone from the store and its processes are dead. On a disk mounted with
- * {@code discard} each rmdir waits for the device (0.1 ms here, five directories and seven groups a container),
+ * {@code discard} each rmdir waits for the device (five directories and seven groups a container),
  * time the deleting thread spends idle. containerd removes snapshots in the background for the same reason.
  *
  * <p>At most {@link #PENDING} removals wait: a delete beyond that waits for a slot, so a start storm's

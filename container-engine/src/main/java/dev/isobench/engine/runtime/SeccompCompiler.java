@@ -103,9 +103,9 @@ public final class SeccompCompiler {
     /**
      * A binary search over the sorted numbers: a match jumps to {@code match}, a miss to {@code miss}. The kernel
      * runs the filter once for every syscall number when it is loaded, to cache the constant verdicts
-     * (seccomp_cache_prepare, with interrupts off), so loading costs in proportion to the path each number walks:
-     * 90 us here for the default profile's 55 numbers in a line (63 instructions), 15 us for an allow-all filter;
-     * a search walks ~8.
+     * (seccomp_cache_prepare, with interrupts off), so loading costs in proportion to the path each number walks: a
+     * search walks about 8 instructions where the default profile's 55 numbers in a line walk 63 (the load times
+     * are in docs/measurements.md).
      */
     private static void searchTree(List<Integer> numbers, List<int[]> p, int match, int miss) {
         if (numbers.size() <= LEAF) {

@@ -23,8 +23,8 @@ public final class CopyTree {
      * also turns copy_file_range off and costs time.
      *
      * <p>cp is started as the rootfs suite starts its {@code cp -a} reference ({@link SpawnedRun}), not through
-     * ProcessBuilder, which added 3.3 ms to each process here. It has no deadline (a 6 GB copy takes a minute
-     * here); an interrupt kills it, so no copy goes on writing after its caller gave up.
+     * ProcessBuilder, which adds milliseconds to each process. It has no deadline (copying a host's /usr takes
+     * minutes); an interrupt kills it, so no copy goes on writing after its caller gave up.
      */
     public static void copy(Path from, Path to, boolean reflink) {
         List<String> cmd = new ArrayList<>(List.of("cp", "-a"));

@@ -211,10 +211,9 @@ public final class Native {
     /**
      * Puts {@code from} in place of {@code to} atomically, as rename(2) does: readers see the old file or the
      * new one. An existing {@code to} is swapped out (RENAME_EXCHANGE) and then unlinked, because a rename
-     * over an existing file makes ext4 (auto_da_alloc) start writing the new file's data at once. Measured in
-     * a create/start/delete loop under perf trace: 0.43 ms per rename against 0.05 ms per exchange (plus an
-     * unlink), and a short-lived container's state then never reaches the disk; end to end the difference
-     * stayed within this VM's noise. Runtime state needs no durability: a crashed host has no running
+     * over an existing file makes ext4 (auto_da_alloc) start writing the new file's data at once: under perf
+     * trace a rename cost several times an exchange and an unlink, and a short-lived container's state then never
+     * reaches the disk. Runtime state needs no durability: a crashed host has no running
      * container. Where the target is absent or the filesystem cannot exchange, a plain rename.
      */
     public static void replace(String from, String to) {

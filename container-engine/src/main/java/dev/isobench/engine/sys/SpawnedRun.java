@@ -9,8 +9,8 @@ import java.util.List;
  * Runs a command to its exit and times it from the spawn to the exit; output goes to files, not pipes.
  *
  * <p>posix_spawn from this thread and a pidfd for the exit, as a C harness would: ProcessBuilder goes through
- * the JDK's jspawnhelper (a second exec) and its reaper thread, which added 3.3 ms to every run of
- * {@code /probe true} here (4.9 ms against 1.45 ms from a C loop, same machine, same minute).
+ * the JDK's jspawnhelper (a second exec) and its reaper thread, which add milliseconds to every run of
+ * {@code /probe true} (docs/measurements.md).
  */
 public final class SpawnedRun {
     private static final List<String> ENVIRONMENT = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
