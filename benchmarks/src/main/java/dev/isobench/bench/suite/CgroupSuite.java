@@ -94,8 +94,9 @@ public final class CgroupSuite implements Suite {
             try {
                 var boot = vm.boot(List.of(List.of("spin", "2")), procs);
                 String out = boot.frames().get(0).output();
-                rounds[i] = value(out, "rounds");
-                cpuSeen[i] = value(out, "cpu_s") / value(out, "wall_s");
+                ProbeOutput probe = new ProbeOutput(out);
+                rounds[i] = probe.value("rounds");
+                cpuSeen[i] = probe.value("cpu_s") / probe.value("wall_s");
             } catch (RuntimeException e) {
                 ctx.skip(NAME, "vm under a cpu quota", e.getMessage());
                 return;
@@ -126,8 +127,9 @@ public final class CgroupSuite implements Suite {
             return;
         }
         Rows.Key k = new Rows.Key(NAME, "peer-quota", plain.name(), plain.variant(), "cpus=" + PEER_QUOTA);
-        ctx.write(k.row("work_vs_unlimited", "ratio", value(held.stdout(), "rounds") / value(free.stdout(), "rounds"), 1));
-        ctx.write(k.row("achieved_cpus_inside", "cpus", value(held.stdout(), "cpu_s") / value(held.stdout(), "wall_s"), 1));
+        ProbeOutput heldOut = new ProbeOutput(held.stdout()), freeOut = new ProbeOutput(free.stdout());
+        ctx.write(k.row("work_vs_unlimited", "ratio", heldOut.value("rounds") / freeOut.value("rounds"), 1));
+        ctx.write(k.row("achieved_cpus_inside", "cpus", heldOut.value("cpu_s") / heldOut.value("wall_s"), 1));
     }
 
     /**
@@ -143,13 +145,7 @@ public final class CgroupSuite implements Suite {
         }
         Rows.Key k = new Rows.Key(NAME, "peer-memory", plain.name(), plain.variant(), "limit_mib=" + PEER_MEMORY_MIB);
         ctx.write(k.row("oom_killed", "bool", run.exitCode() == 137 ? 1 : 0, 1));
-        long allocated = run.stdout().lines().filter(l -> l.startsWith("allocated_mib ")).mapToLong(l -> Long.parseLong(l.substring(14))).max().orElse(0);
-        ctx.write(k.row("allocated_before_kill", "MiB", allocated, 1));
-    }
-
-    private static double value(String out, String key) {
-        return out.lines().filter(l -> l.startsWith(key + " ")).mapToDouble(l -> Double.parseDouble(l.substring(key.length() + 1))).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the probe printed no " + key + ": " + out));
+        ctx.write(k.row("allocated_before_kill", "MiB", new ProbeOutput(run.stdout()).max("allocated_mib").orElse(0), 1));
     }
 
     /**
@@ -183,7 +179,7 @@ public final class CgroupSuite implements Suite {
                     ctx.skip(NAME, "io throttling", "direct I/O failed: " + out.trim());
                     return;
                 }
-                String[] f = out.lines().filter(x -> x.startsWith("bytes ")).findFirst().orElseThrow().split(" ");
+                String[] f = new ProbeOutput(out).fields("bytes").get(0); // bytes B nanos N
                 double mbps = Double.parseDouble(f[1]) / 1e6 / (Double.parseDouble(f[3]) / 1e9);
                 Rows.Key k = new Rows.Key(NAME, "io-write", "engine", "", "limit_mb_s=" + (limitMb == 0 ? "none" : Long.toString(limitMb)));
                 ctx.write(k.row("achieved", "MB/s", mbps, 1));
@@ -257,13 +253,8 @@ public final class CgroupSuite implements Suite {
 
     private static double probeCpus(SuiteContext ctx, Container c) {
         try {
-            String out = Files.readString(log(ctx, c));
-            double wall = 0;
-            double cpu = 0;
-            for (String line : out.split("\n")) {
-                if (line.startsWith("wall_s ")) wall = Double.parseDouble(line.substring(7));
-                if (line.startsWith("cpu_s ")) cpu = Double.parseDouble(line.substring(6));
-            }
+            ProbeOutput out = new ProbeOutput(Files.readString(log(ctx, c)));
+            double wall = out.first("wall_s").orElse(0), cpu = out.first("cpu_s").orElse(0);
             return wall > 0 ? cpu / wall : Double.NaN;
         } catch (IOException e) {
             return Double.NaN;
@@ -313,8 +304,7 @@ public final class CgroupSuite implements Suite {
             Rows.Key k = new Rows.Key(NAME, "memory-oom", "engine", "", "limit_mib=" + mib);
             ctx.write(k.row("oom_killed", "bool", c.oomKilled() && code == 137 ? 1 : 0, 1));
             ctx.write(k.row("peak_vs_limit", "ratio", s.memoryPeak() / (double) limit, 1));
-            String out = Files.readString(log(ctx, c));
-            long allocated = out.lines().filter(l -> l.startsWith("allocated_mib ")).mapToLong(l -> Long.parseLong(l.substring(14))).max().orElse(0);
+            double allocated = new ProbeOutput(Files.readString(log(ctx, c))).max("allocated_mib").orElse(0);
             ctx.write(k.row("allocated_before_kill", "MiB", allocated, 1));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -329,8 +319,7 @@ public final class CgroupSuite implements Suite {
                 .command("/probe", "forks", Integer.toString(limit * 2)));
         try {
             c.waitFor();
-            String out = Files.readString(log(ctx, c));
-            long forks = out.lines().filter(l -> l.startsWith("forks_ok ")).mapToLong(l -> Long.parseLong(l.substring(9))).findFirst().orElse(-1);
+            long forks = (long) new ProbeOutput(Files.readString(log(ctx, c))).first("forks_ok").orElse(-1);
             Rows.Key k = new Rows.Key(NAME, "pids-limit", "engine", "", "limit=" + limit);
             ctx.write(k.row("processes_reached", "count", forks + 1, 1));
             ctx.write(k.row("error", "count", forks + 1 - limit, 1));

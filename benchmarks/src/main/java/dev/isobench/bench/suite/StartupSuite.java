@@ -1,8 +1,6 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.targets.EngineTarget;
-import dev.isobench.bench.targets.IsobenchRuntime;
-import dev.isobench.bench.process.Processes;
 import dev.isobench.bench.targets.Target;
 import dev.isobench.bench.targets.VmTarget;
 import dev.isobench.engine.Engine;
@@ -29,9 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Container startup: create, start, exit and delete of {@code /probe true}, as a latency distribution per
@@ -40,8 +35,8 @@ import java.util.concurrent.Future;
  */
 public final class StartupSuite implements Suite {
     static final String NAME = "startup";
-    private static final List<String> TRUE = List.of("true");
-    private static final long ORDER_SEED = 20261129L;
+    static final List<String> TRUE = List.of("true");
+    static final long ORDER_SEED = 20261129L;
     /** Shares of the suite's budget: the engine's JIT warm-up, the main turns, the vm's boots (of what is left then). */
     private static final double WARMUP_SHARE = 0.1, TURNS_SHARE = 0.6, VM_SHARE = 0.4;
     /** Turns between two looks at the precision reached (a look sorts every target's samples). */
@@ -163,14 +158,14 @@ public final class StartupSuite implements Suite {
             if (plain.containsKey("unshare")) Rows.ratio(ctx, k, "unshare", plain.get("unshare"), samples.get(t).values());
             if (t.variant().isEmpty() && plain.containsKey("crun")) Rows.ratio(ctx, k, "crun", plain.get("crun"), samples.get(t).values());
         }
-        cli(ctx, host, plain.get("runc"));
-        clients(ctx, plain);
+        CliStartup.run(ctx, host, plain.get("runc"));
+        ClientStartup.run(ctx, plain);
         vm(ctx, host);
-        List<Target> storms = stormTargets(ctx, engines);
+        List<Target> storms = StartStorm.targets(ctx, engines);
         int windows = storms.size() * p.stormLevels().size();
         // what is left of the suite's share, spread over the storms; each at least MIN_STORM_SECONDS, at most the profile's
         double stormSeconds = Math.max(MIN_STORM_SECONDS, Math.min(p.stormSeconds(), ctx.budget().secondsLeft() / Math.max(1, windows) * 0.8));
-        for (Target t : storms) storm(ctx, t, stormSeconds);
+        for (Target t : storms) StartStorm.run(ctx, t, stormSeconds);
     }
 
     /**
@@ -264,172 +259,4 @@ public final class StartupSuite implements Suite {
         v.add(new EngineTarget(Engine.open(e.root(), new NoopDriver()), "no-cgroup", b -> b, scratch));
         return v;
     }
-
-    /**
-     * The CLI as a user runs it: a whole JVM per container, plain and with class-data sharing (an archive of
-     * the classes one run loads, dumped by the warm-up run, as scripts/isobench does on first use).
-     *
-     * @param runc runc's start-to-exit samples from the main turns, or null: the CLI's stated bound
-     */
-    private static void cli(SuiteContext ctx, double[] host, double[] runc) {
-        ctx.progress().step(NAME, "start-to-exit engine-cli");
-        if (!ctx.wants("engine")) return;
-        if (ctx.cliJar().isEmpty()) {
-            ctx.skip(NAME, "engine-cli", "not running from the shaded jar, so there is no CLI to launch");
-            return;
-        }
-        Path jsa = ctx.workspace().scratch().resolve("cli.jsa");
-        Path classes = ctx.workspace().scratch().resolve("cli.classes");
-        for (String variant : List.of("", "cds")) {
-            List<String> jvm = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-            if (transparentHugePages()) jvm.add("-XX:+UseTransparentHugePages"); // as scripts/isobench: see the comment there
-            List<String> warm = new ArrayList<>(jvm);
-            List<String> dump = new ArrayList<>(jvm);
-            if (variant.equals("cds")) { // a static archive, as scripts/isobench makes: see the comment there
-                warm.add("-XX:DumpLoadedClassList=" + classes);
-                dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + jsa,
-                        "-cp", ctx.cliJar().get().toString()));
-                jvm.add("-XX:SharedArchiveFile=" + jsa);
-            }
-            List<String> args = List.of("-jar", ctx.cliJar().get().toString(),
-                    "ctr", "--root", ctx.engine().root().toString(), "run", "--rm", "--net", "none", "--", "/probe", "true");
-            warm.addAll(args);
-            jvm.addAll(args);
-            Processes.run(warm, ctx.workspace().scratch()).requireSuccess("isobench ctr run");
-            if (variant.equals("cds")) Processes.run(dump, ctx.workspace().scratch()).requireSuccess("java -Xshare:dump");
-            double[] samples = new double[ctx.profile().startup().cliRuns()];
-            for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(jvm, ctx.workspace().scratch()).requireSuccess("isobench ctr run").nanos();
-            Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", variant, "");
-            Rows.summary(ctx, k, "ms", Rows.millis(samples));
-            if (host != null) Rows.ratio(ctx, k, host, samples);
-            if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
-        }
-        resident(ctx, host, runc);
-    }
-
-    /**
-     * The CLI through the resident engine: the thin C client, as scripts/isobench runs {@code ctr} calls, with the
-     * engine started by the warm-up call (its start is not in the figure) and stopped after the samples.
-     */
-    private static void resident(SuiteContext ctx, double[] host, double[] runc) {
-        Path dir = ctx.workspace().scratch().resolve("resident");
-        IsobenchRuntime.write(dir);
-        Path root = ctx.engine().root();
-        List<String> call = List.of(IsobenchRuntime.ctrClient(dir).toString(), "--root", root.toString(), "run", "--rm", "--net", "none",
-                "--", "/probe", "true"); // the client script puts 'ctr' first
-        try {
-            for (int i = 0; i < ctx.profile().startup().engineWarmups(); i++) Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)");
-            double[] samples = new double[ctx.profile().startup().minRuns()];
-            for (int i = 0; i < samples.length; i++) samples[i] = Processes.run(call, ctx.workspace().scratch()).requireSuccess("isobench ctr run (resident)").nanos();
-            Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine-cli", "resident", "");
-            Rows.summary(ctx, k, "ms", Rows.millis(samples));
-            Rows.hlog(ctx, k, samples);
-            if (host != null) Rows.ratio(ctx, k, host, samples);
-            if (runc != null) Rows.ratio(ctx, k, "runc", runc, samples);
-        } catch (IllegalStateException e) { // the resident path broken here: said, and the run goes on
-            ctx.skip(NAME, "start-to-exit on engine-cli/resident", e.getMessage());
-        } finally {
-            IsobenchRuntime.stopEngines(List.of(root));
-        }
-    }
-
-    /**
-     * The same client over each runtime, taken in shuffled turns among themselves: podman and docker over runc, crun
-     * and isobench's OCI runtime ({@code isobench oci}, a JVM per verb), and that runtime's own {@code run} of a
-     * bundle. Each row's ratio to the runtime alone (runc and crun from the main turns) says what the client adds
-     * over the runtime; the rows over isobench say what a JVM per verb costs a client that calls create, start and
-     * delete (and, for podman, state) one by one.
-     */
-    private static void clients(SuiteContext ctx, Map<String, double[]> plain) {
-        ctx.progress().step(NAME, "start-to-exit of clients over runtimes");
-        List<Target> usable = new ArrayList<>();
-        for (Target t : ctx.clientTargets()) {
-            boolean jvmPerVerb = t.variant().equals("isobench-jvm") || t.name().equals("isobench-runtime") && t.variant().isEmpty();
-            if (jvmPerVerb && !ctx.profile().name().equals("full")) { // a JVM per verb: seconds a run, the full profile's
-                ctx.skip(NAME, "client-runtime on " + t.label(), "a JVM per verb is measured in the full profile");
-                continue;
-            }
-            var warm = t.run(TRUE);
-            if (warm.exitCode() != 0) ctx.skip(NAME, "client-runtime on " + t.label(), "it exited " + warm.exitCode() + ": " + warm.stderr().trim());
-            else usable.add(t);
-        }
-        if (usable.isEmpty()) return;
-        int n = ctx.profile().startup().cliRuns();
-        Map<Target, double[]> samples = new LinkedHashMap<>();
-        usable.forEach(t -> samples.put(t, new double[n]));
-        Random order = new Random(ORDER_SEED);
-        List<Target> turn = new ArrayList<>(usable);
-        for (int i = 0; i < n; i++) {
-            Collections.shuffle(turn, order);
-            for (Target t : turn) samples.get(t)[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
-        }
-        Map<String, double[]> alone = new HashMap<>();
-        if (plain.containsKey("runc")) alone.put("runc", plain.get("runc"));
-        if (plain.containsKey("crun")) alone.put("crun", plain.get("crun"));
-        // isobench alone: its verbs through the resident engine (what a client calls), or a JVM's whole run
-        usable.stream().filter(t -> t.name().equals("isobench-runtime"))
-                .forEach(t -> alone.put(t.variant().equals("resident") ? "isobench" : "isobench-jvm", samples.get(t)));
-        double[] runcVerbs = usable.stream().filter(t -> t.name().equals("runc") && t.variant().equals("verbs")).map(samples::get).findFirst().orElse(null);
-        for (Target t : usable) {
-            Rows.Key k = new Rows.Key(NAME, "client-runtime", t.name(), t.variant(), "");
-            Rows.summary(ctx, k, "ms", Rows.millis(samples.get(t)));
-            Rows.hlog(ctx, k, samples.get(t));
-            boolean oci = t.name().equals("isobench-runtime") || t.name().equals("runc");
-            if (!oci && alone.containsKey(t.variant())) Rows.ratio(ctx, k, t.variant(), alone.get(t.variant()), samples.get(t));
-            // create, start and delete through the client against runc's three calls
-            if (t.name().equals("isobench-runtime") && t.variant().equals("resident") && runcVerbs != null) {
-                Rows.ratio(ctx, k, "runc-verbs", runcVerbs, samples.get(t));
-            }
-        }
-    }
-
-    /** Whether the kernel backs madvised memory with huge pages (THP "always" or "madvise"). */
-    private static boolean transparentHugePages() {
-        try {
-            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
-            return mode.contains("[always]") || mode.contains("[madvise]");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static List<Target> stormTargets(SuiteContext ctx, List<EngineTarget> engines) {
-        List<Target> t = new ArrayList<>();
-        if (!engines.isEmpty()) t.add(engines.get(0));
-        for (Target p : ctx.processTargets()) if (p.name().equals("crun") || p.name().equals("runc")) t.add(p);
-        return t;
-    }
-
-    /** N workers each start containers back to back for a fixed time: throughput and latency at that load. */
-    private static void storm(SuiteContext ctx, Target t, double seconds) {
-        for (int inFlight : ctx.profile().startup().stormLevels()) {
-            ctx.progress().step(NAME, "storm " + t.label() + " x" + inFlight);
-            long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            ExecutorService pool = Executors.newFixedThreadPool(inFlight);
-            List<Future<List<Long>>> workers = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int w = 0; w < inFlight; w++) {
-                workers.add(pool.submit(() -> {
-                    List<Long> lat = new ArrayList<>();
-                    while (System.nanoTime() < deadline) lat.add(t.run(TRUE).requireSuccess(t.label()).nanos());
-                    return lat;
-                }));
-            }
-            List<Long> all = new ArrayList<>();
-            try {
-                for (Future<List<Long>> f : workers) all.addAll(f.get());
-            } catch (Exception e) {
-                throw new IllegalStateException("storm on " + t.label() + ": " + e.getMessage(), e);
-            } finally {
-                pool.shutdownNow();
-            }
-            double took = (System.nanoTime() - start) / 1e9;
-            Rows.Key k = new Rows.Key(NAME, "storm", t.name(), t.variant(), "in_flight=" + inFlight);
-            ctx.write(k.row("throughput", "containers/s", all.size() / took, all.size()));
-            double[] lat = all.stream().mapToDouble(Long::doubleValue).toArray();
-            if (lat.length > 0) Rows.summary(ctx, k, "ms", Rows.millis(lat));
-        }
-    }
-
 }
