@@ -2,10 +2,10 @@ package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.seccomp.Bpf;
 import dev.isobench.engine.seccomp.DockerSeccompProfile;
+import dev.isobench.engine.seccomp.SyscallTable;
 import dev.isobench.engine.spec.Seccomp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,21 +13,6 @@ import java.util.Set;
  * the architecture, refuses the x32 ABI, searches the denied numbers, then checks clone's namespace flags.
  */
 public final class SeccompCompiler {
-    /** x86_64 syscall numbers of the calls a policy may name. */
-    static final Map<String, Integer> X86_64 = Map.ofEntries(Map.entry("acct", 163), Map.entry("add_key", 248), Map.entry("bpf", 321),
-            Map.entry("clock_adjtime", 305), Map.entry("clock_settime", 227), Map.entry("create_module", 174), Map.entry("delete_module", 176),
-            Map.entry("finit_module", 313), Map.entry("get_kernel_syms", 177), Map.entry("get_mempolicy", 239), Map.entry("init_module", 175),
-            Map.entry("ioperm", 173), Map.entry("iopl", 172), Map.entry("kcmp", 312), Map.entry("kexec_file_load", 320),
-            Map.entry("kexec_load", 246), Map.entry("keyctl", 250), Map.entry("lookup_dcookie", 212), Map.entry("mbind", 237),
-            Map.entry("mount", 165), Map.entry("move_pages", 279), Map.entry("name_to_handle_at", 303), Map.entry("nfsservctl", 180),
-            Map.entry("open_by_handle_at", 304), Map.entry("perf_event_open", 298), Map.entry("pivot_root", 155),
-            Map.entry("process_vm_readv", 310), Map.entry("process_vm_writev", 311), Map.entry("ptrace", 101), Map.entry("query_module", 178),
-            Map.entry("quotactl", 179), Map.entry("reboot", 169), Map.entry("request_key", 249), Map.entry("set_mempolicy", 238),
-            Map.entry("setns", 308), Map.entry("settimeofday", 164), Map.entry("swapon", 167), Map.entry("swapoff", 168),
-            Map.entry("sysfs", 139), Map.entry("_sysctl", 156), Map.entry("umount2", 166), Map.entry("unshare", 272),
-            Map.entry("uselib", 134), Map.entry("userfaultfd", 323), Map.entry("ustat", 136), Map.entry("open_tree", 428),
-            Map.entry("move_mount", 429), Map.entry("fsopen", 430), Map.entry("fsconfig", 431), Map.entry("fsmount", 432),
-            Map.entry("fspick", 433), Map.entry("clone", 56));
     /** Argument values the no-op rules compare against: no real call passes them. */
     private static final int NOOP_BASE = 0x5eccbad0;
     /** No-op rules between two refusals: each rule's jump to its block's refusal must stay within 255. */
@@ -71,7 +56,7 @@ public final class SeccompCompiler {
         p.add(new int[] {Bpf.JGE, toEperm, 0, 0x40000000}); // the x32 ABI: refused like any denied call
         List<Integer> denied = new ArrayList<>();
         for (String name : policy.denied()) {
-            Integer nr = X86_64.get(name);
+            Integer nr = SyscallTable.number(name);
             if (nr == null) throw new IllegalArgumentException("seccomp: unknown syscall " + name);
             denied.add(nr);
         }
@@ -80,7 +65,7 @@ public final class SeccompCompiler {
         int rest = p.size();
         if (policy.denyNamespaceClone()) {
             p.add(new int[] {Bpf.JEQ, toEnosys, 0, 435}); // clone3
-            p.add(new int[] {Bpf.JEQ, 0, 2, X86_64.get("clone")});
+            p.add(new int[] {Bpf.JEQ, 0, 2, SyscallTable.number("clone")});
             p.add(new int[] {Bpf.LD_ABS, 0, 0, 16}); // args[0], the flags (low 32 bits)
             p.add(new int[] {Bpf.JSET, toEperm, 0, Bpf.NAMESPACE_FLAGS});
         }

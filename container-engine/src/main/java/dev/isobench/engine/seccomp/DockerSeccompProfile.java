@@ -3,12 +3,8 @@ package dev.isobench.engine.seccomp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +18,6 @@ import java.util.Set;
  */
 public final class DockerSeccompProfile {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Integer> NUMBERS = loadTable();
     private static final int LD = Bpf.LD_ABS, JEQ = Bpf.JEQ, JGT = Bpf.JGT, JGE = Bpf.JGE,
             RET = Bpf.RET, ALU_AND_K = Bpf.ALU_AND_K;
 
@@ -63,7 +58,7 @@ public final class DockerSeccompProfile {
             if (rule.has("name")) names.add(rule.get("name").asText());
             if (names.isEmpty()) throw new IllegalArgumentException("seccomp profile: " + where + " names no syscall");
             for (String name : names) {
-                Integer nr = NUMBERS.get(name);
+                Integer nr = SyscallTable.number(name);
                 if (nr == null) continue;
                 if (argBlock.isEmpty()) {
                     p.add(new int[] {JEQ, 0, 1, nr});
@@ -190,18 +185,5 @@ public final class DockerSeccompProfile {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual()) throw new IllegalArgumentException("seccomp profile: " + where + " has no " + field);
         return v.asText();
-    }
-
-    private static Map<String, Integer> loadTable() {
-        Map<String, Integer> m = new HashMap<>();
-        try (InputStream in = DockerSeccompProfile.class.getResourceAsStream("/dev/isobench/engine/seccomp/x86_64.txt")) {
-            for (String line : new String(in.readAllBytes()).split("\n")) {
-                String[] f = line.trim().split(" ");
-                if (f.length == 2) m.put(f[0], Integer.parseInt(f[1]));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Map.copyOf(m);
     }
 }
