@@ -13,26 +13,17 @@ import static dev.isobench.engine.oci.Json.unsupported;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.cgroup.DeviceRules;
-import dev.isobench.engine.spec.CapabilitySets;
-import dev.isobench.engine.spec.Capabilities;
 import dev.isobench.engine.spec.ContainerSpec;
-import dev.isobench.engine.spec.CpuQuota;
 import dev.isobench.engine.spec.Device;
-import dev.isobench.engine.spec.DeviceRate;
-import dev.isobench.engine.spec.DeviceRule;
 import dev.isobench.engine.spec.Filesystem;
 import dev.isobench.engine.spec.IdMap;
-import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Mount;
 import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.ProcessOptions;
-import dev.isobench.engine.spec.Rlimit;
 import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.Stdio;
-import dev.isobench.engine.spec.User;
 import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,9 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Reads an OCI runtime-spec {@code config.json} (1.x) into the engine's {@link ContainerSpec}: what real
@@ -95,7 +84,7 @@ public final class ConfigReader {
         Path rootfs = rootfs(dir, c.path("root"), b);
         b.image(rootfs.toString()).rootfs(RootfsMode.IN_PLACE);
         namespaces(linux, b);
-        ProcessOptions process = process(c.path("process"), b, consoleSocket, warnings);
+        ProcessOptions process = ProcessSection.process(c.path("process"), b, consoleSocket, warnings);
         b.process(process);
         String domain = text(c, "", "domainname", "");
         if (!domain.isEmpty()) b.sysctl("kernel.domainname", domain);
@@ -114,80 +103,6 @@ public final class ConfigReader {
         if (!Files.isDirectory(path)) throw error("root.path", path + " does not exist or is not a directory");
         b.readOnly(bool(root, "root", "readonly"));
         return path;
-    }
-
-    private static ProcessOptions process(JsonNode p, ContainerSpec.Builder b, Optional<String> consoleSocket, List<String> warnings) {
-        only(p, "process", Set.of("terminal", "consoleSize", "user", "args", "env", "cwd", "capabilities", "rlimits",
-                "noNewPrivileges", "oomScoreAdj", "apparmorProfile", "selinuxLabel"));
-        unsupported(p, "process", "apparmorProfile", "AppArmor profiles are not loaded by the isobench engine");
-        unsupported(p, "process", "selinuxLabel", "SELinux labels are not set by the isobench engine");
-        List<String> args = strings(p, "process", "args");
-        if (args.isEmpty()) throw error("process.args", "is required and must name a program");
-        b.command(args);
-        strings(p, "process", "env").forEach(e -> {
-            if (e.indexOf('=') <= 0) throw error("process.env", "'" + e + "' is not KEY=VALUE");
-            b.env(e);
-        });
-        String cwd = requiredText(p, "process", "cwd");
-        if (!cwd.startsWith("/")) throw error("process.cwd", "must be absolute, got '" + cwd + "'");
-        b.workdir(cwd);
-        JsonNode user = p.path("user");
-        b.user(user(user));
-        Long umask = number(user, "process.user", "umask");
-        boolean terminal = bool(p, "process", "terminal");
-        if (terminal && consoleSocket.isEmpty()) {
-            throw new EngineException("cannot allocate tty if runc will detach without setting console socket (process.terminal is true: pass --console-socket)");
-        }
-        if (!terminal && consoleSocket.isPresent()) throw new EngineException("--console-socket is given but process.terminal is false");
-        Long oom = number(p, "process", "oomScoreAdj");
-        return new ProcessOptions(rlimits(p), oom == null ? OptionalInt.empty() : OptionalInt.of(oom.intValue()),
-                umask == null ? OptionalInt.empty() : OptionalInt.of(umask.intValue()), bool(p, "process", "noNewPrivileges"),
-                Optional.of(capabilities(p.path("capabilities"), "process.capabilities", warnings)), true, consoleSocket);
-    }
-
-    /** {@code process.user}: uid, gid and additional gids (umask is the caller's to read). */
-    static User user(JsonNode user) {
-        only(user, "process.user", Set.of("uid", "gid", "umask", "additionalGids", "username"));
-        List<Integer> groups = new ArrayList<>();
-        for (JsonNode g : objects(user, "process.user", "additionalGids")) groups.add(g.asInt());
-        Long uid = number(user, "process.user", "uid");
-        Long gid = number(user, "process.user", "gid");
-        return new User(uid == null ? 0 : uid.intValue(), gid == null ? 0 : gid.intValue(), groups);
-    }
-
-    /** {@code process.rlimits}. */
-    static List<Rlimit> rlimits(JsonNode p) {
-        List<Rlimit> rlimits = new ArrayList<>();
-        List<JsonNode> limits = objects(p, "process", "rlimits");
-        for (int i = 0; i < limits.size(); i++) {
-            String at = "process.rlimits[" + i + "]";
-            only(limits.get(i), at, Set.of("type", "soft", "hard"));
-            try {
-                rlimits.add(Rlimit.of(requiredText(limits.get(i), at, "type"), limits.get(i).path("soft").asLong(), limits.get(i).path("hard").asLong()));
-            } catch (IllegalArgumentException e) {
-                throw error(at, e.getMessage());
-            }
-        }
-        return rlimits;
-    }
-
-    /** The five sets; one left out is empty, as the spec says. A name this kernel's list lacks is skipped with a warning, as runc does. */
-    static CapabilitySets capabilities(JsonNode caps, String path, List<String> warnings) {
-        only(caps, path, Set.of("bounding", "effective", "permitted", "inheritable", "ambient"));
-        long[] m = new long[5];
-        String[] sets = {"bounding", "effective", "permitted", "inheritable", "ambient"};
-        for (int i = 0; i < 5; i++) {
-            for (String name : strings(caps, path, sets[i])) {
-                Integer bit = Capabilities.NUMBERS.get(name.replaceFirst("^CAP_", ""));
-                if (bit == null) {
-                    String w = path + "." + sets[i] + ": unknown capability '" + name + "' skipped";
-                    if (!warnings.contains(w)) warnings.add(w);
-                    continue;
-                }
-                m[i] |= 1L << bit;
-            }
-        }
-        return new CapabilitySets(m[0], m[1], m[2], m[3], m[4]);
     }
 
     private static void namespaces(JsonNode linux, ContainerSpec.Builder b) {
@@ -313,7 +228,7 @@ public final class ConfigReader {
             if (key.contains("/") || key.contains("..")) throw error("linux.sysctl." + key, "is not a sysctl name");
             b.sysctl(key, sysctl.path(key).asText());
         }
-        b.limits(resources(linux.path("resources"), "linux.resources", b::privileged));
+        b.limits(ResourcesSection.resources(linux.path("resources"), "linux.resources", b::privileged));
         JsonNode seccomp = linux.path("seccomp");
         if (seccomp.isMissingNode() || seccomp.isNull()) {
             b.seccomp(Seccomp.UNCONFINED);
@@ -326,88 +241,6 @@ public final class ConfigReader {
                 throw error("linux.seccomp", e.getMessage());
             }
         }
-    }
-
-    /**
-     * {@code linux.resources} as the engine's limits. A device rule list is honoured when it is the default
-     * allow-list (deny all, then the usual nodes) or allows every device ({@code onAllDevices}).
-     */
-    static Limits resources(JsonNode r, String path, Consumer<Boolean> onAllDevices) {
-        only(r, path, Set.of("devices", "memory", "cpu", "pids", "blockIO"));
-        Limits.Builder l = Limits.builder();
-        l.deviceRules(devices(r, path, onAllDevices));
-        JsonNode mem = r.path("memory");
-        only(mem, path + ".memory", Set.of("limit", "reservation", "swap", "useHierarchy", "checkBeforeUpdate"));
-        Long limit = number(mem, path + ".memory", "limit");
-        if (limit != null && limit > 0) l.memory(limit);
-        Long reservation = number(mem, path + ".memory", "reservation");
-        if (reservation != null && reservation > 0) l.memoryReservation(reservation);
-        Long swap = number(mem, path + ".memory", "swap");
-        if (swap != null && swap != 0) l.memorySwap(swap);
-        JsonNode cpu = r.path("cpu");
-        only(cpu, path + ".cpu", Set.of("shares", "quota", "period", "cpus"));
-        Long shares = number(cpu, path + ".cpu", "shares");
-        if (shares != null && shares > 0) l.cpuShares(shares);
-        Long quota = number(cpu, path + ".cpu", "quota");
-        Long period = number(cpu, path + ".cpu", "period");
-        try {
-            if (quota != null && quota > 0) l.cpu(new CpuQuota(quota, period == null || period == 0 ? CpuQuota.DEFAULT_PERIOD : period));
-        } catch (IllegalArgumentException e) {
-            throw error(path + ".cpu", e.getMessage());
-        }
-        String cpus = text(cpu, path + ".cpu", "cpus", "");
-        if (!cpus.isEmpty()) l.cpusetCpus(cpus);
-        JsonNode pids = r.path("pids");
-        only(pids, path + ".pids", Set.of("limit"));
-        Long max = number(pids, path + ".pids", "limit");
-        if (max != null && max > 0) l.pids(max);
-        JsonNode io = r.path("blockIO");
-        only(io, path + ".blockIO", Set.of("throttleReadBpsDevice", "throttleWriteBpsDevice"));
-        l.readBps(rates(io, path + ".blockIO", "throttleReadBpsDevice"));
-        l.writeBps(rates(io, path + ".blockIO", "throttleWriteBpsDevice"));
-        return l.build();
-    }
-
-    /**
-     * The rules after the engine's default list (Docker's), in order; the leading deny-all and the rules the default
-     * list already holds add nothing. Allowing every device ({@code a}) is {@code onAllDevices}.
-     */
-    private static List<DeviceRule> devices(JsonNode r, String path, Consumer<Boolean> onAllDevices) {
-        List<DeviceRule> out = new ArrayList<>();
-        List<JsonNode> rules = objects(r, path, "devices");
-        for (int i = 0; i < rules.size(); i++) {
-            String at = path + ".devices[" + i + "]";
-            JsonNode d = rules.get(i);
-            only(d, at, Set.of("allow", "type", "major", "minor", "access"));
-            String type = text(d, at, "type", "a");
-            String access = text(d, at, "access", "rwm");
-            Long major = number(d, at, "major");
-            Long minor = number(d, at, "minor");
-            boolean everyDevice = type.equals("a") && major == null && minor == null;
-            String rule = type + " " + (major == null || major < 0 ? "*" : major) + ":" + (minor == null || minor < 0 ? "*" : minor) + " " + access;
-            boolean allow = bool(d, at, "allow");
-            if (everyDevice && !allow && out.isEmpty()) continue; // deny all first: where the engine starts
-            if (everyDevice && allow) {
-                onAllDevices.accept(true);
-                continue;
-            }
-            if (allow && DeviceRules.allowedByDefault(rule)) continue;
-            try {
-                out.add(new DeviceRule(allow, everyDevice ? "a" : rule));
-            } catch (IllegalArgumentException e) {
-                throw error(at, e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static List<DeviceRate> rates(JsonNode io, String path, String field) {
-        List<DeviceRate> out = new ArrayList<>();
-        for (JsonNode d : objects(io, path, field)) {
-            only(d, path + "." + field, Set.of("major", "minor", "rate"));
-            out.add(new DeviceRate(d.path("major").asInt(), d.path("minor").asInt(), d.path("rate").asLong()));
-        }
-        return out;
     }
 
     private static Hooks hooks(JsonNode h) {

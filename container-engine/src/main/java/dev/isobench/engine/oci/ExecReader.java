@@ -47,9 +47,9 @@ public final class ExecReader {
         unsupported(user, "process.user", "umask", "an exec'd process keeps the runtime's umask");
         checkTerminal(bool(p, "process", "terminal"), consoleSocket);
         String cwd = requiredText(p, "process", "cwd");
-        Optional<CapabilitySets> caps = Optional.of(ConfigReader.capabilities(p.path("capabilities"), "process.capabilities", new ArrayList<>()));
-        return new ExecSpec(args, strings(p, "process", "env"), cwd, ConfigReader.user(user), Stdio.INHERIT.withStdin(), true,
-                bool(p, "process", "noNewPrivileges"), caps, consoleSocket, detach, ConfigReader.rlimits(p));
+        Optional<CapabilitySets> caps = Optional.of(ProcessSection.capabilities(p.path("capabilities"), "process.capabilities", new ArrayList<>()));
+        return new ExecSpec(args, strings(p, "process", "env"), cwd, ProcessSection.user(user), Stdio.INHERIT.withStdin(), true,
+                bool(p, "process", "noNewPrivileges"), caps, consoleSocket, detach, ProcessSection.rlimits(p));
     }
 
     /** runc exec's flags: the container's environment is not inherited, capabilities default to none beyond --cap. */
@@ -68,7 +68,7 @@ public final class ExecReader {
 
     /** {@code update --resources}: a LinuxResources object. */
     public static Limits resources(JsonNode node) {
-        return ConfigReader.resources(node, "resources", all -> {
+        return ResourcesSection.resources(node, "resources", all -> {
             throw error("resources.devices", "device rules cannot change on a running container here");
         });
     }
