@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frames.h"
 #include "protocol.h"
 
 #define DEFAULT_ROOT "/var/lib/isobench"
@@ -47,15 +48,10 @@ static void on_signal(int sig) {
     (void)r;
 }
 
+/* One frame with at most one argument, the only kind a client sends. */
 static int put_frame(char *buf, size_t cap, size_t *at, uint32_t op, const char *arg) {
-    size_t l = arg ? strlen(arg) + 1 : 0;
-    if (*at + 8 + l > cap) return -1;
-    uint32_t len = (uint32_t)l;
-    memcpy(buf + *at, &op, 4);
-    memcpy(buf + *at + 4, &len, 4);
-    if (l) memcpy(buf + *at + 8, arg, l);
-    *at += 8 + l;
-    return 0;
+    const char *args[] = {arg};
+    return frame_put(buf, cap, at, op, args, arg ? 1 : 0);
 }
 
 /* One sendmsg: the bytes, with the fds over SCM_RIGHTS. */
@@ -89,16 +85,6 @@ static void exec_java(int argc, char **argv) {
     execv("/bin/sh", args);
 }
 
-static int write_all(int fd, const char *buf, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(fd, buf, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 /* The engine root this call means: the last --root DIR or --root=DIR (a client's own after a wrapper's), else
  * for ctr $ISOBENCH_ROOT or /var/lib/isobench, for oci /run/isobench/oci. */
@@ -330,10 +316,9 @@ int main(int argc, char **argv) {
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             have += (size_t)n;
-            if (have >= 8) {
-                uint32_t op;
-                memcpy(&op, in, 4);
-                if (op != ST_READY) break; /* not this protocol: give up on it */
+            uint32_t op, len;
+            if (frame_whole(in, have, &op, &len)) {
+                if (op != ST_READY || len != 0) break; /* not this protocol: give up on it */
                 acked = 1;
                 memmove(in, in + 8, have - 8);
                 have -= 8;
@@ -346,11 +331,8 @@ int main(int argc, char **argv) {
         return 125;
     }
     for (;;) {
-        while (have >= 8) { /* the frames read so far (with the ack, the answer may have come too) */
-            uint32_t op, len;
-            memcpy(&op, in, 4);
-            memcpy(&len, in + 4, 4);
-            if (have < 8 + len) break;
+        uint32_t op, len;
+        while (frame_whole(in, have, &op, &len)) { /* the frames read so far (with the ack, the answer may have come too) */
             if (op == ST_EXIT) return finish(len > 0 ? atoi(in + 8) : 125);
             if (op == RQ_SPAWN && len > 0 && spawn_monitor(sock, in + 8) < 0) {
                 fprintf(stderr, "isobench: error: spawning the monitor %s: %s\n", in + 8, strerror(errno));

@@ -1,7 +1,8 @@
 /*
  * The one framing between the Java side and isobench-init, for plan, status and error frames alike:
  *   u32 op (host byte order) | u32 length | length bytes of NUL-terminated string arguments
- * Numbers travel as decimal text. The Java enum dev.isobench.engine.runtime.Op holds the same codes;
+ * Numbers travel as decimal text; frames.c writes and reads them for the stage and the client. The Java enum
+ * dev.isobench.engine.plan.Op holds the same codes, plan.Frames the same sizes, fds and exit codes;
  * ProtocolAgreementTest fails the build when the two disagree.
  */
 #ifndef ISOBENCH_PROTOCOL_H

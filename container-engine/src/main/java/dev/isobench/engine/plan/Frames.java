@@ -13,6 +13,10 @@ import java.util.List;
  */
 public final class Frames {
     public static final int FRAME_MAX = 4096;
+    /** Where the monitor reads its plan and writes its status frames (protocol.h's PLAN_FD and STATUS_FD). */
+    public static final int PLAN_FD = 3, STATUS_FD = 4;
+    /** The stage's own exit codes, docker's: setup failed, the command is not executable, it is not found. */
+    public static final int EXIT_SETUP_FAILED = 125, EXIT_NOT_EXECUTABLE = 126, EXIT_NOT_FOUND = 127;
 
     private Frames() {}
 

@@ -84,8 +84,8 @@ public final class InitStage implements AutoCloseable {
         CallerStdio.current().ifPresent(fds -> {
             for (int i = 0; i < 3; i++) actions.add(SpawnAction.dup(fds[i], i));
         });
-        actions.add(SpawnAction.dup(planPipe[0], 3));
-        actions.add(SpawnAction.dup(statusPipe[1], 4));
+        actions.add(SpawnAction.dup(planPipe[0], Frames.PLAN_FD));
+        actions.add(SpawnAction.dup(statusPipe[1], Frames.STATUS_FD));
         if (!stdio.inheritStdin()) actions.add(SpawnAction.open("/dev/null", 0, LibC.O_RDONLY, 0));
         redirect(stdio.stdout(), 1, actions);
         redirect(stdio.stderr(), 2, actions);
@@ -239,7 +239,7 @@ public final class InitStage implements AutoCloseable {
         } catch (EngineException e) {
             // gone and reaped already
         }
-        return 125 << 8; // its status went to its parent; without an exit frame, say the engine's code
+        return Frames.EXIT_SETUP_FAILED << 8; // its status went to its parent; without an exit frame, say the engine's code
     }
 
     private String reapStatus() {

@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.plan.Frames;
 import dev.isobench.engine.plan.Op;
@@ -12,7 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The frame codes are defined twice, in Java and in protocol.h; this keeps them identical. */
+/**
+ * What the Java side and the C stage and client must agree on is defined twice, in Java and in protocol.h (the C
+ * side's one header; frames.c writes and reads the frames for both C programs): this keeps them identical.
+ */
 class ProtocolAgreementTest {
     @Test
     void javaAndCDefineTheSameFrameCodes() throws Exception {
@@ -26,8 +30,23 @@ class ProtocolAgreementTest {
     }
 
     @Test
-    void frameSizeAgrees() throws Exception {
+    void frameSizeFdsAndExitCodesAgree() throws Exception {
         String header = Files.readString(Path.of("src/main/c/protocol.h"));
-        assertEquals(true, header.contains("#define FRAME_MAX " + Frames.FRAME_MAX));
+        Map<String, Integer> c = new TreeMap<>();
+        Matcher m = Pattern.compile("#define ((?:FRAME_MAX|PLAN_FD|STATUS_FD|EXIT_[A-Z_]+)) (\\d+)").matcher(header);
+        while (m.find()) c.put(m.group(1), Integer.parseInt(m.group(2)));
+        assertEquals(new TreeMap<>(Map.of("FRAME_MAX", Frames.FRAME_MAX, "PLAN_FD", Frames.PLAN_FD, "STATUS_FD", Frames.STATUS_FD,
+                "EXIT_SETUP_FAILED", Frames.EXIT_SETUP_FAILED, "EXIT_NOT_EXECUTABLE", Frames.EXIT_NOT_EXECUTABLE,
+                "EXIT_NOT_FOUND", Frames.EXIT_NOT_FOUND)), c);
+    }
+
+    /** The stage's step names come from its own table only (op_name), one name for every plan op Java sends. */
+    @Test
+    void everyPlanOpHasItsNameInTheStage() throws Exception {
+        String plan = Files.readString(Path.of("src/main/c/init_plan.c"));
+        for (Op op : Op.values()) {
+            if (!op.cName().startsWith("OP_") || op.cName().equals("OP_END")) continue;
+            assertTrue(plan.contains("case " + op.cName() + ": return \""), op.cName() + " has a name in op_name");
+        }
     }
 }
