@@ -1,5 +1,8 @@
 package dev.isobench.bench;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,6 +36,21 @@ class ArchitectureTest {
     @Test
     void eachPackageUsesOnlyTheLevelsBelowIt() {
         Layering.layered("dev.isobench.bench", LEVELS).check(MAIN);
+    }
+
+    /**
+     * The engine packages the benchmarks may use: its facade, what a container is (spec), containers themselves
+     * (runtime) and the resources and images the suites measure, and the small utilities (sys, files, proc). Never its
+     * state files, plan compiler, monitors, OCI runtime, builder or resident engine.
+     */
+    static final List<String> ENGINE_API = List.of("dev.isobench.engine", "dev.isobench.engine.spec..", "dev.isobench.engine.runtime..",
+            "dev.isobench.engine.cgroup..", "dev.isobench.engine.image..", "dev.isobench.engine.net..", "dev.isobench.engine.rootfs..",
+            "dev.isobench.engine.plan..", "dev.isobench.engine.sys..", "dev.isobench.engine.files..", "dev.isobench.engine.proc..");
+
+    @Test
+    void theBenchmarksUseOnlyTheEnginesApiPackages() {
+        noClasses().that().resideOutsideOfPackage("dev.isobench.bench.cli..").should().dependOnClassesThat(
+                resideInAPackage("dev.isobench.engine..").and(not(resideInAnyPackage(ENGINE_API.toArray(String[]::new))))).check(MAIN);
     }
 
     /** The engine is used through its API, never through its command line's classes. */

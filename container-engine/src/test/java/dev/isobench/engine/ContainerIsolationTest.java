@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.engine.TestEngine.Result;
+import dev.isobench.engine.proc.Mountinfo;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.ContainerState;
 import dev.isobench.engine.spec.ContainerSpec;
@@ -15,7 +16,6 @@ import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.sys.EngineException;
-import dev.isobench.engine.sys.Mountinfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -113,7 +113,7 @@ class NetworkTest {
             EngineException e = assertThrows(EngineException.class, () -> small.allocate(new dev.isobench.engine.net.Leases.Lease("c", "c", "c", "/r")));
             assertTrue(e.getMessage().contains("exhausted"), e.getMessage());
         } finally {
-            dev.isobench.engine.sys.SafeDelete.tree(dir);
+            dev.isobench.engine.files.SafeDelete.tree(dir);
         }
     }
 

@@ -3,11 +3,11 @@ package dev.isobench.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isobench.engine.files.SafeDelete;
+import dev.isobench.engine.proc.Mountinfo;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Stdio;
-import dev.isobench.engine.sys.Mountinfo;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,9 @@
 package dev.isobench.bench.cli;
 
 import dev.isobench.engine.Engine;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.net.Leases;
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.NetworkMode;
@@ -9,8 +11,6 @@ import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.ProcessInfo;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

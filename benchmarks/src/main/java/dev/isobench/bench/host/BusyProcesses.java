@@ -1,6 +1,6 @@
 package dev.isobench.bench.host;
 
-import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.proc.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

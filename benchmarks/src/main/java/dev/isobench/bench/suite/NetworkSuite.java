@@ -217,7 +217,7 @@ public final class NetworkSuite implements Suite {
 
     /** What the server's port proxy logged (why it closed a connection), or nothing. */
     private static String proxySaid(Container server) throws IOException {
-        Path log = server.dir().proxyLog();
+        Path log = server.proxyLog();
         String said = Files.exists(log) ? Files.readString(log).trim() : "";
         return said.isEmpty() ? "" : "; the port proxy said: " + said;
     }

@@ -1,16 +1,16 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.targets.EngineTarget;
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.Processes;
+import dev.isobench.bench.targets.EngineTarget;
 import dev.isobench.bench.targets.Target;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.plan.Step;
 import dev.isobench.engine.rootfs.CopyProvisioner;
 import dev.isobench.engine.rootfs.Rootfs;
 import dev.isobench.engine.rootfs.RootfsProvisioner;
 import dev.isobench.engine.spec.RootfsMode;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

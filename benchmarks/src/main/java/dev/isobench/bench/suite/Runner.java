@@ -241,7 +241,7 @@ public final class Runner {
         progress.message("stopped before the end: removing this run's containers; finished results stay in " + out);
         long self = ProcessHandle.current().pid();
         for (Container c : engine.list()) {
-            if (c.record().ownerPid() == self) {
+            if (c.ownerPid() == self) {
                 try {
                     c.delete();
                 } catch (RuntimeException e) {

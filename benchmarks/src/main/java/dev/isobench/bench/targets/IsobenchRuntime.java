@@ -1,6 +1,6 @@
 package dev.isobench.bench.targets;
 
-import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.proc.ProcessInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.isobench.bench.targets;
 
 import dev.isobench.bench.workspace.Workspace;
-import dev.isobench.engine.sys.Mountinfo;
-import dev.isobench.engine.sys.ProcessInfo;
-import dev.isobench.engine.sys.SafeDelete;
+import dev.isobench.engine.files.SafeDelete;
+import dev.isobench.engine.proc.Mountinfo;
+import dev.isobench.engine.proc.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

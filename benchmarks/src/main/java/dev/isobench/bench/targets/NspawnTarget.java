@@ -2,8 +2,8 @@ package dev.isobench.bench.targets;
 
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.Processes;
-import dev.isobench.engine.sys.CopyTree;
-import dev.isobench.engine.sys.SafeDelete;
+import dev.isobench.engine.files.CopyTree;
+import dev.isobench.engine.files.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

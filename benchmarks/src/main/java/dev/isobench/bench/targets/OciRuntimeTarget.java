@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.Processes;
-import dev.isobench.engine.sys.SafeDelete;
+import dev.isobench.engine.files.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.isobench.bench.targets;
 
 import dev.isobench.bench.process.Execution;
-import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.files.CopyTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.isobench.bench.process.Processes;
 import dev.isobench.bench.vm.Qemu;
 import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Engine;
-import dev.isobench.engine.sys.Mountinfo;
+import dev.isobench.engine.proc.Mountinfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.isobench.bench.vm;
 
-import dev.isobench.engine.sys.AtomicFile;
+import dev.isobench.engine.files.AtomicFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

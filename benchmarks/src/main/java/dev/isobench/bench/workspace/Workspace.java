@@ -1,10 +1,10 @@
 package dev.isobench.bench.workspace;
 
 import dev.isobench.engine.Engine;
-import dev.isobench.engine.sys.CopyTree;
+import dev.isobench.engine.files.CopyTree;
+import dev.isobench.engine.files.SafeDelete;
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.ProcessInfo;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

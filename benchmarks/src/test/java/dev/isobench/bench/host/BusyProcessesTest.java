@@ -2,7 +2,7 @@ package dev.isobench.bench.host;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.proc.ProcessInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.sys.NativeBinaries;
+import dev.isobench.engine.files.NativeBinaries;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.Processes;
-import dev.isobench.engine.sys.NativeBinaries;
+import dev.isobench.engine.files.NativeBinaries;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -9,7 +9,7 @@ import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Privileges;
 import dev.isobench.engine.TestEngine;
-import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.proc.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

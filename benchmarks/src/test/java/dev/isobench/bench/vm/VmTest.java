@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.isobench.bench.targets.KvmCheck;
 import dev.isobench.bench.targets.VmTarget;
 import dev.isobench.engine.Engine;
-import dev.isobench.engine.sys.NativeBinaries;
+import dev.isobench.engine.files.NativeBinaries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.isobench.engine.cgroup;
 
-import dev.isobench.engine.sys.Mountinfo;
+import dev.isobench.engine.proc.Mountinfo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

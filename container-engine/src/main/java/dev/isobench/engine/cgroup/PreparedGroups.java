@@ -1,6 +1,6 @@
 package dev.isobench.engine.cgroup;
 
-import dev.isobench.engine.sys.ProcessInfo;
+import dev.isobench.engine.proc.ProcessInfo;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.Set;

@@ -1,10 +1,10 @@
 package dev.isobench.engine.image;
 
+import dev.isobench.engine.files.NativeBinaries;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.spec.MountSpec;
 import dev.isobench.engine.spec.Sizes;
 import dev.isobench.engine.sys.EngineException;
-import dev.isobench.engine.sys.NativeBinaries;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

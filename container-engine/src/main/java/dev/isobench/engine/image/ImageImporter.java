@@ -2,8 +2,8 @@ package dev.isobench.engine.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.sys.EngineException;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

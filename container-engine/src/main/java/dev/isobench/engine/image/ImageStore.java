@@ -2,9 +2,9 @@ package dev.isobench.engine.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.sys.AtomicFile;
+import dev.isobench.engine.files.AtomicFile;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.sys.EngineException;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

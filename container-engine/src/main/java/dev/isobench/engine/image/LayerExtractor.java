@@ -1,8 +1,8 @@
 package dev.isobench.engine.image;
 
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package dev.isobench.engine.image;
 
+import dev.isobench.engine.files.CopyTree;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.spec.IdMap;
-import dev.isobench.engine.sys.CopyTree;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.isobench.engine.net;
 
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.spec.HostEntry;
 import dev.isobench.engine.spec.PortMapping;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.ProcessInfo;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -2,12 +2,12 @@ package dev.isobench.engine.net;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.sys.AtomicFile;
+import dev.isobench.engine.files.AtomicFile;
 import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

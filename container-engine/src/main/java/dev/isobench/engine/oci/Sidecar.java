@@ -1,7 +1,7 @@
 package dev.isobench.engine.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.sys.AtomicFile;
+import dev.isobench.engine.files.AtomicFile;
 import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;

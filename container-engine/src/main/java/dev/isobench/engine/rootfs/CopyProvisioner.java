@@ -1,12 +1,12 @@
 package dev.isobench.engine.rootfs;
 
+import dev.isobench.engine.files.CopyTree;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.image.LayerExtractor;
 import dev.isobench.engine.plan.Mounts;
-import dev.isobench.engine.sys.CopyTree;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

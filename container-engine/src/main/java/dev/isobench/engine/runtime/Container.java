@@ -2,15 +2,20 @@ package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.LimitChecks;
+import dev.isobench.engine.compile.PlanCompiler;
 import dev.isobench.engine.image.Image;
+import dev.isobench.engine.launch.InitStage;
 import dev.isobench.engine.plan.Plan;
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.state.ContainerDir;
+import dev.isobench.engine.state.ContainerLock;
+import dev.isobench.engine.state.StateRecord;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +74,16 @@ public final class Container {
 
     public ContainerDir dir() {
         return dir;
+    }
+
+    /** The process that made this container (a CLI, a benchmark run): its own are what an interrupted run removes. */
+    public long ownerPid() {
+        return record.ownerPid();
+    }
+
+    /** What the container's port proxies logged: why one closed a connection. */
+    public Path proxyLog() {
+        return dir.proxyLog();
     }
 
     /** Monotonic timestamps (System.nanoTime) of every phase reached so far. */

@@ -1,11 +1,15 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.cgroup.LimitChecks;
+import dev.isobench.engine.compile.PlanCompiler;
 import dev.isobench.engine.image.BuiltinImages;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.image.ShiftedLayers;
+import dev.isobench.engine.launch.InitStage;
+import dev.isobench.engine.launch.Launcher;
 import dev.isobench.engine.net.BridgeNetwork;
 import dev.isobench.engine.plan.Plan;
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.rootfs.Rootfs;
 import dev.isobench.engine.rootfs.RootfsProvisioner;
 import dev.isobench.engine.spec.ContainerSpec;
@@ -13,9 +17,11 @@ import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.spec.Volume;
+import dev.isobench.engine.state.ContainerDir;
+import dev.isobench.engine.state.ContainerLock;
+import dev.isobench.engine.state.StateRecord;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,7 +1,10 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.proc.ProcessInfo;
+import dev.isobench.engine.state.ContainerDir;
+import dev.isobench.engine.state.ContainerLock;
+import dev.isobench.engine.state.StateRecord;
 import dev.isobench.engine.sys.EngineException;
-import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.cgroup.CgroupDriver;
-import dev.isobench.engine.sys.SafeDelete;
+import dev.isobench.engine.files.SafeDelete;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;

@@ -3,7 +3,7 @@ package dev.isobench.engine.cgroup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.isobench.engine.sys.Mountinfo;
+import dev.isobench.engine.proc.Mountinfo;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

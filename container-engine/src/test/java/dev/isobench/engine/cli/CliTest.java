@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isobench.engine.TestEngine;
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.ContainerState;
-import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,7 +154,7 @@ class CliTest {
                     + " (run it with sudo)\n", Files.readString(err));
             assertEquals(125, p.exitValue());
         } finally {
-            dev.isobench.engine.sys.SafeDelete.tree(shared);
+            dev.isobench.engine.files.SafeDelete.tree(shared);
         }
     }
 

@@ -79,7 +79,7 @@ class ImageImportTest {
     void aLayerMissingFromTheStoreIsNamedAndNothingIsMade() throws Exception {
         importer().importFrom(archive("layered.tar", true), Optional.empty());
         Path layer = t.engine().images().find("layered").orElseThrow().layers().get(0).toRealPath();
-        dev.isobench.engine.sys.SafeDelete.tree(layer);
+        dev.isobench.engine.files.SafeDelete.tree(layer);
         dev.isobench.engine.sys.EngineException e = org.junit.jupiter.api.Assertions.assertThrows(dev.isobench.engine.sys.EngineException.class,
                 () -> t.engine().create(ContainerSpec.builder().image("layered").command("/probe", "true").build()));
         assertTrue(e.getMessage().contains("is missing from the store") && e.getMessage().contains("image rm layered"), e.getMessage());

@@ -1,6 +1,6 @@
 package dev.isobench.engine.oci;
 
-import dev.isobench.engine.sys.NativeBinaries;
+import dev.isobench.engine.files.NativeBinaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

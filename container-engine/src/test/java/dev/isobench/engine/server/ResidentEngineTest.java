@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isobench.engine.TestEngine;
+import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.runtime.Container;
-import dev.isobench.engine.sys.ProcessInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,12 +53,12 @@ class ResidentEngineTest {
     void stopEngine() throws IOException, InterruptedException {
         engine().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy)); // TERM: it removes its socket
         for (int i = 0; i < 500 && engine().isPresent(); i++) Thread.sleep(10);
-        assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), "the engine's socket is gone with it");
+        assertFalse(Files.exists(dev.isobench.engine.state.ResidentEngineFiles.socketFor(test.root())), "the engine's socket is gone with it");
     }
 
     private java.util.Optional<Long> engine() {
         try {
-            long pid = Long.parseLong(Files.readString(test.root().resolve(dev.isobench.engine.runtime.ResidentEngineFiles.PID)).trim());
+            long pid = Long.parseLong(Files.readString(test.root().resolve(dev.isobench.engine.state.ResidentEngineFiles.PID)).trim());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> pid);
         } catch (IOException | NumberFormatException e) {
             return java.util.Optional.empty();
@@ -179,7 +179,7 @@ class ResidentEngineTest {
             assertEquals(0, r.code(), r.err());
         }
         long pid = engine().orElseThrow(() -> new AssertionError("the engine runs after its calls"));
-        String prefix = "prepared-" + dev.isobench.engine.sys.ProcessInfo.of((int) pid).orElseThrow().tag() + "-";
+        String prefix = "prepared-" + dev.isobench.engine.proc.ProcessInfo.of((int) pid).orElseThrow().tag() + "-";
         for (int i = 0; i < 200 && preparedGroups(prefix).isEmpty(); i++) Thread.sleep(10);
         assumeTrue(!preparedGroups(prefix).isEmpty(), "groups are made ahead on cgroup v1 only (v2 cannot rename a group)");
         for (int i = 0; i < 1000 && ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent(); i++) Thread.sleep(10);
@@ -190,7 +190,7 @@ class ResidentEngineTest {
     /** The groups under isobench/ in every cgroup hierarchy whose name starts so. */
     private static List<Path> preparedGroups(String prefix) throws IOException {
         List<Path> found = new ArrayList<>();
-        for (var m : dev.isobench.engine.sys.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
+        for (var m : dev.isobench.engine.proc.Mountinfo.read(Path.of("/proc/self/mountinfo"))) {
             if (!m.fsType().startsWith("cgroup")) continue;
             Path parent = m.mountPoint().resolve("isobench");
             if (!Files.isDirectory(parent)) continue;
@@ -209,7 +209,7 @@ class ResidentEngineTest {
             Result r = finish(p);
             assertEquals(0, r.code(), r.err());
         }
-        long engines = dev.isobench.engine.sys.ProcessInfo.commandLines().values().stream()
+        long engines = dev.isobench.engine.proc.ProcessInfo.commandLines().values().stream()
                 .filter(c -> c.contains("EngineServer serve --root " + test.root())).count();
         assertEquals(1, engines, "one resident engine per root");
     }
@@ -313,7 +313,7 @@ class ResidentEngineTest {
             for (int i = 0; i < 500 && engine().isPresent(); i++) Thread.sleep(10);
             test.engine().list().forEach(x -> test.seen(x.id()));
             test.engine().gc(false);
-            assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), point + ": socket left");
+            assertFalse(Files.exists(dev.isobench.engine.state.ResidentEngineFiles.socketFor(test.root())), point + ": socket left");
             noLeftovers();
         }
     }
@@ -337,8 +337,8 @@ class ResidentEngineTest {
         assertTrue(r.err().contains("the resident engine went away"), r.err());
         assertTrue(new ProcessInfo(c.pid(), c.record().pidStart()).isAlive(), "the attached container runs on without its owner");
         assertTrue(test.engine().gc(false).containers().contains(c.id()), "gc takes it: its owner is gone");
-        assertFalse(Files.exists(dev.isobench.engine.runtime.ResidentEngineFiles.socketFor(test.root())), "gc removes the killed engine's socket");
-        assertFalse(Files.exists(test.root().resolve(dev.isobench.engine.runtime.ResidentEngineFiles.PID)));
+        assertFalse(Files.exists(dev.isobench.engine.state.ResidentEngineFiles.socketFor(test.root())), "gc removes the killed engine's socket");
+        assertFalse(Files.exists(test.root().resolve(dev.isobench.engine.state.ResidentEngineFiles.PID)));
         test.assertNoLeftovers();
     }
 }

@@ -1,4 +1,4 @@
-package dev.isobench.engine.sys;
+package dev.isobench.engine.files;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.compile;
 
 import dev.isobench.engine.plan.MountOptions;
 import dev.isobench.engine.plan.Mounts;
@@ -19,12 +19,12 @@ import java.util.List;
  * flags, propagation set per mount, a {@code cgroup} mount as the container's own groups, then the nodes every
  * container's /dev holds, the configured devices and the /dev links.
  */
-final class MountTable {
+public final class MountTable {
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
     private MountTable() {}
 
-    static void compile(Plan.Builder p, Filesystem fs, Path root, List<Path> cgroupJoinFiles, boolean ownCgroupNamespace, boolean console) {
+    public static void compile(Plan.Builder p, Filesystem fs, Path root, List<Path> cgroupJoinFiles, boolean ownCgroupNamespace, boolean console) {
         List<Mount> mounts = fs.mounts().orElseThrow();
         boolean devFromHost = false;
         for (int i = 0; i < mounts.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.launch;
 
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,7 +24,7 @@ public final class CallerMonitors {
         SOURCE.remove();
     }
 
-    static Optional<Supplier<Spawned>> current() {
+    public static Optional<Supplier<Spawned>> current() {
         return Optional.ofNullable(SOURCE.get());
     }
 }

@@ -1,9 +1,9 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.SafeDelete;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -31,7 +31,7 @@ public final class StateStore {
 
     private final Path containers;
     private final Path names;
-    /** Directories of deleted containers, each named by its id, waiting for the {@link Reaper}. */
+    /** Directories of deleted containers, each named by its id, waiting for the reaper (runtime.Reaper). */
     private final Path trash;
     /** What this process last wrote for each container, so that reading its own write back skips a parse. */
     private final Map<Path, Written> written = new ConcurrentHashMap<>();
@@ -191,7 +191,7 @@ public final class StateStore {
 
     /**
      * Takes the directory out of the store in one rename (into {@code trash/<id>}) and releases its name; the
-     * tree itself is left for the {@link Reaper}. Returns where it went.
+     * tree itself is left for the reaper (runtime.Reaper). Returns where it went.
      */
     public Path retire(ContainerDir dir, String name) {
         written.remove(dir.path());

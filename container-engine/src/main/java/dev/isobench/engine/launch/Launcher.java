@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.launch;
 
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.sys.CallerStdio;
@@ -36,7 +36,7 @@ public final class Launcher {
     private Launcher() {}
 
     /** A monitor for the next container: the spare if one waits (it gets its stdio with the plan), else a new one. */
-    static Future<InitStage> take(Path init, Stdio stdio) {
+    public static Future<InitStage> take(Path init, Stdio stdio) {
         var spawned = CallerMonitors.current();
         if (spawned.isPresent()) return java.util.concurrent.CompletableFuture.completedFuture(InitStage.adopt(spawned.get().get()));
         // A client's stdio (the resident engine) is dup'ed in at posix_spawn; a spare holds this process's own fds

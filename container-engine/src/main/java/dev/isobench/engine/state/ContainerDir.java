@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.state;
 
 import dev.isobench.engine.net.BridgeNetwork;
 import java.nio.file.Path;

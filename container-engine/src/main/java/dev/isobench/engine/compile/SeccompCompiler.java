@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.compile;
 
 import dev.isobench.engine.seccomp.Bpf;
 import dev.isobench.engine.seccomp.DockerSeccompProfile;

@@ -1,4 +1,4 @@
-package dev.isobench.engine.sys;
+package dev.isobench.engine.proc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

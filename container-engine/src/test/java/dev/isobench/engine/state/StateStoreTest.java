@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,8 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isobench.engine.plan.Frames;
-import dev.isobench.engine.plan.Op;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.state;
 
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
@@ -11,14 +11,14 @@ import java.util.Optional;
  * belongs to the open file. A second CLI acting on the same container waits, then sees the state the first
  * one left. A lock file instead would cost a create, an unlink and an inode eviction per container.
  */
-final class ContainerLock implements AutoCloseable {
+public final class ContainerLock implements AutoCloseable {
     private final int fd;
 
     private ContainerLock(int fd) {
         this.fd = fd;
     }
 
-    static ContainerLock acquire(ContainerDir dir) {
+    public static ContainerLock acquire(ContainerDir dir) {
         try {
             return new ContainerLock(Native.lockDirectory(dir.path().toString()));
         } catch (EngineException e) {
@@ -28,7 +28,7 @@ final class ContainerLock implements AutoCloseable {
     }
 
     /** The lock if nobody holds it now (a create in progress does), else empty. */
-    static Optional<ContainerLock> tryAcquire(ContainerDir dir) {
+    public static Optional<ContainerLock> tryAcquire(ContainerDir dir) {
         int fd = Native.tryLockDirectory(dir.path().toString());
         return fd < 0 ? Optional.empty() : Optional.of(new ContainerLock(fd));
     }

@@ -1,5 +1,6 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.launch;
 
+import dev.isobench.engine.files.NativeBinaries;
 import dev.isobench.engine.plan.Frames;
 import dev.isobench.engine.plan.Op;
 import dev.isobench.engine.plan.Plan;
@@ -9,7 +10,6 @@ import dev.isobench.engine.sys.CallerStdio;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.LibC;
 import dev.isobench.engine.sys.Native;
-import dev.isobench.engine.sys.NativeBinaries;
 import dev.isobench.engine.sys.SpawnAction;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,7 +119,7 @@ public final class InitStage implements AutoCloseable {
      * Sends the plan; a spare is first told where fds 0-2 go ({@code stdio}), which a monitor launched for its
      * container got from posix_spawn.
      */
-    void send(Plan plan, Stdio stdio) {
+    public void send(Plan plan, Stdio stdio) {
         if (planFd < 0) throw new IllegalStateException("the plan was sent already");
         if (spare) plan = new Plan.Builder().addAll(stdioSteps(stdio)).addAll(plan.steps()).build();
         this.plan = plan;

@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,7 @@ import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.spec.ProcessOptions;
 import dev.isobench.engine.spec.Rlimit;
 import dev.isobench.engine.spec.Seccomp;
+import dev.isobench.engine.state.ContainerDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.compile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,7 @@ import dev.isobench.engine.spec.MountSpec;
 import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.spec.NetworkMode;
 import dev.isobench.engine.spec.User;
+import dev.isobench.engine.state.ContainerDir;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

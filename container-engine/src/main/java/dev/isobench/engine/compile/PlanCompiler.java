@@ -1,12 +1,12 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.compile;
 
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.plan.Mounts;
 import dev.isobench.engine.plan.Op;
 import dev.isobench.engine.plan.Plan;
 import dev.isobench.engine.rootfs.Rootfs;
-import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.Capabilities;
+import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.MountSpec;
@@ -16,6 +16,7 @@ import dev.isobench.engine.spec.Rlimit;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.User;
 import dev.isobench.engine.spec.Volume;
+import dev.isobench.engine.state.ContainerDir;
 import dev.isobench.engine.sys.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,7 +298,7 @@ public final class PlanCompiler {
     }
 
     /** Image env, then the spec's; a later KEY replaces an earlier one, in place. */
-    static List<String> environment(List<String> imageEnv, List<String> specEnv, String hostname) {
+    public static List<String> environment(List<String> imageEnv, List<String> specEnv, String hostname) {
         Map<String, String> env = new LinkedHashMap<>();
         for (List<String> source : List.of(imageEnv, List.of("HOSTNAME=" + hostname, "HOME=/root"), specEnv)) {
             for (String e : source) env.put(e.substring(0, e.indexOf('=')), e);
@@ -306,7 +307,7 @@ public final class PlanCompiler {
     }
 
     /** The image's USER applies unless the spec names one; it must be numeric (no passwd lookup in the rootfs). */
-    static User user(ContainerSpec spec, Image image) {
+    public static User user(ContainerSpec spec, Image image) {
         if (!spec.user().equals(User.ROOT) || image.user().isEmpty() || image.user().equals("root")) return spec.user();
         try {
             return User.parse(image.user());

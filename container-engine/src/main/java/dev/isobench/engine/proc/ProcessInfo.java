@@ -1,5 +1,6 @@
-package dev.isobench.engine.sys;
+package dev.isobench.engine.proc;
 
+import dev.isobench.engine.sys.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

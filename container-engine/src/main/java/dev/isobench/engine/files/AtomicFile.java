@@ -1,4 +1,4 @@
-package dev.isobench.engine.sys;
+package dev.isobench.engine.files;
 
 import java.io.IOException;
 import java.nio.file.Files;

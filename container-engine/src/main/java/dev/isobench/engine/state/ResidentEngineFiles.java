@@ -1,4 +1,4 @@
-package dev.isobench.engine.runtime;
+package dev.isobench.engine.state;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

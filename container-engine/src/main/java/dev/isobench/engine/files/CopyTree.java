@@ -1,5 +1,7 @@
-package dev.isobench.engine.sys;
+package dev.isobench.engine.files;
 
+import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.SpawnedRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
