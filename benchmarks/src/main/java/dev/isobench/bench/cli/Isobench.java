@@ -1,7 +1,10 @@
 package dev.isobench.bench.cli;
 
+import dev.isobench.bench.fleet.FleetException;
 import dev.isobench.engine.cli.CtrCommand;
+import dev.isobench.engine.cli.Errors;
 import dev.isobench.engine.cli.OciCommand;
+import dev.isobench.report.ReportException;
 import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -30,7 +33,7 @@ public final class Isobench {
             System.exit(OciCommand.commandLine(rest).setCommandName("isobench oci").execute(rest));
         }
         CommandLine cl = CtrCommand.commandLine(new Isobench());
-        cl.setExecutionExceptionHandler(new Errors());
+        cl.setExecutionExceptionHandler(new Errors(ReportException.class, IllegalStateException.class, FleetException.class));
         cl.addSubcommand(CtrCommand.full()).addSubcommand(OciCommand.commandLine()).addSubcommand(new CommandLine.HelpCommand());
         System.exit(cl.execute(args));
     }

@@ -43,24 +43,24 @@ public final class MountTable {
                 }
                 if (m.destination().equals("/dev")) devFromHost = true;
                 makeParents(p, root, target);
-                if (Files.isDirectory(source)) p.add(Op.MKDIR, target.toString(), "493");
+                if (Files.isDirectory(source)) p.mkdir(target.toString(), 0755);
                 else p.add(Op.TOUCH, target.toString());
                 p.addAll(List.of(Mounts.mount(source.toString(), target.toString(), "", o.flags() & (Mounts.BIND | Mounts.REC) | Mounts.BIND, "")));
                 long remount = o.flags() & MountOptions.REMOUNT_ONLY;
                 if (remount != 0) p.addAll(List.of(Mounts.mount("", target.toString(), "", Mounts.REMOUNT | Mounts.BIND | remount, "")));
             } else if (m.type().equals("cgroup") || m.type().equals("cgroup2")) {
                 makeParents(p, root, target);
-                p.add(Op.MKDIR, target.toString(), "493");
+                p.mkdir(target.toString(), 0755);
                 cgroups(p, target, o, cgroupJoinFiles, ownCgroupNamespace);
             } else {
                 makeParents(p, root, target);
-                p.add(Op.MKDIR, target.toString(), "493");
+                p.mkdir(target.toString(), 0755);
                 p.addAll(List.of(Mounts.mount(m.source(), target.toString(), m.type(), o.flags(), o.data())));
             }
             for (long propagation : o.propagation()) p.addAll(List.of(Mounts.mount("", target.toString(), "", propagation, "")));
         }
         Path dev = InsideRoot.resolve(root, "/dev");
-        p.add(Op.MKDIR, dev.toString(), "493");
+        p.mkdir(dev.toString(), 0755);
         if (!devFromHost) {
             for (String node : PlanCompiler.DEVICES) {
                 String path = "/dev/" + node;
@@ -103,7 +103,7 @@ public final class MountTable {
             Path group = file.getParent();
             String hierarchy = CGROUP_ROOT.relativize(group).getName(0).toString();
             Path at = target.resolve(hierarchy);
-            p.add(Op.MKDIR, at.toString(), "493");
+            p.mkdir(at.toString(), 0755);
             p.addAll(bind(group, at, ro));
             if (hierarchy.contains(",")) { // cpu,cpuacct is also reached as cpu and cpuacct
                 for (String name : hierarchy.split(",")) p.add(Op.SYMLINK, hierarchy, target.resolve(name).toString());
@@ -123,7 +123,7 @@ public final class MountTable {
         Path at = root;
         for (int i = 0; i < rel.getNameCount() - 1; i++) {
             at = at.resolve(rel.getName(i));
-            p.add(Op.MKDIR, at.toString(), "493");
+            p.mkdir(at.toString(), 0755);
         }
     }
 }

@@ -113,7 +113,7 @@ public final class PlanCompiler {
         for (String part : workdir.split("/")) {
             if (part.isEmpty()) continue;
             path.append('/').append(part);
-            p.add(Op.MKDIR, path.toString(), "493");
+            p.mkdir(path.toString(), 0755);
         }
     }
 
@@ -157,7 +157,7 @@ public final class PlanCompiler {
                     : List.of(Mounts.bind(b.source().toString(), r + b.target())));
         }
         volumes(p, r, spec, dir);
-        if (!etcFiles.isEmpty()) p.add(Op.MKDIR, r + "/etc", "493");
+        if (!etcFiles.isEmpty()) p.mkdir(r + "/etc", 0755);
         etcFiles.forEach((inside, source) -> {
             p.add(Op.TOUCH, r + inside);
             p.addAll(List.of(Mounts.bind(source.toString(), r + inside)));
@@ -215,8 +215,8 @@ public final class PlanCompiler {
             String target = r + v.target();
             StringBuilder path = new StringBuilder(r);
             String[] parts = v.target().substring(1).split("/");
-            for (int k = 0; k < parts.length - 1; k++) p.add(Op.MKDIR, path.append('/').append(parts[k]).toString(), "493");
-            if (Files.isDirectory(source)) p.add(Op.MKDIR, target, "493");
+            for (int k = 0; k < parts.length - 1; k++) p.mkdir(path.append('/').append(parts[k]).toString(), 0755);
+            if (Files.isDirectory(source)) p.mkdir(target, 0755);
             else p.add(Op.TOUCH, target);
             p.addAll(v.readOnly() ? Mounts.readOnlyBind(source.toString(), target, 0) : List.of(Mounts.bind(source.toString(), target)));
         }
@@ -237,14 +237,14 @@ public final class PlanCompiler {
             p.add(Op.TOUCH, d + "/" + dev);
             p.addAll(List.of(Mounts.bind("/dev/" + dev, d + "/" + dev)));
         }
-        p.add(Op.MKDIR, d + "/pts", "493");
+        p.mkdir(d + "/pts", 0755);
         p.addAll(List.of(Mounts.mount("devpts", d + "/pts", "devpts", Mounts.NOSUID | Mounts.NOEXEC,
                 "newinstance,ptmxmode=0666,mode=0620")));
         p.add(Op.SYMLINK, "pts/ptmx", d + "/ptmx");
         p.add(Op.MKDIR, d + "/shm", "1023");
         p.addAll(List.of(Mounts.mount("shm", d + "/shm", "tmpfs", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "mode=1777,size=65536k")));
         if (ownIpc) {
-            p.add(Op.MKDIR, d + "/mqueue", "493");
+            p.mkdir(d + "/mqueue", 0755);
             p.addAll(List.of(Mounts.mount("mqueue", d + "/mqueue", "mqueue", Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC, "")));
         }
         p.add(Op.SYMLINK, "/proc/self/fd", d + "/fd");
@@ -262,7 +262,7 @@ public final class PlanCompiler {
         for (String part : workdir.split("/")) {
             if (part.isEmpty() || spec.readOnly()) continue; // a read-only root cannot grow a working directory
             path.append('/').append(part);
-            p.add(Op.MKDIR, path.toString(), "493");
+            p.mkdir(path.toString(), 0755);
         }
         p.add(Op.CHDIR, workdir);
         ProcessOptions options = spec.process();

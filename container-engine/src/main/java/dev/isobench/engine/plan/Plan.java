@@ -29,6 +29,11 @@ public record Plan(List<Step> steps) {
     public static final class Builder {
         private final List<Step> steps = new ArrayList<>();
 
+        /** A directory made with this mode (octal in the source, decimal on the wire, as every number the plan carries). */
+        public Builder mkdir(String path, int mode) {
+            return add(Op.MKDIR, path, Integer.toString(mode));
+        }
+
         public Builder add(Op op, String... args) {
             steps.add(Step.of(op, args));
             return this;
