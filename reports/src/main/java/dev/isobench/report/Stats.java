@@ -114,8 +114,8 @@ public final class Stats {
      * Ratio of medians b/a of samples in runs, with a 95% interval taken over runs as the units: Welch's t on the
      * logs of each run's median, with Welch-Satterthwaite's degrees of freedom. With a handful of runs a side (a
      * quick profile's 6, a tiny one's 3) a bootstrap over runs is far too narrow: it cannot see more spread than
-     * the few runs show, and it uses the normal quantile where t's is 2.6 (6 runs) to 4.3 (3). Two sandbox hosts of
-     * one setup were called 0.7% apart [0.3%, 2.2%] by it. Fewer than 2 runs on a side give NaN bounds.
+     * the few runs show, and it uses the normal quantile where t's is 2.6 (6 runs) to 4.3 (3): two sandbox hosts of
+     * one setup were called apart by it. Fewer than 2 runs on a side give NaN bounds.
      */
     public static double[] ratioOfMediansOverRuns(List<double[]> a, List<double[]> b) {
         double ratio = median(pool(b)) / median(pool(a));

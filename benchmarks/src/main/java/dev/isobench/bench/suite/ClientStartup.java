@@ -2,18 +2,15 @@ package dev.isobench.bench.suite;
 
 import dev.isobench.bench.targets.Target;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** The startup suite's client-runtime rows: podman and Docker over each OCI runtime, and isobench's runtime alone, in turns of their own. */
 final class ClientStartup {
     private static final String NAME = StartupSuite.NAME;
     private static final List<String> TRUE = StartupSuite.TRUE;
-    private static final long ORDER_SEED = StartupSuite.ORDER_SEED;
 
     private ClientStartup() {}
 
@@ -41,11 +38,9 @@ final class ClientStartup {
         int n = ctx.profile().startup().cliRuns();
         Map<Target, double[]> samples = new LinkedHashMap<>();
         usable.forEach(t -> samples.put(t, new double[n]));
-        Random order = new Random(ORDER_SEED);
-        List<Target> turn = new ArrayList<>(usable);
+        TurnOrder<Target> order = new TurnOrder<>(usable);
         for (int i = 0; i < n; i++) {
-            Collections.shuffle(turn, order);
-            for (Target t : turn) samples.get(t)[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
+            for (Target t : order.next()) samples.get(t)[i] = t.run(TRUE).requireSuccess(t.label()).nanos();
         }
         Map<String, double[]> alone = new HashMap<>();
         if (plain.containsKey("runc")) alone.put("runc", plain.get("runc"));

@@ -20,13 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Container startup: create, start, exit and delete of {@code /probe true}, as a latency distribution per
@@ -36,7 +34,6 @@ import java.util.Random;
 public final class StartupSuite implements Suite {
     static final String NAME = "startup";
     static final List<String> TRUE = List.of("true");
-    static final long ORDER_SEED = 20261129L;
     /** Shares of the suite's budget: the engine's JIT warm-up, the main turns, the vm's boots (of what is left then). */
     private static final double WARMUP_SHARE = 0.1, TURNS_SHARE = 0.6, VM_SHARE = 0.4;
     /** Turns between two looks at the precision reached (a look sorts every target's samples). */
@@ -96,13 +93,9 @@ public final class StartupSuite implements Suite {
             samples.put(t, new Series());
             phases.put(t, new EnumMap<>(Phase.class));
         });
-        // Targets take turns, run by run, so a drift in the machine's speed spreads over all of them. In a fixed
-        // order one target would always run right after the same other one, inheriting its asynchronous
-        // aftermath (a peer's teardown, a network namespace's cleanup). So the order is shuffled each run, from a
-        // fixed seed so that a run can be repeated.
+        // Targets take turns, run by run, in a shuffled order (TurnOrder).
         // Targets with a heavy aftermath take turns of their own, after the others (Target#ownTurns): beside them
         // the engine's start measured slower and unshare's hardly at all, which is not what either costs.
-        Random order = new Random(ORDER_SEED);
         List<Target> own = usable.stream().filter(Target::ownTurns).toList();
         List<List<Target>> groups = own.isEmpty() ? List.of(usable)
                 : List.of(usable.stream().filter(t -> !t.ownTurns()).toList(), own);
@@ -112,14 +105,13 @@ public final class StartupSuite implements Suite {
             // each group's share of the turns' time in proportion to its size: a turn costs about one run of each
             Budget groupBudget = group == own ? turns : turns.share((double) group.size() / usable.size());
             double groupTurn = turnSeconds * group.size() / Math.max(1, usable.size());
-            List<Target> turn = new ArrayList<>(group);
+            TurnOrder<Target> order = new TurnOrder<>(group);
             String who = group == own ? "the daemons and sandboxes" : "every other target";
             for (int i = 0; i < p.maxRuns(); i++) {
                 if (i >= p.minRuns() && (i % CHECK_EVERY == 0) && (precise(ctx, group, hostTarget, samples) || !groupBudget.affords(groupTurn * CHECK_EVERY))) break;
                 if (i % CHECK_EVERY == 0) ctx.progress().step(NAME, "start-to-exit in turns, run " + (i + 1) + " on " + who);
                 long turnBegun = System.nanoTime();
-                Collections.shuffle(turn, order);
-                for (Target t : turn) {
+                for (Target t : order.next()) {
                     samples.get(t).add(t.run(TRUE).requireSuccess(t.label()).nanos());
                     if (t instanceof EngineTarget e) record(e.lastPhases(), phases.get(t));
                 }

@@ -9,14 +9,12 @@ import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.report.Stats;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,12 +28,6 @@ import java.util.function.ToIntFunction;
  */
 public final class SyscallSuite implements Suite {
     static final String NAME = "syscall";
-    /**
-     * The order of targets in each turn ({@link Profile.Syscall#minTurns}) is shuffled with this seed: a slow spell of
-     * the machine then lands on all targets alike instead of on the one that ran during it. With 3 turns in a
-     * fixed order the same-run getpid container/host ratio ranged 0.92-1.21 over three quick runs.
-     */
-    private static final long ORDER_SEED = 20261129L;
     /**
      * A known, injected per-syscall cost: this many filter rules on an argument that never match. What costs is
      * that such a rule makes the kernel run the filter on every call (its per-syscall verdict cache cannot hold);
@@ -126,9 +118,8 @@ public final class SyscallSuite implements Suite {
 
     /**
      * A probe's batches of an op in one turn. getpid takes HEADLINE_BATCHES times the others: it is the headline,
-     * and what a filter's or a namespace's cost is judged on. Its batches last about a millisecond, so this adds
-     * under a second to a quick turn of 11 targets; with 5 batches a run, the getpid ratios of a quick run moved
-     * about 2% from turn to turn.
+     * and what a filter's or a namespace's cost is judged on; its batches are short, so the extra ones cost a turn
+     * little.
      */
     private static int batches(Profile.Syscall p, String op) {
         return op.equals(HEADLINE_OP) ? p.batchesPerTurn() * HEADLINE_BATCHES : p.batchesPerTurn();
@@ -141,11 +132,11 @@ public final class SyscallSuite implements Suite {
     /**
      * Each target's batches per op, in the profile's turns. A turn starts one probe per target, all at once, and
      * the probes take turns batch by batch ({@code probe bench-slots}, see {@link SlotSchedule}); each runs every op
-     * in order, so a turn pays one container start per target. Taken one target after another, the getpid means
-     * moved 2-7% from process to process in this VM's slow spells, and a turn's ratios with them; in turns batch by
-     * batch, 0.3-1.2%. Each probe's batches are kept as one run and the intervals are taken over runs: batches of
-     * one process share its placement (over batches, runc's getpid came out 0.93 [0.91, 0.96] of the host's in
-     * one run and 1.02 [0.98, 1.05] in the next). An untimed first turn, one target after the other with plain
+     * in order, so a turn pays one container start per target. Taken one target after another, a slow spell of the
+     * machine moves the getpid means from process to process, and a turn's ratios with them; in turns batch by batch,
+     * far less (docs/measurements.md). Each probe's batches are kept as one run and the intervals are taken over
+     * runs: batches of one process share its placement, so an interval over batches calls one setup different from
+     * itself in the next run. An untimed first turn, one target after the other with plain
      * {@code probe bench}, sizes the slots and finds the targets and ops that fail, with the probe's reason.
      */
     private static Map<Target, Map<String, List<double[]>>> measure(SuiteContext ctx, List<Target> targets) {
@@ -164,8 +155,7 @@ public final class SyscallSuite implements Suite {
         if (sized == null) return samples;
         List<String> ops = p.ops().stream().filter(sized.slotNanos()::containsKey).toList();
         SlotSchedule schedule = sized;
-        Random order = new Random(ORDER_SEED);
-        List<Target> turn = new ArrayList<>(live);
+        TurnOrder<Target> order = new TurnOrder<>(live);
         ExecutorService pool = Executors.newFixedThreadPool(live.size());
         int late = 0;
         int turns = 0;
@@ -176,7 +166,7 @@ public final class SyscallSuite implements Suite {
                 ctx.progress().step(NAME, "every op on " + live.size() + " targets in turns, turn " + (round + 1));
                 long turnBegun = System.nanoTime();
                 turns++;
-                Collections.shuffle(turn, order);
+                List<Target> turn = order.next();
                 long t0 = System.nanoTime() + schedule.leadNanos();
                 List<Future<Execution>> runs = new ArrayList<>();
                 for (int i = 0; i < turn.size(); i++) {
