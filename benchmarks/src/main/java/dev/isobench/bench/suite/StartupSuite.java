@@ -39,6 +39,7 @@ public final class StartupSuite implements Suite {
     /** Turns between two looks at the precision reached (a look sorts every target's samples). */
     private static final int CHECK_EVERY = 5;
     private static final double MIN_STORM_SECONDS = 0.2;
+    private static final int MIN_VM_BOOTS = 2;
 
     @Override
     public String name() {
@@ -193,7 +194,7 @@ public final class StartupSuite implements Suite {
         Budget boots = ctx.budget().share(VM_SHARE);
         double[] wall = new double[n], guestInit = new double[n], hostInit = new double[n], rss = new double[n];
         for (int i = 0; i < n; i++) {
-            if (i > 0 && !boots.affords(wall[i - 1] / 1e9)) { // the first boot whatever the budget; the others while it lasts
+            if (i >= MIN_VM_BOOTS && !boots.affords(wall[i - 1] / 1e9)) { // two whatever the budget (an interval); more while it lasts
                 n = i;
                 wall = Arrays.copyOf(wall, n);
                 guestInit = Arrays.copyOf(guestInit, n);

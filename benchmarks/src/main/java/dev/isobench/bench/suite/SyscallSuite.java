@@ -36,6 +36,8 @@ public final class SyscallSuite implements Suite {
     static final int NOOP_RULES = 150;
     private static final String UNCONFINED = "seccomp-unconfined";
     private static final String HEADLINE_OP = "getpid";
+    /** Runs of a target measured apart from the turns (a user-space kernel, the vm): the fewest that give an interval over runs. */
+    private static final int SEPARATE_RUNS = 2;
     /** The share of the suite's budget for the turns; JMH's forks take the rest. */
     private static final double TURNS_SHARE = 0.75;
     private static final int HEADLINE_BATCHES = 4;
@@ -62,8 +64,8 @@ public final class SyscallSuite implements Suite {
         }
         List<Target> alone = targets.stream().filter(Target::userSpaceKernel).toList();
         targets.removeAll(alone);
-        Map<String, double[]> vm = vmSamples(ctx);
-        Map<Target, Map<String, double[]>> separate = new LinkedHashMap<>();
+        Map<String, List<double[]>> vm = vmSamples(ctx);
+        Map<Target, Map<String, List<double[]>>> separate = new LinkedHashMap<>();
         for (Target t : alone) separate.put(t, aloneSamples(ctx, t));
         Map<Target, Map<String, List<double[]>>> samples = measure(ctx, targets);
         double[] nativeHostGetpid = null;
@@ -88,21 +90,29 @@ public final class SyscallSuite implements Suite {
                 }
                 if (unconfined != null && filtered(t)) Rows.ratioByRun(ctx, k, "unconfined", unconfined, runs);
             }
-            for (var e : separate.entrySet()) { // one run each: no interval over runs
-                if (!e.getValue().containsKey(op)) continue;
+            for (var e : separate.entrySet()) { // SEPARATE_RUNS runs each: an interval over runs, however wide
+                List<double[]> runs = e.getValue().get(op);
+                if (runs == null) continue;
                 Rows.Key k = new Rows.Key(NAME, op, e.getKey().name(), e.getKey().variant(), "iters=" + iters);
-                List<double[]> runs = List.of(e.getValue().get(op));
-                Rows.summaryRuns(ctx, k, "ns", runs);
-                Rows.hlog(ctx, k, e.getValue().get(op));
-                if (host != null) Rows.ratioByRun(ctx, k, "host", host, runs);
+                var median = Rows.summaryRuns(ctx, k, "ns", runs);
+                Rows.hlog(ctx, k, Stats.pool(runs));
+                if (host != null) {
+                    var ratio = Rows.ratioByRun(ctx, k, "host", host, runs);
+                    if (op.equals(HEADLINE_OP)) ctx.headline(ratio);
+                } else if (op.equals(HEADLINE_OP)) {
+                    ctx.headline(median);
+                }
             }
-            if (vm.containsKey(op)) { // one boot: one run, so no interval over runs
+            if (vm.containsKey(op)) { // SEPARATE_RUNS probe processes in one boot
                 var target = ctx.vm().get();
                 Rows.Key k = new Rows.Key(NAME, op, target.name(), target.variant(), "iters=" + iters);
-                List<double[]> runs = List.of(vm.get(op));
+                List<double[]> runs = vm.get(op);
                 Rows.summaryRuns(ctx, k, "ns", runs);
-                Rows.hlog(ctx, k, vm.get(op));
-                if (host != null) Rows.ratioByRun(ctx, k, "host", host, runs);
+                Rows.hlog(ctx, k, Stats.pool(runs));
+                if (host != null) {
+                    var ratio = Rows.ratioByRun(ctx, k, "host", host, runs);
+                    if (op.equals(HEADLINE_OP)) ctx.headline(ratio);
+                }
             }
         }
         JmhSyscalls.run(ctx, Optional.ofNullable(nativeHostGetpid));
@@ -281,55 +291,69 @@ public final class SyscallSuite implements Suite {
     }
 
     /**
-     * A target whose system calls a user-space kernel serves, on its own: one probe with every op's batches,
-     * after the others' turns are sized without it (a gVisor call can cost a thousand times a host one).
+     * A target whose system calls a user-space kernel serves, on its own: SEPARATE_RUNS probes, one after the other,
+     * each with every op's batches, after the others' turns are sized without it (a gVisor call can cost a thousand
+     * times a host one). Two runs give its rows an interval over runs, and compare a verdict.
      */
-    private static Map<String, double[]> aloneSamples(SuiteContext ctx, Target t) {
+    private static Map<String, List<double[]>> aloneSamples(SuiteContext ctx, Target t) {
         Profile.Syscall p = ctx.profile().syscall();
         ctx.progress().step(NAME, "all ops on " + t.label() + " on its own (a user-space kernel)");
-        // Half the batches of the minimum turns: a call costs about a thousand times the host's, so precision is not
-        // short, and each op takes seconds
+        // Half the batches of the minimum turns in all: a call costs about a thousand times the host's, so precision
+        // is not short, and each op takes seconds
         List<String> plain = new ArrayList<>(List.of("bench"));
         for (String op : p.ops()) {
-            plain.addAll(List.of(op, Integer.toString(Math.max(2, p.batchesPerTurn() * p.minTurns() / 2)), Integer.toString(iters(p, op))));
+            plain.addAll(List.of(op, Integer.toString(Math.max(2, p.batchesPerTurn() * p.minTurns() / (2 * SEPARATE_RUNS))), Integer.toString(iters(p, op))));
         }
-        Execution run = t.run(plain);
-        BenchOutput out = BenchOutput.of(run);
-        Map<String, double[]> samples = new LinkedHashMap<>();
-        if (!out.ran()) {
-            ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
-            return samples;
+        Map<String, List<double[]>> samples = new LinkedHashMap<>();
+        for (int r = 0; r < SEPARATE_RUNS; r++) {
+            Execution run = t.run(plain);
+            BenchOutput out = BenchOutput.of(run);
+            if (!out.ran()) {
+                ctx.skip(NAME, "every op on " + t.label(), "probe exited " + run.exitCode() + ": " + run.stderr().trim());
+                return new LinkedHashMap<>();
+            }
+            if (r == 0) out.failures().forEach((op, why) -> ctx.skip(NAME, op + " on " + t.label(), why));
+            out.samples().forEach((op, ns) -> samples.computeIfAbsent(op, x -> new ArrayList<>()).add(ns.stream().mapToDouble(Double::doubleValue).toArray()));
         }
-        out.failures().forEach((op, why) -> ctx.skip(NAME, op + " on " + t.label(), why));
-        out.samples().forEach((op, ns) -> samples.put(op, ns.stream().mapToDouble(Double::doubleValue).toArray()));
+        samples.values().removeIf(runs -> runs.size() < SEPARATE_RUNS); // an op that failed in one run is out
         return samples;
     }
 
-    /** Every op's batches in one boot of the VM (a boot costs seconds under emulation). */
-    private static Map<String, double[]> vmSamples(SuiteContext ctx) {
-        Map<String, double[]> out = new LinkedHashMap<>();
+    /**
+     * Every op's batches in one boot of the VM (a boot costs seconds under emulation), in SEPARATE_RUNS probe
+     * processes per op: runs, for an interval over runs.
+     */
+    private static Map<String, List<double[]>> vmSamples(SuiteContext ctx) {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
         if (ctx.vm().isEmpty()) return out;
         Profile.Syscall p = ctx.profile().syscall();
         ctx.progress().step(NAME, "all ops in one boot of the vm (" + ctx.vm().get().variant() + ")");
         List<List<String>> commands = new ArrayList<>();
+        List<String> opOf = new ArrayList<>();
         for (String op : p.ops()) {
-            int iters = iters(p, op);
-            commands.add(List.of("bench", op, Integer.toString(p.batchesPerTurn() * p.minTurns()), Integer.toString(iters)));
+            int batches = Math.max(2, p.batchesPerTurn() * p.minTurns() / SEPARATE_RUNS);
+            for (int r = 0; r < SEPARATE_RUNS; r++) {
+                commands.add(List.of("bench", op, Integer.toString(batches), Integer.toString(iters(p, op))));
+                opOf.add(op);
+            }
         }
+        Set<String> failed = new HashSet<>();
         try {
             var boot = ctx.vm().get().boot(commands);
             for (int i = 0; i < commands.size(); i++) {
                 var f = boot.frames().get(i);
-                String op = p.ops().get(i);
+                String op = opOf.get(i);
                 if (f.exitCode() != 0) {
-                    ctx.skip(NAME, op + " on vm", "the guest's probe exited " + f.exitCode() + ": " + f.output().trim());
+                    if (failed.add(op)) ctx.skip(NAME, op + " on vm", "the guest's probe exited " + f.exitCode() + ": " + f.output().trim());
                     continue;
                 }
-                out.put(op, f.output().lines().filter(l -> l.startsWith("ns_per_op ")).mapToDouble(l -> Double.parseDouble(l.substring(10))).toArray());
+                double[] ns = new ProbeOutput(f.output()).fields("ns_per_op").stream().mapToDouble(x -> Double.parseDouble(x[1])).toArray();
+                out.computeIfAbsent(op, x -> new ArrayList<>()).add(ns);
             }
         } catch (RuntimeException e) {
             ctx.skip(NAME, "vm", e.getMessage());
         }
+        failed.forEach(out::remove);
         return out;
     }
 }
