@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -45,15 +46,16 @@ public final class PlanCompiler {
     /** The plan for a container's first process, which waits at the start fifo before its exec. */
     public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
                               List<Path> cgroupJoinFiles) {
-        return create(spec, hostname, image, rootfs, dir, cgroupJoinFiles, 0, Map.of());
+        return create(spec, hostname, image, rootfs, dir, cgroupJoinFiles, 0, Map.of(), Passwd.NONE);
     }
 
     /**
      * @param joinedNetPid a process whose network namespace the container joins ({@code --net container:}), or 0
      * @param etcFiles     engine-written files (hosts, resolv.conf) to bind at their path inside
+     * @param passwd       the rootfs's /etc/passwd, read before: a process's HOME where its exact environment lacks one
      */
     public static Plan create(ContainerSpec spec, String hostname, Image image, Rootfs rootfs, ContainerDir dir,
-                              List<Path> cgroupJoinFiles, int joinedNetPid, Map<String, Path> etcFiles) {
+                              List<Path> cgroupJoinFiles, int joinedNetPid, Map<String, Path> etcFiles, Passwd passwd) {
         Plan.Builder p = new Plan.Builder();
         if (joinedNetPid > 0) p.add(Op.SETNS, "/proc/" + joinedNetPid + "/ns/net");
         spec.joined().values().forEach(path -> p.add(Op.SETNS, path));
@@ -102,7 +104,7 @@ public final class PlanCompiler {
         if (spec.readOnly() && ownTable) workdirSteps(p, workdir); // a bundle's cwd is made, as runc does, before the root goes read-only
         if (spec.readOnly()) p.addAll(List.of(Mounts.mount("", "/", "", Mounts.REMOUNT | Mounts.BIND | Mounts.RDONLY | nodev, "")));
         User user = user(spec, image);
-        List<String> env = spec.process().exactEnvironment() ? withHome(spec.env(), user.uid(), rootfs.root())
+        List<String> env = spec.process().exactEnvironment() ? withHome(spec.env(), user.uid(), passwd)
                 : environment(image.env(), spec.env(), hostname);
         process(p, workdir, user, env, command(spec, image), spec, Optional.empty());
         return p.build();
@@ -121,20 +123,9 @@ public final class PlanCompiler {
      * An environment given exactly (an OCI process) gets HOME only where it has none: the user's home in the
      * rootfs's /etc/passwd, else "/" (runc's rule).
      */
-    static List<String> withHome(List<String> env, int uid, Path root) {
+    static List<String> withHome(List<String> env, int uid, Passwd passwd) {
         if (env.stream().anyMatch(e -> e.startsWith("HOME="))) return env;
-        String home = "/";
-        try {
-            for (String line : Files.readAllLines(dev.isobench.engine.rootfs.InsideRoot.resolve(root, "/etc/passwd"))) {
-                String[] f = line.split(":", -1);
-                if (f.length >= 6 && f[2].equals(Integer.toString(uid)) && !f[5].isEmpty()) {
-                    home = f[5];
-                    break;
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // no passwd in the rootfs: "/"
-        }
+        String home = passwd.home(uid).orElse("/");
         List<String> all = new ArrayList<>(env);
         all.add("HOME=" + home);
         return all;
@@ -164,15 +155,20 @@ public final class PlanCompiler {
         });
     }
 
-    /** The plan for a process joining a running container's namespaces and cgroup. */
+    /**
+     * The plan for a process joining a running container's namespaces and cgroup.
+     *
+     * @param shared the container's namespaces that are the caller's own (joined by path, or never made): no setns
+     * @param passwd the image's /etc/passwd, read before: HOME for an exact environment without one
+     */
     public static Plan exec(int containerPid, ContainerSpec spec, Image image, ExecSpec exec, String hostname,
-                            List<Path> cgroupJoinFiles) {
+                            List<Path> cgroupJoinFiles, Set<Namespace> shared, Passwd passwd) {
         Plan.Builder p = new Plan.Builder();
         // The user namespace first (the others belong to it); the mount namespace last: after joining it,
         // /proc/PID paths of the host are no longer reachable.
         if (spec.userns().isPresent()) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/user");
         for (Namespace ns : List.of(Namespace.IPC, Namespace.UTS, Namespace.NET, Namespace.PID, Namespace.CGROUP, Namespace.MOUNT)) {
-            if (spec.namespaces().contains(ns) || !sameNamespace(containerPid, ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
+            if (spec.namespaces().contains(ns) || !shared.contains(ns)) p.add(Op.SETNS, "/proc/" + containerPid + "/ns/" + ns.procName());
         }
         cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
         p.add(Op.CLONE, "0");
@@ -181,22 +177,12 @@ public final class PlanCompiler {
         exec.consoleSocket().ifPresent(socket -> p.add(Op.CONSOLE, socket));
         List<String> env = new ArrayList<>(spec.env());
         env.addAll(exec.env());
-        if (exec.exactEnvironment()) env = withHome(exec.env(), exec.user().uid(), image.layers().get(0));
+        if (exec.exactEnvironment()) env = withHome(exec.env(), exec.user().uid(), passwd);
         else env = environment(image.env(), env, hostname);
         ContainerSpec execSpec = exec.noNewPrivileges() == spec.process().noNewPrivileges() ? spec : spec.toBuilder()
                 .process(withNoNewPrivileges(spec.process(), exec.noNewPrivileges())).build();
         process(p, exec.workdir(), exec.user(), env, exec.command(), execSpec, exec.capabilities());
         return p.build();
-    }
-
-    /** Whether the container's namespace of this kind is this process's own (one joined by path, or never made). */
-    private static boolean sameNamespace(int pid, Namespace ns) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + ns.procName()))
-                    .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns.procName())));
-        } catch (java.io.IOException e) {
-            return true; // gone: the exec fails on its first setns with the reason
-        }
     }
 
     /** Where anonymous volume N of a container lives on the host. */

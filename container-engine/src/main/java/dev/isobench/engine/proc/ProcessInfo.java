@@ -36,6 +36,15 @@ public record ProcessInfo(int pid, long startTime) {
     }
 
     /** Whether the process a {@link #tag()} names is still alive; false for a text that is not a tag. */
+    /** Whether process pid's namespace of this kind ("net", "mnt", ...) is this process's own; true when pid is gone. */
+    public static boolean sameNamespace(int pid, String kind) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + kind)).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/" + kind)));
+        } catch (IOException e) {
+            return true; // gone: an exec then fails on its first setns, with the reason
+        }
+    }
+
     public static boolean aliveByTag(String tag) {
         String[] f = tag.split("-");
         try {

@@ -2,6 +2,7 @@ package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.LimitChecks;
+import dev.isobench.engine.compile.Passwd;
 import dev.isobench.engine.compile.PlanCompiler;
 import dev.isobench.engine.image.Image;
 import dev.isobench.engine.launch.InitStage;
@@ -10,6 +11,7 @@ import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.state.ContainerDir;
 import dev.isobench.engine.state.ContainerLock;
 import dev.isobench.engine.state.StateRecord;
@@ -21,8 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,6 +78,14 @@ public final class Container {
 
     public ContainerDir dir() {
         return dir;
+    }
+
+    /** The plan of an exec, with the facts it needs read first: the namespaces already the engine's, the image's passwd. */
+    private Plan execPlan(ExecSpec exec) {
+        Set<Namespace> shared = EnumSet.noneOf(Namespace.class);
+        for (Namespace ns : Namespace.values()) if (ProcessInfo.sameNamespace(record.pid(), ns.procName())) shared.add(ns);
+        Passwd passwd = exec.exactEnvironment() ? Passwd.of(image().layers().get(0)) : Passwd.NONE;
+        return PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()), shared, passwd);
     }
 
     /** The process that made this container (a CLI, a benchmark run): its own are what an interrupted run removes. */
@@ -189,7 +201,7 @@ public final class Container {
     public int exec(ExecSpec exec, java.util.function.IntConsumer onPid) {
         ContainerState s = state();
         if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
-        Plan plan = PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()));
+        Plan plan = execPlan(exec);
         try (InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio())) {
             try {
                 onPid.accept(execStage.awaitPid());
@@ -210,7 +222,7 @@ public final class Container {
         if (!exec.handOff()) throw new IllegalArgumentException("execHandedOff needs an ExecSpec with handOff set");
         ContainerState s = state();
         if (!s.canExec()) throw new EngineException("container " + id() + " is " + s.lower() + ": exec needs a running container");
-        Plan plan = PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()));
+        Plan plan = execPlan(exec);
         InitStage execStage = InitStage.spawn(host.binaries().init(), plan, exec.stdio());
         try {
             int pid = execStage.awaitPid();

@@ -1,6 +1,7 @@
 package dev.isobench.engine.runtime;
 
 import dev.isobench.engine.cgroup.LimitChecks;
+import dev.isobench.engine.compile.Passwd;
 import dev.isobench.engine.compile.PlanCompiler;
 import dev.isobench.engine.image.BuiltinImages;
 import dev.isobench.engine.image.Image;
@@ -114,8 +115,9 @@ public final class Creator {
             }
             makeFifo(dir);
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
+            Passwd passwd = spec.process().exactEnvironment() ? Passwd.of(rootfs.root()) : Passwd.NONE; // read before compiling
             Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().joinFiles(id), joinedPid,
-                    etcFilesToBind(seen, dir));
+                    etcFilesToBind(seen, dir), passwd);
             InitStage stage = join(launching);
             undo.push(stage::kill); // from here it joins the cgroup: killed before the cgroup goes
             stage.send(plan, stdio);

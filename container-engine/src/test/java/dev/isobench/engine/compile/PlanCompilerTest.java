@@ -122,10 +122,23 @@ class PlanCompilerTest {
 
     @Test
     void execJoinsNamespacesWithMountLastAndNoBarrier() {
-        Plan p = PlanCompiler.exec(42, ContainerSpec.builder().build(), image, ExecSpec.of("/probe", "ps"), "box", List.of());
+        // --net host: the container's network namespace is the engine's own, which an exec does not join
+        Plan p = PlanCompiler.exec(42, ContainerSpec.builder().network(dev.isobench.engine.spec.NetworkMode.HOST).build(), image,
+                ExecSpec.of("/probe", "ps"), "box", List.of(), java.util.EnumSet.of(dev.isobench.engine.spec.Namespace.NET), Passwd.NONE);
         List<Step> setns = p.steps().stream().filter(s -> s.op() == Op.SETNS).toList();
         assertEquals("/proc/42/ns/mnt", setns.get(setns.size() - 1).args().get(0));
+        assertFalse(setns.stream().anyMatch(s -> s.args().get(0).endsWith("/net")), "a namespace the container shares with the engine is not joined: " + setns);
+        assertTrue(setns.stream().anyMatch(s -> s.args().get(0).endsWith("/pid")), "its own are: " + setns);
         assertFalse(p.steps().stream().anyMatch(s -> s.op() == Op.BARRIER || s.op() == Op.PIVOT_ROOT));
         assertEquals(List.of("0"), p.steps().get(indexOf(p, Op.CLONE, null)).args());
+    }
+
+    /** HOME from the rootfs's passwd, read before compiling: the compiler itself reads no files. */
+    @Test
+    void anExactEnvironmentGetsItsHomeFromThePasswdReadBefore() {
+        Passwd passwd = new Passwd("root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000::/home/u:/bin/sh\n");
+        assertEquals(List.of("A=1", "HOME=/home/u"), PlanCompiler.withHome(List.of("A=1"), 1000, passwd));
+        assertEquals(List.of("A=1", "HOME=/"), PlanCompiler.withHome(List.of("A=1"), 7, passwd), "a uid it does not name: /");
+        assertEquals(List.of("HOME=/x"), PlanCompiler.withHome(List.of("HOME=/x"), 0, passwd), "a HOME given stays");
     }
 }
