@@ -221,14 +221,11 @@ static void make_root(const char *root) {
     mkdir(p, 0711);
 }
 
-/* The engine's socket: /run/isobench/engine-<FNV-1a 64 of the root's real path>.sock, short whatever the root's
- * length (a unix socket path holds 107 bytes); EngineServer.socketFor computes the same. */
+/* The engine's socket for this root (protocol.h). */
 static void socket_path(const char *root, char *out, size_t n) {
     char real[4096];
     const char *r = realpath(root, real) ? real : root;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const unsigned char *p = (const unsigned char *)r; *p; p++) { h ^= *p; h *= 0x100000001b3ULL; }
-    snprintf(out, n, "/run/isobench/engine-%016llx.sock", (unsigned long long)h);
+    snprintf(out, n, ENGINE_SOCKET_FORMAT, isobench_root_hash(r));
 }
 
 /* Connects to the root's engine, starting one where none answers; -1 (after the fallback) never returns. */

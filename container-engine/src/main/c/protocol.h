@@ -63,6 +63,16 @@
 #define RQ_SPAWN 205 /* engine to client: spawn the monitor at this path as your child (an OCI container must descend from the caller) */
 #define RQ_SPAWNED 206 /* client to engine: its pid, with the plan pipe's write end and the status pipe's read end */
 
+/* The resident engine's socket for an engine root: named by the FNV-1a 64 hash of the root's real path, short
+ * whatever the root's length (a unix socket path holds 107 bytes). ResidentEngineFiles.socketFor computes the same;
+ * ProtocolAgreementTest compiles this against it. */
+#define ENGINE_SOCKET_FORMAT "/run/isobench/engine-%016llx.sock"
+static inline unsigned long long isobench_root_hash(const char *real_path) {
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    for (const unsigned char *p = (const unsigned char *)real_path; *p; p++) { h ^= *p; h *= 0x100000001b3ULL; }
+    return h;
+}
+
 /* Exit codes of the stage itself, as docker uses them. */
 #define EXIT_SETUP_FAILED 125
 #define EXIT_NOT_EXECUTABLE 126

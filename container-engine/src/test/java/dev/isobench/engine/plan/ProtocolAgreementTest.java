@@ -2,6 +2,7 @@ package dev.isobench.engine.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the Java side and the C stage and client must agree on is defined twice, in Java and in protocol.h (the C
@@ -46,5 +48,25 @@ class ProtocolAgreementTest {
             if (!op.cName().startsWith("OP_") || op.cName().equals("OP_END")) continue;
             assertTrue(plan.contains("case " + op.cName() + ": return \""), op.cName() + " has a name in op_name");
         }
+    }
+
+    /** The socket a client looks for is the one the engine listens on: protocol.h's hash, compiled, against Java's. */
+    @Test
+    void theResidentEnginesSocketNameAgrees(@TempDir Path dir) throws Exception {
+        Path cc = Path.of("/usr/bin/cc");
+        assumeTrue(Files.isExecutable(cc), "needs a C compiler (the engine's build has one)");
+        Path src = dir.resolve("hash.c");
+        Files.writeString(src, "#include <stdio.h>\n#include \"protocol.h\"\nint main(int c, char **v) { (void)c;"
+                + " printf(ENGINE_SOCKET_FORMAT, isobench_root_hash(v[1])); return 0; }\n");
+        Path bin = dir.resolve("hash");
+        Process build = new ProcessBuilder(cc.toString(), "-I", Path.of("src/main/c").toAbsolutePath().toString(), "-o", bin.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(build.getInputStream().readAllBytes());
+        assertEquals(0, build.waitFor(), out);
+        Path root = Files.createDirectories(dir.resolve("a root with a long name ").resolve("é"));
+        Process run = new ProcessBuilder(bin.toString(), root.toRealPath().toString()).start();
+        String socket = new String(run.getInputStream().readAllBytes());
+        assertEquals(0, run.waitFor());
+        assertEquals(dev.isobench.engine.state.ResidentEngineFiles.socketFor(root).toString(), socket);
     }
 }
