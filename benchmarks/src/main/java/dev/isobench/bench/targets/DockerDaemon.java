@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.Processes;
+import dev.isobench.engine.image.ImageStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -166,7 +164,7 @@ final class DockerDaemon implements AutoCloseable {
                 put(tar, "manifest.json", manifest);
             }
             Files.delete(layer);
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot make the probe image archive " + archive + ": " + e.getMessage(), e);
         }
     }
@@ -179,8 +177,8 @@ final class DockerDaemon implements AutoCloseable {
         tar.closeArchiveEntry();
     }
 
-    private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    private static String sha256(byte[] bytes) {
+        return ImageStore.digest(bytes).substring("sha256:".length());
     }
 
     /**

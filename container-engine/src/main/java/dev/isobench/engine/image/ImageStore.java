@@ -290,8 +290,8 @@ public final class ImageStore {
         return hex(digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** "sha256:HEX" of some bytes, the form every digest in an image takes. */
-    static String digest(byte[] data) {
+    /** "sha256:HEX" of some bytes, the form every digest in an image takes: the one SHA-256 helper of the project. */
+    public static String digest(byte[] data) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
