@@ -24,7 +24,7 @@ public final class MountTable {
 
     private MountTable() {}
 
-    public static void compile(Plan.Builder p, Filesystem fs, Path root, List<Path> cgroupJoinFiles, boolean ownCgroupNamespace, boolean console) {
+    static void compile(Plan.Builder p, Filesystem fs, Path root, List<Path> cgroupJoinFiles, boolean ownCgroupNamespace, boolean console) {
         List<Mount> mounts = fs.mounts().orElseThrow();
         boolean devFromHost = false;
         for (int i = 0; i < mounts.size(); i++) {

@@ -284,7 +284,7 @@ public final class PlanCompiler {
     }
 
     /** Image env, then the spec's; a later KEY replaces an earlier one, in place. */
-    public static List<String> environment(List<String> imageEnv, List<String> specEnv, String hostname) {
+    static List<String> environment(List<String> imageEnv, List<String> specEnv, String hostname) {
         Map<String, String> env = new LinkedHashMap<>();
         for (List<String> source : List.of(imageEnv, List.of("HOSTNAME=" + hostname, "HOME=/root"), specEnv)) {
             for (String e : source) env.put(e.substring(0, e.indexOf('=')), e);
@@ -293,7 +293,7 @@ public final class PlanCompiler {
     }
 
     /** The image's USER applies unless the spec names one; it must be numeric (no passwd lookup in the rootfs). */
-    public static User user(ContainerSpec spec, Image image) {
+    static User user(ContainerSpec spec, Image image) {
         if (!spec.user().equals(User.ROOT) || image.user().isEmpty() || image.user().equals("root")) return spec.user();
         try {
             return User.parse(image.user());
