@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code isobench run}: the benchmark suites, a results directory, and its report. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, description = {

@@ -5,8 +5,8 @@ import dev.isobench.bench.suite.Runner;
 import dev.isobench.bench.targets.Targets;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * What a run measures, as {@code run} and {@code fleet run} take it: a profile, suites and targets, each name

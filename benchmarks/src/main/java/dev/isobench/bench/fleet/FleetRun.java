@@ -2,7 +2,6 @@ package dev.isobench.bench.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.report.Compare;
 import dev.isobench.report.HtmlReport;

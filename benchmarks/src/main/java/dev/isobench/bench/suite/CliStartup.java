@@ -1,7 +1,7 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.targets.IsobenchRuntime;
 import dev.isobench.bench.process.Processes;
+import dev.isobench.bench.targets.IsobenchRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.isobench.bench.suite;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.isobench.bench.host.HostFacts;
-import dev.isobench.bench.targets.Leftovers;
 import dev.isobench.bench.process.PeakRss;
+import dev.isobench.bench.targets.Leftovers;
 import dev.isobench.bench.targets.Targets;
 import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Engine;
@@ -99,7 +99,6 @@ public final class Runner {
         manifest.write(out);
         Leftovers.collect(engine.root()).forEach(r -> progress.message("removed what a killed run left: " + r));
         engine.gc(false).containers().forEach(id -> progress.message("removed a container a killed run left: " + id));
-        List<Precision> precisions = new java.util.ArrayList<>();
         Thread hook = new Thread(() -> interrupted(manifest, progress));
         Runtime.getRuntime().addShutdownHook(hook);
         try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {
@@ -126,15 +125,13 @@ public final class Runner {
                 SUITES.get(name).run(ctx);
                 ctx.close();
                 took.put(name, secondsSince(suiteBegun));
-                precisions.clear();
-                precisions.addAll(ctx.precisions());
-                recordPrecision(run, precisions);
+                recordPrecision(run, ctx.precisions());
                 recordFootprint(run);
                 manifest.write(out);
             }
+            summarizePrecision(ctx.precisions(), manifest, progress);
         }
         recordWallTime(run, secondsSince(begun), manifest, progress);
-        summarizePrecision(precisions, manifest, progress);
         long peak = recordFootprint(run);
         if (peak > FOOTPRINT_BUDGET) {
             String w = "the runner's JVM peaked at " + peak / MIB + " MiB resident, over its " + FOOTPRINT_BUDGET / MIB

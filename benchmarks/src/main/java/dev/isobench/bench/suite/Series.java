@@ -16,6 +16,10 @@ final class Series {
         return size;
     }
 
+    double last() {
+        return values[size - 1];
+    }
+
     double[] values() {
         return Arrays.copyOf(values, size);
     }

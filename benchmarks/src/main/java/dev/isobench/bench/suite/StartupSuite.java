@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +37,8 @@ public final class StartupSuite implements Suite {
     private static final double WARMUP_SHARE = 0.1, TURNS_SHARE = 0.6, VM_SHARE = 0.4;
     /** Turns between two looks at the precision reached (a look sorts every target's samples). */
     private static final int CHECK_EVERY = 5;
-    private static final double MIN_STORM_SECONDS = 0.2;
+    /** The share of what is left of the suite for the storms (the rest: their pools' start and stop), and the shortest. */
+    private static final double STORMS_SHARE = 0.8, MIN_STORM_SECONDS = 0.2;
     private static final int MIN_VM_BOOTS = 2;
 
     @Override
@@ -157,7 +157,7 @@ public final class StartupSuite implements Suite {
         List<Target> storms = StartStorm.targets(ctx, engines);
         int windows = storms.size() * p.stormLevels().size();
         // what is left of the suite's share, spread over the storms; each at least MIN_STORM_SECONDS, at most the profile's
-        double stormSeconds = Math.max(MIN_STORM_SECONDS, Math.min(p.stormSeconds(), ctx.budget().secondsLeft() / Math.max(1, windows) * 0.8));
+        double stormSeconds = Math.max(MIN_STORM_SECONDS, Math.min(p.stormSeconds(), STORMS_SHARE * ctx.budget().secondsLeft() / Math.max(1, windows)));
         for (Target t : storms) StartStorm.run(ctx, t, stormSeconds);
     }
 
@@ -192,17 +192,11 @@ public final class StartupSuite implements Suite {
         var vm = ctx.vm().get();
         int n = ctx.profile().startup().vmBoots();
         Budget boots = ctx.budget().share(VM_SHARE);
-        double[] wall = new double[n], guestInit = new double[n], hostInit = new double[n], rss = new double[n];
+        Series wall = new Series(), guestInit = new Series(), hostInit = new Series(), rss = new Series();
         for (int i = 0; i < n; i++) {
-            if (i >= MIN_VM_BOOTS && !boots.affords(wall[i - 1] / 1e9)) { // two whatever the budget (an interval); more while it lasts
-                n = i;
-                wall = Arrays.copyOf(wall, n);
-                guestInit = Arrays.copyOf(guestInit, n);
-                hostInit = Arrays.copyOf(hostInit, n);
-                rss = Arrays.copyOf(rss, n);
-                break;
-            }
-            ctx.progress().step(NAME, "vm boot " + (i + 1) + " of " + n + " (" + vm.variant() + ")");
+            // two boots whatever the budget (an interval), more while it lasts
+            if (i >= MIN_VM_BOOTS && !boots.affords(wall.last() / 1e9)) break;
+            ctx.progress().step(NAME, "vm boot " + (i + 1) + " of at most " + n + " (" + vm.variant() + ")");
             VmTarget.Boot boot;
             try { // a kernel without a serial console or initramfs support, a hung guest: the rest of the run goes on
                 boot = vm.boot(List.of(TRUE));
@@ -211,19 +205,19 @@ public final class StartupSuite implements Suite {
                 ctx.skip(NAME, "start-to-exit on vm", e.getMessage());
                 return;
             }
-            wall[i] = boot.wallNanos();
-            guestInit[i] = boot.guestInitNanos().orElse(0);
-            hostInit[i] = boot.hostToInitNanos();
-            rss[i] = boot.peakRssBytes() / 1048576.0;
+            wall.add(boot.wallNanos());
+            guestInit.add(boot.guestInitNanos().orElse(0));
+            hostInit.add(boot.hostToInitNanos());
+            rss.add(boot.peakRssBytes() / 1048576.0);
         }
         Rows.Key k = new Rows.Key(NAME, "start-to-exit", vm.name(), vm.variant(), "");
-        Rows.summary(ctx, k, "ms", Rows.millis(wall));
-        Rows.hlog(ctx, k, wall);
-        if (host != null) Rows.ratio(ctx, k, host, wall);
-        Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=guest_boot_to_init"), "ms", Rows.millis(guestInit));
-        Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=host_start_to_init"), "ms", Rows.millis(hostInit));
+        Rows.summary(ctx, k, "ms", Rows.millis(wall.values()));
+        Rows.hlog(ctx, k, wall.values());
+        if (host != null) ctx.headline(Rows.ratio(ctx, k, host, wall.values()));
+        Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=guest_boot_to_init"), "ms", Rows.millis(guestInit.values()));
+        Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=host_start_to_init"), "ms", Rows.millis(hostInit.values()));
         Rows.summary(ctx, new Rows.Key(NAME, "memory", vm.name(), vm.variant(), "guest_mib=" + VmTarget.GUEST_MIB),
-                "MiB", rss);
+                "MiB", rss.values());
     }
 
     /** Time spent in each phase, keyed by the phase that ends it. */

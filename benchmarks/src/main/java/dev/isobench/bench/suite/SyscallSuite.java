@@ -1,7 +1,7 @@
 package dev.isobench.bench.suite;
 
-import dev.isobench.bench.targets.EngineTarget;
 import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.targets.EngineTarget;
 import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.NetworkMode;
@@ -78,44 +78,33 @@ public final class SyscallSuite implements Suite {
                 List<double[]> runs = samples.get(t).get(op);
                 if (runs == null || runs.isEmpty()) continue;
                 Rows.Key k = new Rows.Key(NAME, op, t.name(), t.variant(), "iters=" + iters);
-                var median = Rows.summaryRuns(ctx, k, "ns", runs);
-                Rows.hlog(ctx, k, Stats.pool(runs));
-                if (t.name().equals("host") && op.equals("getpid")) nativeHostGetpid = Stats.pool(runs);
-                if (t.name().equals("host")) {
-                    host = runs;
-                    if (op.equals(HEADLINE_OP)) ctx.headline(median);
-                } else if (host != null) {
-                    var ratio = Rows.ratioByRun(ctx, k, "host", host, runs);
-                    if (op.equals(HEADLINE_OP)) ctx.headline(ratio);
-                }
+                boolean isHost = t.name().equals("host");
+                rowsOfRuns(ctx, k, runs, isHost ? null : host);
+                if (isHost) host = runs;
+                if (isHost && op.equals(HEADLINE_OP)) nativeHostGetpid = Stats.pool(runs);
                 if (unconfined != null && filtered(t)) Rows.ratioByRun(ctx, k, "unconfined", unconfined, runs);
             }
             for (var e : separate.entrySet()) { // SEPARATE_RUNS runs each: an interval over runs, however wide
                 List<double[]> runs = e.getValue().get(op);
-                if (runs == null) continue;
-                Rows.Key k = new Rows.Key(NAME, op, e.getKey().name(), e.getKey().variant(), "iters=" + iters);
-                var median = Rows.summaryRuns(ctx, k, "ns", runs);
-                Rows.hlog(ctx, k, Stats.pool(runs));
-                if (host != null) {
-                    var ratio = Rows.ratioByRun(ctx, k, "host", host, runs);
-                    if (op.equals(HEADLINE_OP)) ctx.headline(ratio);
-                } else if (op.equals(HEADLINE_OP)) {
-                    ctx.headline(median);
-                }
+                if (runs != null) rowsOfRuns(ctx, new Rows.Key(NAME, op, e.getKey().name(), e.getKey().variant(), "iters=" + iters), runs, host);
             }
             if (vm.containsKey(op)) { // SEPARATE_RUNS probe processes in one boot
                 var target = ctx.vm().get();
-                Rows.Key k = new Rows.Key(NAME, op, target.name(), target.variant(), "iters=" + iters);
-                List<double[]> runs = vm.get(op);
-                Rows.summaryRuns(ctx, k, "ns", runs);
-                Rows.hlog(ctx, k, Stats.pool(runs));
-                if (host != null) {
-                    var ratio = Rows.ratioByRun(ctx, k, "host", host, runs);
-                    if (op.equals(HEADLINE_OP)) ctx.headline(ratio);
-                }
+                rowsOfRuns(ctx, new Rows.Key(NAME, op, target.name(), target.variant(), "iters=" + iters), vm.get(op), host);
             }
         }
         JmhSyscalls.run(ctx, Optional.ofNullable(nativeHostGetpid));
+    }
+
+    /**
+     * One target's rows of an op from its runs: the median with its interval over runs and the tails, the hlog, and
+     * the ratio to the host's runs where there are some; getpid's ratio (the host's median, for the host) is a headline.
+     */
+    private static void rowsOfRuns(SuiteContext ctx, Rows.Key k, List<double[]> runs, List<double[]> host) {
+        var median = Rows.summaryRuns(ctx, k, "ns", runs);
+        Rows.hlog(ctx, k, Stats.pool(runs));
+        var headline = host == null ? median : Rows.ratioByRun(ctx, k, "host", host, runs);
+        if (k.benchmark().equals(HEADLINE_OP)) ctx.headline(headline);
     }
 
     /**

@@ -9,8 +9,8 @@ import static dev.isobench.engine.oci.Json.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.Capabilities;
+import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.ExecSpec;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Stdio;

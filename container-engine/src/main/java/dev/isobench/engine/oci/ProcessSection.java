@@ -10,8 +10,8 @@ import static dev.isobench.engine.oci.Json.strings;
 import static dev.isobench.engine.oci.Json.unsupported;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.Capabilities;
+import dev.isobench.engine.spec.CapabilitySets;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.ProcessOptions;
 import dev.isobench.engine.spec.Rlimit;
