@@ -59,6 +59,7 @@ public final class Charts {
         if (s.containsKey("rootfs")) c.rootfs(s.get("rootfs"));
         if (s.containsKey("cgroup")) c.cgroup(s.get("cgroup"));
         if (s.containsKey("network")) c.network(s.get("network"));
+        if (s.containsKey(AppFindings.SUITE)) c.app(s.get(AppFindings.SUITE));
         return c.rendered;
     }
 
@@ -205,6 +206,25 @@ public final class Charts {
                 rows.stream().filter(r -> r.benchmark().contains("rtt") && r.metric().equals("median")).toList(), ResultRow::param, r -> "median", false);
         grouped("network", "network-throughput", "TCP bulk throughput (median)", "path", "MB/s",
                 rows.stream().filter(r -> r.benchmark().contains("stream") && r.metric().equals("median")).toList(), ResultRow::param, r -> "median", false);
+    }
+
+    /**
+     * One chart per workload: throughput against the load generator's connections, a line per place, where the run
+     * swept them (the shape of Felter's figures); bars per place with their intervals where it took one point.
+     */
+    private void app(List<ResultRow> rows) {
+        Map<String, List<ResultRow>> byBench = group(rows.stream().filter(r -> r.metric().equals("median")).toList(), ResultRow::benchmark);
+        byBench.forEach((bench, rs) -> {
+            String unit = rs.get(0).unit();
+            long points = rs.stream().map(r -> Params.parse(r.param()).getOrDefault("clients", "")).distinct().count();
+            String stem = "app-" + bench;
+            if (points > 1) {
+                series(AppFindings.SUITE, stem, bench + ": throughput against connections (median)", "load generator connections (log)", unit,
+                        rs, AppFindings::place, "clients", true, false);
+            } else {
+                grouped(AppFindings.SUITE, stem, bench + ": throughput (median, 95% CI)", "target", unit, rs, AppFindings::place, r -> "median", false);
+            }
+        });
     }
 
     // ---- chart helpers

@@ -49,6 +49,7 @@ public final class HtmlReport {
         h.raw("</table>\n");
         for (Map.Entry<String, List<ResultRow>> suite : results.suites().entrySet()) {
             h.raw("<h2 id=\"" + suite.getKey() + "\">").text("Suite: " + suite.getKey()).raw("</h2>\n");
+            if (suite.getKey().equals(AppFindings.SUITE)) AppFindings.html(h, suite.getValue());
             for (Charts.Rendered c : charts) {
                 if (c.suite().equals(suite.getKey())) figure(h, results, c);
             }

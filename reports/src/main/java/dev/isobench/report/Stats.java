@@ -141,6 +141,20 @@ public final class Stats {
         return Math.expm1(new TDistribution(l.length - 1).inverseCumulativeProbability(0.975) * se);
     }
 
+    /**
+     * The 95% interval of a few runs' figures (one each: a run's throughput), from a t-interval on their logs: the
+     * interval of their geometric mean, widened where needed to hold their median. NaN bounds with fewer than 2.
+     */
+    public static double[] intervalOverRuns(double[] values) {
+        if (values.length < 2) return new double[] {Double.NaN, Double.NaN};
+        double[] logs = Arrays.stream(values).map(Math::log).toArray();
+        double mean = StatUtils.mean(logs);
+        double se = Math.sqrt(StatUtils.variance(logs) / logs.length);
+        double t = new TDistribution(logs.length - 1).inverseCumulativeProbability(0.975);
+        double m = median(values);
+        return new double[] {Math.min(m, Math.exp(mean - t * se)), Math.max(m, Math.exp(mean + t * se))};
+    }
+
     private static double[] logMedians(List<double[]> runs) {
         return runs.stream().mapToDouble(r -> Math.log(median(r))).toArray();
     }

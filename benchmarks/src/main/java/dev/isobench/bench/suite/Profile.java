@@ -15,7 +15,7 @@ import java.util.Map;
  * @param shares each suite's weight in the budget; what one suite leaves goes to those after it
  */
 public record Profile(String name, int budgetSeconds, double precision, Map<String, Double> shares, Startup startup,
-                      Syscall syscall, Rootfs rootfs, Cgroup cgroup, Network network, Jmh jmh) {
+                      Syscall syscall, Rootfs rootfs, Cgroup cgroup, Network network, App app, Jmh jmh) {
     public static final List<String> ALL_OPS = List.of("getpid", "getppid", "read", "write", "open-close", "stat", "mmap",
             "pipe-pingpong", "fork");
 
@@ -69,6 +69,28 @@ public record Profile(String name, int budgetSeconds, double precision, Map<Stri
 
     /** Round trips per path in all; bulk stream turns, each streamSeconds at most. */
     public record Network(int pings, int streamRuns, double streamSeconds) {}
+
+    /**
+     * The application suite: its workloads (redis, postgres-select, postgres-tpcb, nginx-1k, nginx-100k, fio-randread,
+     * fio-randwrite, fio-read, fio-write, cpu, memory), the servers' concurrency sweep (load generator connections),
+     * runs per target (min to max, in turns, until the throughput's interval meets the precision or the budget
+     * ends), each run's length at most, the knob variants beside each target's base setup (engine-published,
+     * engine-bridge, engine-layer, engine-unconfined, engine-limits, docker-published, docker-layer), pgbench's scale
+     * and fio's file size.
+     */
+    public record App(List<String> workloads, List<Integer> clients, int minRuns, int maxRuns, double runSeconds, List<String> variants,
+                      int pgbenchScale, int fioFileMib) {
+        public static final List<String> WORKLOADS = List.of("redis", "postgres-select", "postgres-tpcb", "nginx-1k", "nginx-100k",
+                "fio-randread", "fio-randwrite", "fio-read", "fio-write", "cpu", "memory");
+        public static final List<String> VARIANTS = List.of("engine-published", "engine-bridge", "engine-layer", "engine-unconfined",
+                "engine-limits", "docker-published", "docker-layer");
+
+        public App {
+            workloads = List.copyOf(workloads);
+            clients = List.copyOf(clients);
+            variants = List.copyOf(variants);
+        }
+    }
 
     public record Jmh(int forks, int warmups, int iterations, int millis) {}
 

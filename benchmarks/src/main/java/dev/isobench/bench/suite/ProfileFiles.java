@@ -157,6 +157,17 @@ public final class ProfileFiles {
             range("network.pings", p.network().pings(), 10, 10_000_000);
             range("network.stream_runs", p.network().streamRuns(), 1, 1000);
             range("network.stream_seconds", p.network().streamSeconds(), 0.1, 600);
+            Profile.App a = p.app();
+            if (a.workloads().isEmpty()) fail("app.workloads", "one or more of " + String.join(", ", Profile.App.WORKLOADS), "[]");
+            for (String w : a.workloads()) if (!Profile.App.WORKLOADS.contains(w)) fail("app.workloads", "workloads from " + String.join(", ", Profile.App.WORKLOADS), w);
+            if (a.clients().isEmpty()) fail("app.clients", "one or more connection counts", "[]");
+            each("app.clients", a.clients(), 1, 1000);
+            range("app.min_runs", a.minRuns(), 2, 1000);
+            range("app.max_runs", a.maxRuns(), a.minRuns(), 1000);
+            range("app.run_seconds", a.runSeconds(), 0.5, 3600);
+            for (String v : a.variants()) if (!Profile.App.VARIANTS.contains(v)) fail("app.variants", "variants from " + String.join(", ", Profile.App.VARIANTS), v);
+            range("app.pgbench_scale", a.pgbenchScale(), 1, 10_000);
+            range("app.fio_file_mib", a.fioFileMib(), 4, 1 << 20);
             range("jmh.forks", p.jmh().forks(), 1, 100);
             range("jmh.warmups", p.jmh().warmups(), 0, 100);
             range("jmh.iterations", p.jmh().iterations(), 1, 1000);

@@ -29,7 +29,7 @@ public final class Runner {
     public static final Map<String, Suite> SUITES = new LinkedHashMap<>();
 
     static {
-        for (Suite s : List.of(new StartupSuite(), new SyscallSuite(), new RootfsSuite(), new CgroupSuite(), new NetworkSuite())) SUITES.put(s.name(), s);
+        for (Suite s : List.of(new StartupSuite(), new SyscallSuite(), new RootfsSuite(), new CgroupSuite(), new NetworkSuite(), new AppSuite())) SUITES.put(s.name(), s);
     }
 
     private final Engine engine;

@@ -72,7 +72,7 @@ final class DockerDaemon implements AutoCloseable {
             docker("network", "create", "--driver=bridge", "--opt=com.docker.network.bridge.name=" + bridgeName(), NETWORK)
                     .requireSuccess("docker network create");
             Path archive = dir.resolve("probe-image.tar");
-            saveArchive(probeRootfs, archive);
+            saveArchive(probeRootfs, archive, IMAGE);
             docker("load", "--input", archive.toString()).requireSuccess("docker load");
         } catch (RuntimeException e) {
             close();
@@ -128,15 +128,23 @@ final class DockerDaemon implements AutoCloseable {
         }
     }
 
-    /** A one-layer {@code docker save} archive of the probe rootfs (regular files and directories only). */
-    static void saveArchive(Path rootfs, Path archive) {
+    /** A one-layer {@code docker save} archive of a root file system (directories, regular files and symlinks), tagged {@code tag}. */
+    static void saveArchive(Path rootfs, Path archive, String tag) {
         try {
             Path layer = archive.resolveSibling("layer.tar");
             try (OutputStream out = Files.newOutputStream(layer); TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
                  Stream<Path> files = Files.walk(rootfs)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 for (Path p : (Iterable<Path>) files.sorted()::iterator) {
-                    if (p.equals(rootfs) || !(Files.isDirectory(p) || Files.isRegularFile(p))) continue;
+                    if (p.equals(rootfs)) continue;
+                    if (Files.isSymbolicLink(p)) {
+                        TarArchiveEntry link = new TarArchiveEntry(rootfs.relativize(p).toString(), TarArchiveEntry.LF_SYMLINK);
+                        link.setLinkName(Files.readSymbolicLink(p).toString());
+                        tar.putArchiveEntry(link);
+                        tar.closeArchiveEntry();
+                        continue;
+                    }
+                    if (!(Files.isDirectory(p) || Files.isRegularFile(p))) continue;
                     TarArchiveEntry e = new TarArchiveEntry(p.toFile(), rootfs.relativize(p).toString());
                     e.setMode(Files.isDirectory(p) ? 040755 : Files.isExecutable(p) ? 0100755 : 0100644);
                     tar.putArchiveEntry(e);
@@ -150,7 +158,7 @@ final class DockerDaemon implements AutoCloseable {
             config.putObject("rootfs").put("type", "layers").putArray("diff_ids").add("sha256:" + diffId);
             byte[] configBytes = JSON.writeValueAsBytes(config);
             String configName = sha256(configBytes) + ".json";
-            byte[] manifest = JSON.writeValueAsBytes(List.of(Map.of("Config", configName, "RepoTags", List.of(IMAGE),
+            byte[] manifest = JSON.writeValueAsBytes(List.of(Map.of("Config", configName, "RepoTags", List.of(tag),
                     "Layers", List.of(diffId + "/layer.tar"))));
             try (OutputStream out = Files.newOutputStream(archive); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
                 put(tar, configName, configBytes);
@@ -165,7 +173,7 @@ final class DockerDaemon implements AutoCloseable {
             }
             Files.delete(layer);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot make the probe image archive " + archive + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot make the image archive " + archive + ": " + e.getMessage(), e);
         }
     }
 

@@ -77,6 +77,33 @@ public final class DockerTarget implements Target {
         return daemon.docker(args.toArray(String[]::new)).requireSuccess("docker run --publish").stdout().trim();
     }
 
+    /** The network a published port's container joins. */
+    public static final String NETWORK = DockerDaemon.NETWORK;
+
+    /** The docker CLI against this target's daemon. */
+    public Execution docker(String... args) {
+        return daemon.docker(args);
+    }
+
+    /**
+     * Loads a root file system (directories, files and symlinks) as a one-layer image named {@code tag}, through
+     * {@code docker load}: nothing is pulled. Returns the tag.
+     */
+    public String load(Path rootfs, String tag) {
+        Path archive = scratch.resolve(tag.replaceAll("[^A-Za-z0-9.-]", "_") + ".tar");
+        try {
+            DockerDaemon.saveArchive(rootfs, archive, tag);
+            daemon.docker("load", "--input", archive.toString()).requireSuccess("docker load " + tag);
+            return tag;
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(archive);
+            } catch (java.io.IOException e) {
+                // scratch goes with the workspace
+            }
+        }
+    }
+
     /** The address of a detached container on the run's bridge network. */
     public String address(String id) {
         return daemon.docker("inspect", "--format={{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id)

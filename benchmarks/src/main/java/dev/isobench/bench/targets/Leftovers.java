@@ -1,5 +1,7 @@
 package dev.isobench.bench.targets;
 
+import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.process.Processes;
 import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.files.SafeDelete;
 import dev.isobench.engine.proc.Mountinfo;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a benchmark run leaves when it is killed: its workspace under {@code <root>/bench/} and its own dockerd
@@ -46,6 +50,7 @@ public final class Leftovers {
             clear(ws);
             removed.add("workspace " + ws);
         }
+        removed.addAll(collectOciServers());
         if (!removed.isEmpty()) LxcTarget.removePivot(); // LXC's pivot group, shared by runs: rmdir fails harmlessly while one uses it
         return removed;
     }
@@ -68,13 +73,52 @@ public final class Leftovers {
         SafeDelete.tree(dir);
     }
 
-    /** SIGKILLs every process whose command line names a path under the directory (a shim, a runsc sandbox, dockerd). */
+    /**
+     * SIGKILLs every process whose command line names a path under the directory (a shim, a runsc sandbox, dockerd) or
+     * that works in it (the application suite's servers on the host, which rename themselves: redis-server, postgres).
+     */
     static void killNaming(Path dir) {
         String mine = dir + "/";
         long self = ProcessHandle.current().pid();
         ProcessInfo.commandLines().forEach((pid, cmdline) -> {
-            if (pid != self && cmdline.contains(mine)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            if (pid != self && (cmdline.contains(mine) || worksIn(pid, dir))) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         });
+    }
+
+    private static boolean worksIn(long pid, Path dir) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd")).startsWith(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // gone, or a kernel thread
+        }
+    }
+
+    /** The prefix of the application suite's runc and crun containers; the runner's tag follows it. */
+    public static final String OCI_SERVER_PREFIX = "isb-app-";
+    private static final Pattern OCI_SERVER = Pattern.compile(Pattern.quote(OCI_SERVER_PREFIX) + "[a-z]+-([0-9]+-[0-9]+)-[0-9]+");
+
+    /**
+     * The application suite's detached servers under runc and crun whose runner is gone: they live in the runtimes'
+     * own state (/run/runc, /run/crun), not in the workspace. Each is deleted by force; nothing else is touched.
+     */
+    static List<String> collectOciServers() {
+        List<String> removed = new ArrayList<>();
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
+        for (String runtime : List.of("runc", "crun")) {
+            Execution list;
+            try {
+                list = Processes.run(List.of(runtime, "list", "--quiet"), scratch);
+            } catch (IllegalStateException e) {
+                continue; // not installed
+            }
+            for (String id : list.stdout().lines().map(String::trim).toList()) {
+                Matcher m = OCI_SERVER.matcher(id);
+                if (!m.matches() || ProcessInfo.aliveByTag(m.group(1))) continue;
+                Processes.run(List.of(runtime, "delete", "--force", id), scratch);
+                removed.add(runtime + " container " + id);
+            }
+        }
+        return removed;
     }
 
     private static List<Path> children(Path dir, String prefix) {

@@ -77,6 +77,11 @@ public final class OciRuntimeTarget implements Target {
         return variant;
     }
 
+    /** The launcher, the runtime and its global flags: what runs this runtime as this target runs it. */
+    public List<String> command() {
+        return command;
+    }
+
     private OciRuntimeTarget(OciRuntimeTarget base, ObjectNode template, boolean verbs) {
         this.runtime = base.runtime;
         this.variant = base.variant;

@@ -3,7 +3,13 @@ package dev.isobench.bench.targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.bench.app.HostRoot;
+import dev.isobench.bench.process.Processes;
 import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Privileges;
 import java.nio.file.Files;
@@ -30,15 +36,55 @@ class LeftoversTest {
         Files.writeString(live.resolve(Workspace.OWNER), Leftovers.self() + "\n");
         Process straggler = new ProcessBuilder("sh", "-c", "sleep 300 # " + dead.resolve("docker/data")).start();
         Process bystander = new ProcessBuilder("sh", "-c", "sleep 300 # " + live).start();
+        // a server of the app suite renames itself (redis-server, postgres): it is found by where it works
+        Process server = new ProcessBuilder("sleep", "300").directory(Files.createDirectories(dead.resolve("app/runs/host-1")).toFile()).start();
         try {
             List<String> removed = Leftovers.collect(root);
             assertEquals(List.of("workspace " + dead), removed);
             assertTrue(straggler.waitFor(10, TimeUnit.SECONDS), "the process naming the dead run's directory is killed");
+            assertTrue(server.waitFor(10, TimeUnit.SECONDS), "the process working in the dead run's directory is killed");
             assertFalse(Files.exists(dead));
             assertTrue(Files.isDirectory(live) && bystander.isAlive(), "a live run's workspace and processes stay");
         } finally {
             straggler.destroyForcibly();
             bystander.destroyForcibly();
+            server.destroyForcibly();
         }
+    }
+
+    /** A detached runc server of the app suite outlives a killed run in runc's own state: gc deletes it by its owner. */
+    @Test
+    void aDeadRunnersRuncServerIsDeletedALiveOnesStays() throws Exception {
+        Privileges.assumeRoot();
+        assumeTrue(Processes.firstLine(root, "runc", "--version").isPresent(), "needs runc");
+        Path rootfs = HostRoot.make(root.resolve("host-root")).dir();
+        String dead = Leftovers.OCI_SERVER_PREFIX + "runc-1-1-1"; // pid 1 did not start at tick 1: no such runner
+        String live = Leftovers.OCI_SERVER_PREFIX + "runc-" + Leftovers.self() + "-1";
+        try {
+            for (String id : List.of(dead, live)) detachedSleep(rootfs, id);
+            List<String> removed = Leftovers.collect(root);
+            assertTrue(removed.contains("runc container " + dead), removed.toString());
+            assertFalse(removed.contains("runc container " + live), removed.toString());
+            assertFalse(Processes.run(List.of("runc", "state", dead), root).exitCode() == 0, "the dead runner's container is gone");
+            assertEquals(0, Processes.run(List.of("runc", "state", live), root).exitCode(), "the live runner's container stays");
+        } finally {
+            for (String id : List.of(dead, live)) Processes.run(List.of("runc", "delete", "--force", id), root);
+        }
+    }
+
+    private void detachedSleep(Path rootfs, String id) throws Exception {
+        Path bundle = Files.createDirectories(root.resolve("bundle-" + id));
+        Processes.run(List.of("runc", "spec", "--bundle", bundle.toString()), root).requireSuccess("runc spec");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode c = (ObjectNode) json.readTree(bundle.resolve("config.json").toFile());
+        c.with("process").put("terminal", false).putArray("args").add("/usr/bin/sleep").add("300");
+        c.with("root").put("path", rootfs.toString());
+        ArrayNode mounts = c.withArray("mounts");
+        mounts.addObject().put("destination", "/usr").put("type", "bind").put("source", "/usr").putArray("options").add("rbind").add("ro");
+        c.with("linux").put("cgroupsPath", "/isobench/" + id);
+        json.writeValue(bundle.resolve("config.json").toFile(), c);
+        Process p = new ProcessBuilder("runc", "run", "--detach", "--bundle", bundle.toString(), id).redirectErrorStream(true)
+                .redirectOutput(root.resolve(id + ".log").toFile()).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "runc run --detach: " + Files.readString(root.resolve(id + ".log")));
     }
 }

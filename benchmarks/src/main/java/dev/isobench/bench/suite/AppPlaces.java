@@ -1,0 +1,116 @@
+package dev.isobench.bench.suite;
+
+import dev.isobench.bench.app.DockerPlace;
+import dev.isobench.bench.app.EnginePlace;
+import dev.isobench.bench.app.HostPlace;
+import dev.isobench.bench.app.HostRoot;
+import dev.isobench.bench.app.OciPlace;
+import dev.isobench.bench.app.Pinning;
+import dev.isobench.bench.app.Place;
+import dev.isobench.bench.app.Workload;
+import dev.isobench.bench.app.Workload.Knob;
+import dev.isobench.bench.targets.DockerTarget;
+import dev.isobench.bench.targets.OciRuntimeTarget;
+import dev.isobench.bench.targets.Target;
+import dev.isobench.engine.spec.Limits;
+import dev.isobench.engine.spec.Seccomp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The places the application suite runs its workloads in: the host, each target that can run a server of the
+ * host's programs, and the knob variants the profile names beside each target's base setup. The targets it cannot
+ * drive are named with the reason.
+ */
+final class AppPlaces {
+    /** A place and the knobs it varies from its target's base setup (none for the base). */
+    record Entry(Place place, Set<Knob> varies) {
+        String label() {
+            return place.target() + (place.variant().isEmpty() ? "" : "/" + place.variant())
+                    + (varies.isEmpty() && !place.settings().containsValue("unconfined") && !place.settings().containsValue("limits") ? ""
+                    : " (" + String.join(",", place.settings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")");
+        }
+    }
+
+    private final List<Entry> entries;
+
+    private AppPlaces(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    static AppPlaces discover(SuiteContext ctx, Path work, List<String> variants) {
+        String suite = AppSuite.NAME;
+        Pinning pin = Pinning.of(Runtime.getRuntime().availableProcessors());
+        List<Entry> out = new ArrayList<>(List.of(new Entry(new HostPlace(work.resolve("runs"), pin), Set.of())));
+        Path runs = work.resolve("runs");
+        if (ctx.wants("engine")) {
+            var engine = ctx.engine();
+            Seccomp filter = ctx.engineSeccomp();
+            out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST, EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Set.of()));
+            if (variants.contains("engine-published")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.PUBLISHED,
+                    EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Set.of(Knob.NET)));
+            if (variants.contains("engine-bridge")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.BRIDGE,
+                    EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Set.of(Knob.NET)));
+            if (variants.contains("engine-layer")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
+                    EnginePlace.Storage.LAYER, filter, "default", Optional.empty()), Set.of(Knob.STORAGE)));
+            if (variants.contains("engine-unconfined")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
+                    EnginePlace.Storage.VOLUME, Seccomp.UNCONFINED, "unconfined", Optional.empty()), Set.of()));
+            if (variants.contains("engine-limits")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
+                    EnginePlace.Storage.VOLUME, filter, "default", Optional.of(nonBinding())), Set.of()));
+        }
+        HostRoot root = null;
+        for (Target t : ctx.processTargets()) {
+            if (t instanceof OciRuntimeTarget oci && List.of("runc", "crun", "runsc").contains(t.name())) {
+                if (root == null) root = HostRoot.make(work.resolve("host-root"));
+                List<String> command = oci.command().stream().map(a -> a.equals("--network=none") ? "--network=host" : a).toList();
+                try {
+                    out.add(new Entry(new OciPlace(t.name(), t.variant(), command, root, runs, pin), Set.of()));
+                } catch (RuntimeException e) {
+                    ctx.skip(suite, t.label(), e.getMessage());
+                }
+            } else if (t instanceof DockerTarget docker && t.variant().equals("runc")) {
+                if (root == null) root = HostRoot.make(work.resolve("host-root"));
+                String image = docker.load(root.dir(), "isobench-app:latest");
+                out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST, DockerPlace.Storage.VOLUME), Set.of()));
+                if (variants.contains("docker-published")) out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.PUBLISHED,
+                        DockerPlace.Storage.VOLUME), Set.of(Knob.NET)));
+                if (variants.contains("docker-layer")) out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST,
+                        DockerPlace.Storage.LAYER), Set.of(Knob.STORAGE)));
+            } else if (t instanceof DockerTarget) {
+                ctx.skip(suite, t.label(), "Docker runs the application workloads over runc only; crun and runsc run them directly");
+            } else if (!t.name().equals("host")) {
+                ctx.skip(suite, t.label(), "not driven by this version of the application suite (it runs servers in the engine, runc, crun, runsc"
+                        + " and Docker)");
+            }
+        }
+        ctx.vm().ifPresent(vm -> ctx.skip(suite, "vm", "the guest runs only the static probe; it cannot run the host's servers until the"
+                + " guest runs the harness"));
+        return new AppPlaces(out);
+    }
+
+    /**
+     * Limits set on every controller the engine drives, none of which can bind: all the host's CPUs, all its memory,
+     * far more processes than a server forks. What remains is the cost of being accounted.
+     */
+    private static Limits nonBinding() {
+        long memory = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) memory = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            memory = 1L << 40;
+        }
+        return Limits.builder().cpus(Runtime.getRuntime().availableProcessors()).memory(memory).memorySwap(memory).pids(1 << 20).build();
+    }
+
+    /** The places that run this workload: a server only where one can be reached; a knob variant only where it feels the knob. */
+    List<Entry> applicable(Workload w) {
+        return entries.stream().filter(e -> AppSuite.applies(e.varies(), w)).filter(e -> !w.server() || e.place().cannotServe().isEmpty()).toList();
+    }
+}
