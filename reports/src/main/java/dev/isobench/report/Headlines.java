@@ -46,6 +46,11 @@ public final class Headlines {
         all.stream().filter(r -> r.suite().equals("cgroup") && r.benchmark().equals("cpu-quota") && r.metric().equals("error")
                 && r.param().startsWith("cpus=0.5,")).findFirst().ifPresent(r ->
                 h.add(new Headline("cgroup", "CPU quota error at 0.5 CPU (" + r.param() + ")", String.format(Locale.ROOT, "%+.1f%%", r.value()), "achieved vs requested")));
+        // the application suite: what a container, and then a published port, costs Redis here
+        AppFindings.costs(all).stream().filter(c -> c.benchmark().equals("redis-get") && (c.what().equals("engine vs the host")
+                || c.what().startsWith("engine: published port"))).forEach(c -> h.add(new Headline(AppFindings.SUITE, c.benchmark() + " (" + c.param()
+                + "): " + c.what(), AppFindings.number(c.ratio()) + "x", Double.isNaN(c.low()) ? "ratio of throughputs"
+                : "ratio of throughputs [" + AppFindings.number(c.low()) + ", " + AppFindings.number(c.high()) + "]")));
         return h;
     }
 

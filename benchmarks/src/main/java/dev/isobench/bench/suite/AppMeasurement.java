@@ -82,6 +82,13 @@ final class AppMeasurement {
                 }
             }
             turnSeconds = (System.nanoTime() - t0) / 1e9;
+            // what a run costs beyond its measured time in the places themselves (a daemon's start, a sandbox's), measured
+            // now: the minimum turns left are made shorter, or longer, to fit the part of the budget that is left
+            int left = p.minRuns() - turn - 1;
+            if (left > 0 && !active.isEmpty()) {
+                overhead = Math.max(0, turnSeconds / active.size() - seconds);
+                seconds = Math.max(MIN_SECONDS, Math.min(p.runSeconds(), budget.secondsLeft() / (active.size() * left) - overhead));
+            }
         }
         rows(host);
     }

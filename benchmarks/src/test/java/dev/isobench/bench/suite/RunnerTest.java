@@ -104,6 +104,15 @@ class RunnerTest {
         double inside = cgroup.stream().filter(r -> r.benchmark().equals("cpu-quota") && r.metric().equals("achieved_cpus_inside"))
                 .findFirst().orElseThrow().value();
         assertEquals(inside, achieved, 0.03 * inside, "the cgroup's count over the run's window agrees with the workload's own clock");
+        List<ResultRow> app = ResultsCsv.read(out.resolve("app.csv")).rows();
+        for (String target : List.of("host", "engine")) {
+            ResultRow redis = app.stream().filter(r -> r.benchmark().equals("redis-get") && r.target().equals(target) && r.metric().equals("median"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no redis-get median for " + target + ": " + app));
+            assertTrue(redis.samples() >= 2 && redis.hasCi() && redis.ciLow() <= redis.value() && redis.value() <= redis.ciHigh(),
+                    "a real Redis answered every run, the runs give an interval: " + redis);
+        }
+        assertTrue(app.stream().anyMatch(r -> r.benchmark().equals("cpu") && r.target().equals("engine") && r.metric().equals("ratio_vs_host")
+                && r.param().equals("seccomp=default,cgroup=none")), "the control's ratio to the host, its row naming the engine's knobs: " + app);
         DocumentedFormats.assertConforms(out);
         t.assertNoLeftovers();
     }
