@@ -49,7 +49,12 @@ public final class AppFindings {
                         + NAMES.getOrDefault(kv.getKey() + "=" + kv.getValue(), kv.getKey() + "=" + kv.getValue()) + " vs " + BASE_NAMES.get(kv.getKey()))));
             }
             if (!r.target().equals("host") && p.entrySet().stream().allMatch(kv -> !BASE.containsKey(kv.getKey()) || BASE.get(kv.getKey()).equals(kv.getValue()))) {
-                host(medians, r).ifPresent(h -> out.add(cost(r, h, label(r) + " vs the host")));
+                // the suite's own ratio row where there is one (its interval is over both sides' runs), else the medians'
+                Optional<ResultRow> ratio = rows.stream().filter(x -> x.suite().equals(SUITE) && x.benchmark().equals(r.benchmark()) && x.target().equals(r.target())
+                        && x.variant().equals(r.variant()) && x.param().equals(r.param()) && x.metric().equals("ratio_vs_host")).findFirst();
+                String what = label(r) + " vs the host";
+                if (ratio.isPresent()) out.add(new Cost(r.benchmark(), cost(r, r, what).param(), what, ratio.get().value(), ratio.get().ciLow(), ratio.get().ciHigh()));
+                else host(medians, r).ifPresent(h -> out.add(cost(r, h, what)));
             }
         }
         return out;

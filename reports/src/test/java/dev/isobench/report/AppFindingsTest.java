@@ -28,6 +28,12 @@ class AppFindingsTest {
         assertTrue(published.text().startsWith("redis-get (16 clients): engine: published port vs the host's network: 0.5x ["), published.text());
         AppFindings.Cost engine = costs.stream().filter(c -> c.what().equals("engine vs the host")).findFirst().orElseThrow();
         assertEquals(0.98, engine.ratio(), 1e-9);
+        // where the suite wrote its own ratio to the host (an interval over both sides' runs), that is the line's figure
+        List<ResultRow> withRatio = new java.util.ArrayList<>(rows);
+        withRatio.add(ResultRow.of("app", "redis-get", "engine", "", "clients=16,net=host,seccomp=default,cgroup=none", "ratio_vs_host", "ratio",
+                0.97, 5).withCi(0.95, 0.99));
+        AppFindings.Cost own = AppFindings.costs(withRatio).stream().filter(c -> c.what().equals("engine vs the host")).findFirst().orElseThrow();
+        assertEquals(List.of(0.97, 0.95, 0.99), List.of(own.ratio(), own.low(), own.high()));
     }
 
     @Test

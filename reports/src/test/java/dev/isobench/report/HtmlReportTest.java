@@ -53,6 +53,21 @@ class HtmlReportTest {
         assertTrue(page.contains("vm</td><td>emulated"), "the VM's rows say they come from an emulator");
     }
 
+    /** A real app-only quick run (dev-c, 2026-12-06): a chart per workload, the what-costs lines, a table per workload. */
+    @Test
+    void anAppRunShowsWhatCostsAndAChartPerWorkload() throws Exception {
+        Path dir = Fixtures.copy("run-d", tmp);
+        String page = Files.readString(HtmlReport.render(dir));
+        for (String w : List.of("redis-get", "redis-set", "postgres-select", "nginx-1k", "fio-randread-4k", "cpu")) {
+            assertTrue(Files.size(dir.resolve("charts/app-" + w + ".png")) > 1000, w + "'s chart");
+            assertTrue(page.contains("<h3>" + w + "</h3>"), w + "'s table");
+        }
+        assertTrue(page.contains("<h3>What costs</h3>"), "the what-costs lines");
+        assertTrue(page.contains("engine: published port vs the host") && page.contains("data in the container") , "a knob against its base, in words");
+        assertTrue(page.contains("runsc/ptrace vs the host"), "a target against the host");
+        assertTrue(page.contains("redis-get (16 clients): engine vs the host"), "the summary names Redis in the engine");
+    }
+
     @Test
     void notAResultsDirectoryIsAClearError() {
         ReportException e = assertThrows(ReportException.class, () -> HtmlReport.render(tmp));

@@ -41,7 +41,8 @@ public final class RunCommand implements Callable<Integer> {
     Path vmKernel;
 
     @Option(names = "--engine-seccomp", paramLabel = "POLICY", defaultValue = "default", converter = SeccompConverter.class,
-            description = {"Seccomp filter of the syscall suite's default engine variant: default, unconfined, noop:N (the default",
+            description = {"Seccomp filter of the syscall suite's default engine variant and the app suite's engine places:",
+                    "default, unconfined, noop:N (the default",
                     "plus N rules that never match), or a Docker JSON profile. Recorded in the manifest. E.g. noop:8 on one host",
                     "of a fleet injects a small known getpid cost for compare to find. Default: ${DEFAULT-VALUE}."})
     Seccomp engineSeccomp;

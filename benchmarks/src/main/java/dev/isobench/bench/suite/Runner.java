@@ -89,8 +89,8 @@ public final class Runner {
         run.put("suites", String.join(",", suites));
         run.put("engine_seccomp", engineSeccomp.name());
         if (!engineSeccomp.equals(Seccomp.DEFAULT)) {
-            manifest.warn("the syscall suite's default engine variant ran with seccomp " + engineSeccomp.name() + " instead of the default"
-                    + " (--engine-seccomp): its rows carry that filter's cost");
+            manifest.warn("the syscall suite's default engine variant and the app suite's engine places (seccomp=default in their rows) ran"
+                    + " with seccomp " + engineSeccomp.name() + " instead of the default (--engine-seccomp): their rows carry that filter's cost");
         }
         warnings.forEach(w -> {
             manifest.warn(w);
