@@ -95,9 +95,12 @@ static int do_write(const char *path, const char *text) {
     return 0;
 }
 
+/* The node, then its owner and its permission bits exactly as asked: mknod's are cut by the umask (runc chmods too). */
 static int do_mknod(struct step *s) {
-    if (mknod(s->argv[0], (mode_t)num(s->argv[1]), makedev(num(s->argv[2]), num(s->argv[3]))) < 0 && errno != EEXIST) return -1;
-    return chown(s->argv[0], (uid_t)num(s->argv[4]), (gid_t)num(s->argv[5]));
+    mode_t mode = (mode_t)num(s->argv[1]);
+    if (mknod(s->argv[0], mode, makedev(num(s->argv[2]), num(s->argv[3]))) < 0 && errno != EEXIST) return -1;
+    if (chown(s->argv[0], (uid_t)num(s->argv[4]), (gid_t)num(s->argv[5])) < 0) return -1;
+    return chmod(s->argv[0], mode & 07777);
 }
 
 static int do_bind_console(const char *target) {

@@ -76,6 +76,18 @@ class CgroupLimitsTest {
         assertTrue(status.contains("Cpus_allowed_list:\t0\n"), status);
     }
 
+    /** cpuset.mems is written as given: node 0 is every host's; a node the host lacks is the kernel's refusal, by name. */
+    @Test
+    void cpusetMemsIsWrittenAndTheKernelJudgesIt() {
+        assumeController(Controller.CPUSET);
+        String status = t.run(ContainerSpec.builder().limits(Limits.builder().cpusetMems("0").build()).command("/probe", "status")).stdout();
+        assertTrue(status.contains("Mems_allowed_list:\t0\n"), status);
+        RuntimeException e = assertThrows(RuntimeException.class, () -> t.engine().create(ContainerSpec.builder().image("probe").command("/probe", "true")
+                .limits(Limits.builder().cpusetMems("63").build()).build()));
+        assertTrue(e.getMessage().contains("cpuset.mems"), e.getMessage());
+        t.assertNoLeftovers();
+    }
+
     @Test
     void updateChangesARunningContainersQuotaAndUsageFollows() throws Exception {
         assumeController(Controller.CPU);

@@ -75,7 +75,13 @@ final class AppPlaces {
                 }
             } else if (t instanceof DockerTarget docker && t.variant().equals("runc")) {
                 if (root == null) root = HostRoot.make(work.resolve("host-root"));
-                String image = docker.load(root.dir(), "isobench-app:latest");
+                String image;
+                try {
+                    image = docker.load(root.dir(), "isobench-app:latest");
+                } catch (RuntimeException e) {
+                    ctx.skip(suite, t.label(), "the host's programs could not be loaded as an image: " + e.getMessage());
+                    continue;
+                }
                 out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST, DockerPlace.Storage.VOLUME), Set.of()));
                 if (variants.contains("docker-published")) out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.PUBLISHED,
                         DockerPlace.Storage.VOLUME), Set.of(Knob.NET)));

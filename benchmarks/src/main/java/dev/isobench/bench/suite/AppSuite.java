@@ -55,19 +55,23 @@ public final class AppSuite implements Suite {
         if (workloads.isEmpty()) return;
         traversable(ctx.workspace().dir(), work);
         AppPlaces places = AppPlaces.discover(ctx, work, p.variants());
-        {
-            Map<String, SeedDir> seeds = new LinkedHashMap<>();
-            ctx.progress().step(NAME, "seeds: the data every run starts from");
-            for (Workload w : workloads) seeds.computeIfAbsent(w.seedName(), name -> seed(ctx, work, w));
-            for (int i = 0; i < workloads.size(); i++) {
-                Workload w = workloads.get(i);
-                List<Integer> sweep = w.server() ? p.clients() : List.of(1);
-                Budget workload = ctx.budget().share(1.0 / (workloads.size() - i));
-                for (int j = 0; j < sweep.size(); j++) {
-                    Budget point = workload.share(1.0 / (sweep.size() - j));
-                    List<AppPlaces.Entry> here = places.applicable(w);
-                    new AppMeasurement(ctx, w, sweep.get(j), here, seeds.get(w.seedName()), point).run();
-                }
+        ctx.progress().step(NAME, "seeds: the data every run starts from");
+        Map<String, SeedDir> seeds = new LinkedHashMap<>();
+        for (Workload w : List.copyOf(workloads)) {
+            try {
+                if (!seeds.containsKey(w.seedName())) seeds.put(w.seedName(), seed(ctx, work, w));
+            } catch (RuntimeException e) {
+                ctx.skip(NAME, w.name(), "its seed could not be made: " + e.getMessage());
+                workloads.remove(w);
+            }
+        }
+        for (int i = 0; i < workloads.size(); i++) {
+            Workload w = workloads.get(i);
+            List<Integer> sweep = w.server() ? p.clients() : List.of(1);
+            Budget workload = ctx.budget().share(1.0 / (workloads.size() - i));
+            for (int j = 0; j < sweep.size(); j++) {
+                Budget point = workload.share(1.0 / (sweep.size() - j));
+                new AppMeasurement(ctx, w, sweep.get(j), places.applicable(w), seeds.get(w.seedName()), point).run();
             }
         }
     }

@@ -40,6 +40,7 @@ public final class LimitChecks {
             problems.add("device cgroup rules need the v1 devices controller; on cgroup " + v + " they need a BPF program, which the engine does not load");
         }
         need(limits.cpusetCpus().isPresent(), Controller.CPUSET, "--cpuset-cpus", have, v, problems);
+        need(limits.cpusetMems().isPresent(), Controller.CPUSET, "--cpuset-mems", have, v, problems);
         need(!limits.readBps().isEmpty() || !limits.writeBps().isEmpty(), Controller.IO, "--device-read-bps/--device-write-bps", have, v, problems);
         limits.cpu().ifPresent(q -> {
             if (q.cpus() > online.cardinality()) {

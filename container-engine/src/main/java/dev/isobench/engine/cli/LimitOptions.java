@@ -23,6 +23,9 @@ final class LimitOptions {
     @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs to run on, e.g. 0 or 0-1.")
     String cpusetCpus;
 
+    @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "Memory nodes to allocate from, e.g. 0 (NUMA hosts).")
+    String cpusetMems;
+
     @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "Memory limit, e.g. 64m (at least 6m).")
     String memory;
 
@@ -48,6 +51,7 @@ final class LimitOptions {
         else if (cpuPeriod != null) throw new IllegalArgumentException("--cpu-period needs --cpus as well");
         if (cpuShares != null) b.cpuShares(cpuShares);
         if (cpusetCpus != null) b.cpusetCpus(cpusetCpus);
+        if (cpusetMems != null) b.cpusetMems(cpusetMems);
         if (memory != null) b.memory(Sizes.parse("--memory", memory));
         if (memorySwap != null) b.memorySwap(memorySwap.trim().equals("-1") ? -1 : Sizes.parse("--memory-swap", memorySwap));
         if (memoryReservation != null) b.memoryReservation(Sizes.parse("--memory-reservation", memoryReservation));

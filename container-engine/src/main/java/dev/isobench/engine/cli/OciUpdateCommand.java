@@ -34,7 +34,9 @@ final class OciUpdateCommand implements Callable<Integer> {
         if (resources != null) {
             String text = resources.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(resources));
             JsonNode node = new ObjectMapper().readTree(text);
-            limits = ExecReader.resources(node);
+            java.util.List<String> warnings = new java.util.ArrayList<>();
+            limits = ExecReader.resources(node, warnings);
+            warnings.forEach(w -> oci.log("warning", w));
         } else {
             Limits.Builder b = Limits.builder();
             if (memory != null) b.memory(memory);

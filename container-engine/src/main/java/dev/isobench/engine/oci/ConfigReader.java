@@ -25,6 +25,7 @@ import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -90,7 +91,7 @@ public final class ConfigReader {
         if (!domain.isEmpty()) b.sysctl("kernel.domainname", domain);
         b.hostname(text(c, "", "hostname", hostHostname()));
         b.filesystem(filesystem(c, linux, noPivot));
-        linuxRest(linux, b);
+        linuxRest(linux, b, warnings);
         ContainerSpec spec = b.build();
         checkSysctls(spec);
         return new Bundle(dir, version, spec, hooks(c.path("hooks")), annotations(c.path("annotations")), warnings);
@@ -103,6 +104,14 @@ public final class ConfigReader {
         if (!Files.isDirectory(path)) throw error("root.path", path + " does not exist or is not a directory");
         b.readOnly(bool(root, "root", "readonly"));
         return path;
+    }
+
+    /** The OCI name of a namespace type (a CLONE_NEW* flag). */
+    private static String namespaceName(int cloneFlag) {
+        if (cloneFlag == 0x10000000) return "user";
+        if (cloneFlag == 0x00000080) return "time";
+        return NAMESPACES.entrySet().stream().filter(e -> e.getValue().cloneFlag() == cloneFlag).map(Map.Entry::getKey).findFirst()
+                .orElse("0x" + Integer.toHexString(cloneFlag));
     }
 
     private static void namespaces(JsonNode linux, ContainerSpec.Builder b) {
@@ -128,6 +137,11 @@ public final class ConfigReader {
             } else {
                 if (ns == Namespace.MOUNT) throw error(at + ".path", "joining a mount namespace is not supported (the engine pivots into the bundle's root)");
                 if (!Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw error(at + ".path", path + " does not exist");
+                int actual = Native.namespaceType(path);
+                if (actual != ns.cloneFlag()) {
+                    throw error(at + ".path", path + (actual == -1 ? " is not a namespace file" : " is " + (namespaceName(actual).matches("[aeiou].*") ? "an " : "a ") + namespaceName(actual) + " namespace")
+                            + ", not the " + type + " namespace its entry declares");
+                }
                 joined.put(ns, path);
             }
         }
@@ -211,7 +225,7 @@ public final class ConfigReader {
                 Optional.of(strings(linux, "linux", "readonlyPaths")), devices, noPivot);
     }
 
-    private static void linuxRest(JsonNode linux, ContainerSpec.Builder b) {
+    private static void linuxRest(JsonNode linux, ContainerSpec.Builder b, List<String> warnings) {
         only(linux, "linux", Set.of("namespaces", "uidMappings", "gidMappings", "devices", "cgroupsPath", "resources", "sysctl",
                 "seccomp", "rootfsPropagation", "maskedPaths", "readonlyPaths", "mountLabel", "intelRdt", "personality", "timeOffsets"));
         unsupported(linux, "linux", "mountLabel", "SELinux mount labels are not set by the isobench engine");
@@ -228,7 +242,7 @@ public final class ConfigReader {
             if (key.contains("/") || key.contains("..")) throw error("linux.sysctl." + key, "is not a sysctl name");
             b.sysctl(key, sysctl.path(key).asText());
         }
-        b.limits(ResourcesSection.resources(linux.path("resources"), "linux.resources", b::privileged));
+        b.limits(ResourcesSection.resources(linux.path("resources"), "linux.resources", b::privileged, warnings));
         JsonNode seccomp = linux.path("seccomp");
         if (seccomp.isMissingNode() || seccomp.isNull()) {
             b.seccomp(Seccomp.UNCONFINED);

@@ -66,11 +66,11 @@ public final class ExecReader {
                 noNewPrivs, Optional.of(new CapabilitySets(mask, mask, mask, 0, 0)), consoleSocket, detach, List.of());
     }
 
-    /** {@code update --resources}: a LinuxResources object. */
-    public static Limits resources(JsonNode node) {
+    /** {@code update --resources}: a LinuxResources object; what it cannot apply goes to {@code warnings}. */
+    public static Limits resources(JsonNode node, List<String> warnings) {
         return ResourcesSection.resources(node, "resources", all -> {
             throw error("resources.devices", "device rules cannot change on a running container here");
-        });
+        }, warnings);
     }
 
     private static void checkTerminal(boolean terminal, Optional<String> consoleSocket) {

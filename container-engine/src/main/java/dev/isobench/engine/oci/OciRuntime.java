@@ -182,7 +182,7 @@ public final class OciRuntime {
         if (l.memorySwap().isEmpty() || engine.cgroups().supportsSwapLimit()) return l;
         warn.accept("linux.resources.memory.swap is not applied: this host's " + engine.cgroups().version()
                 + " cgroups have no swap accounting (the memory limit is)");
-        return new Limits(l.cpu(), l.cpuShares(), l.cpusetCpus(), l.memory(), java.util.OptionalLong.empty(), l.memoryReservation(),
+        return new Limits(l.cpu(), l.cpuShares(), l.cpusetCpus(), l.cpusetMems(), l.memory(), java.util.OptionalLong.empty(), l.memoryReservation(),
                 l.pids(), l.readBps(), l.writeBps(), l.deviceRules());
     }
 

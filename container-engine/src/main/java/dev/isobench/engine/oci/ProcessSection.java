@@ -98,6 +98,18 @@ final class ProcessSection {
                 m[i] |= 1L << bit;
             }
         }
-        return new CapabilitySets(m[0], m[1], m[2], m[3], m[4]);
+        // the kernel raises an ambient capability only if it is both permitted and inheritable; runc leaves the others out
+        // (runc spec's own bundle asks for three ambient ones with an empty inheritable set), and so does the engine
+        long raisable = m[2] & m[3];
+        long dropped = m[4] & ~raisable;
+        if (dropped != 0) {
+            List<String> names = new java.util.ArrayList<>();
+            Capabilities.NUMBERS.forEach((name, bit) -> {
+                if ((dropped & (1L << bit)) != 0) names.add("CAP_" + name);
+            });
+            warnings.add(path + ".ambient: " + String.join(", ", names.stream().sorted().toList()) + " left out: not both permitted and"
+                    + " inheritable, so the kernel cannot raise it (as runc does)");
+        }
+        return new CapabilitySets(m[0], m[1], m[2], m[3], m[4] & raisable);
     }
 }

@@ -26,12 +26,19 @@ final class ResourcesSection {
      * {@code linux.resources} as the engine's limits. A device rule list is honoured when it is the default
      * allow-list (deny all, then the usual nodes) or allows every device ({@code onAllDevices}).
      */
-    static Limits resources(JsonNode r, String path, Consumer<Boolean> onAllDevices) {
+    static Limits resources(JsonNode r, String path, Consumer<Boolean> onAllDevices, List<String> warnings) {
         only(r, path, Set.of("devices", "memory", "cpu", "pids", "blockIO"));
         Limits.Builder l = Limits.builder();
         l.deviceRules(devices(r, path, onAllDevices));
         JsonNode mem = r.path("memory");
-        only(mem, path + ".memory", Set.of("limit", "reservation", "swap", "useHierarchy", "checkBeforeUpdate"));
+        only(mem, path + ".memory", Set.of("limit", "reservation", "swap", "useHierarchy", "checkBeforeUpdate", "kernel", "kernelTCP"));
+        // kernel memory limits: deprecated, and gone from kernels since 5.16 (and from cgroup v2 always); runc accepts them
+        // and warns, as here
+        for (String field : List.of("kernel", "kernelTCP")) {
+            Long kernel = number(mem, path + ".memory", field);
+            if (kernel != null && kernel != 0) warnings.add(path + ".memory." + field + " is not applied: kernel memory limits are deprecated and this"
+                    + " kernel has none (the memory limit counts kernel memory)");
+        }
         Long limit = number(mem, path + ".memory", "limit");
         if (limit != null && limit > 0) l.memory(limit);
         Long reservation = number(mem, path + ".memory", "reservation");
@@ -39,7 +46,7 @@ final class ResourcesSection {
         Long swap = number(mem, path + ".memory", "swap");
         if (swap != null && swap != 0) l.memorySwap(swap);
         JsonNode cpu = r.path("cpu");
-        only(cpu, path + ".cpu", Set.of("shares", "quota", "period", "cpus"));
+        only(cpu, path + ".cpu", Set.of("shares", "quota", "period", "cpus", "mems"));
         Long shares = number(cpu, path + ".cpu", "shares");
         if (shares != null && shares > 0) l.cpuShares(shares);
         Long quota = number(cpu, path + ".cpu", "quota");
@@ -51,6 +58,8 @@ final class ResourcesSection {
         }
         String cpus = text(cpu, path + ".cpu", "cpus", "");
         if (!cpus.isEmpty()) l.cpusetCpus(cpus);
+        String mems = text(cpu, path + ".cpu", "mems", "");
+        if (!mems.isEmpty()) l.cpusetMems(mems);
         JsonNode pids = r.path("pids");
         only(pids, path + ".pids", Set.of("limit"));
         Long max = number(pids, path + ".pids", "limit");

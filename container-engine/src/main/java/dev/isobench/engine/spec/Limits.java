@@ -11,6 +11,7 @@ import java.util.OptionalLong;
  * @param cpu               --cpus / --cpu-period: CFS quota
  * @param cpuShares         --cpu-shares (2..262144; cpu.weight on v2)
  * @param cpusetCpus        --cpuset-cpus, a CPU list such as "0" or "0-1,3"
+ * @param cpusetMems        --cpuset-mems, a list of memory nodes such as "0"
  * @param memory            --memory, bytes
  * @param memorySwap        --memory-swap, bytes of memory plus swap; -1 for unlimited swap
  * @param memoryReservation --memory-reservation, bytes (soft limit; memory.high on v2)
@@ -19,7 +20,7 @@ import java.util.OptionalLong;
  * @param writeBps          --device-write-bps
  * @param deviceRules       --device-cgroup-rule: device rules after the engine's default list, in order (v1 only)
  */
-public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<String> cpusetCpus, OptionalLong memory,
+public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<String> cpusetCpus, Optional<String> cpusetMems, OptionalLong memory,
                      OptionalLong memorySwap, OptionalLong memoryReservation, OptionalLong pids,
                      List<DeviceRate> readBps, List<DeviceRate> writeBps, List<DeviceRule> deviceRules) {
     public static final Limits NONE = builder().build();
@@ -43,6 +44,7 @@ public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<St
         private Optional<CpuQuota> cpu = Optional.empty();
         private OptionalLong cpuShares = OptionalLong.empty();
         private Optional<String> cpusetCpus = Optional.empty();
+        private Optional<String> cpusetMems = Optional.empty();
         private OptionalLong memory = OptionalLong.empty();
         private OptionalLong memorySwap = OptionalLong.empty();
         private OptionalLong memoryReservation = OptionalLong.empty();
@@ -55,6 +57,7 @@ public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<St
         public Builder cpu(CpuQuota quota) { this.cpu = Optional.of(quota); return this; }
         public Builder cpuShares(long shares) { this.cpuShares = OptionalLong.of(shares); return this; }
         public Builder cpusetCpus(String cpus) { this.cpusetCpus = Optional.of(cpus); return this; }
+        public Builder cpusetMems(String mems) { this.cpusetMems = Optional.of(mems); return this; }
         public Builder memory(long bytes) { this.memory = OptionalLong.of(bytes); return this; }
         public Builder memorySwap(long bytes) { this.memorySwap = OptionalLong.of(bytes); return this; }
         public Builder memoryReservation(long bytes) { this.memoryReservation = OptionalLong.of(bytes); return this; }
@@ -64,7 +67,7 @@ public record Limits(Optional<CpuQuota> cpu, OptionalLong cpuShares, Optional<St
         public Builder deviceRules(List<DeviceRule> rules) { this.deviceRules = rules; return this; }
 
         public Limits build() {
-            return new Limits(cpu, cpuShares, cpusetCpus, memory, memorySwap, memoryReservation, pids, readBps, writeBps, deviceRules);
+            return new Limits(cpu, cpuShares, cpusetCpus, cpusetMems, memory, memorySwap, memoryReservation, pids, readBps, writeBps, deviceRules);
         }
     }
 }

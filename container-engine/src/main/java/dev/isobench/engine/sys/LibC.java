@@ -74,6 +74,8 @@ public interface LibC {
 
     int setns(int fd, int nstype);
 
+    int ioctl(int fd, long request);
+
     int open(String path, int flags, int mode);
 
     int mkfifo(String path, int mode);

@@ -203,6 +203,20 @@ public final class Native {
         return -1;
     }
 
+    /** NS_GET_NSTYPE: the CLONE_NEW* flag of the namespace a file is. */
+    private static final long NS_GET_NSTYPE = 0xb703;
+
+    /** The namespace type (a CLONE_NEW* flag) of a namespace file (/proc/PID/ns/X, or one bound elsewhere); -1 where it is none. */
+    public static int namespaceType(String path) {
+        int fd = LIBC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        try {
+            return LIBC.ioctl(fd, NS_GET_NSTYPE);
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
     /** open(2) with the given flags; returns -1 (instead of throwing) when the path cannot be opened, errno in {@link #errno()}. */
     public static int tryOpen(String path, int flags) {
         return LIBC.open(path, flags | LibC.O_CLOEXEC, 0);

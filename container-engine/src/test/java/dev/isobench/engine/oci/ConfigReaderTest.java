@@ -157,6 +157,32 @@ class ConfigReaderTest {
         assertTrue(refused().contains("needs a net namespace of the container's own"));
     }
 
+    /** A namespace file of another type than its entry declares is an error naming both (setns would refuse it late). */
+    @Test
+    void aNamespacePathOfTheWrongTypeIsRefusedByName() throws IOException {
+        ArrayNode ns = ((ObjectNode) config.get("linux")).putArray("namespaces");
+        ns.addObject().put("type", "mount");
+        ns.addObject().put("type", "cgroup").put("path", "/proc/self/ns/ipc");
+        String refused = refused();
+        assertTrue(refused.contains("linux.namespaces[1].path") && refused.contains("/proc/self/ns/ipc is an ipc namespace, not the cgroup namespace"),
+                refused);
+        ((ObjectNode) ns.get(1)).put("path", "/etc/hostname");
+        assertTrue(refused().contains("/etc/hostname is not a namespace file"));
+    }
+
+    /** cpuset.mems is a limit like cpuset.cpus; the deprecated kernel memory limits are accepted with a warning, as runc does. */
+    @Test
+    void memoryNodesAreALimitAndKernelMemoryIsAWarning() throws IOException {
+        ObjectNode resources = ((ObjectNode) config.get("linux")).putObject("resources");
+        resources.putObject("cpu").put("cpus", "0").put("mems", "0");
+        resources.putObject("memory").put("limit", 64L << 20).put("kernel", 32L << 20).put("kernelTCP", 16L << 20);
+        Bundle b = read();
+        assertEquals(Optional.of("0"), b.spec().limits().cpusetMems());
+        assertEquals(Optional.of(64L << 20), b.spec().limits().memory().stream().boxed().findFirst());
+        assertTrue(b.warnings().stream().anyMatch(w -> w.startsWith("linux.resources.memory.kernel is not applied")), b.warnings().toString());
+        assertTrue(b.warnings().stream().anyMatch(w -> w.startsWith("linux.resources.memory.kernelTCP is not applied")), b.warnings().toString());
+    }
+
     @Test
     void aTerminalNeedsAConsoleSocket() throws IOException {
         ((ObjectNode) config.get("process")).put("terminal", true);

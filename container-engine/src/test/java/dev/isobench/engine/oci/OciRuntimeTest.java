@@ -108,6 +108,46 @@ class OciRuntimeTest {
         test.assertNoLeftovers();
     }
 
+    /**
+     * The bundle {@code runc spec} writes, unchanged but for its command and terminal: its ambient capabilities are
+     * not inheritable, which runc leaves out (the kernel cannot raise them) and so does the engine, with a warning.
+     */
+    @Test
+    void theBundleRuncSpecWritesRunsAsItIs() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runc")) || Files.isExecutable(Path.of("/usr/bin/runc")),
+                "needs runc, whose spec command writes the bundle");
+        Files.delete(bundle.resolve("config.json"));
+        Process spec = new ProcessBuilder("runc", "spec", "--bundle", bundle.toString()).redirectErrorStream(true).start();
+        try {
+            assertEquals(0, spec.waitFor(), new String(spec.getInputStream().readAllBytes()));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        config = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
+        assertTrue(config.path("process").path("capabilities").path("ambient").size() > 0
+                && config.path("process").path("capabilities").path("inheritable").isMissingNode(), "runc spec's ambient set: " + config.path("process"));
+        ((ObjectNode) config.get("process")).put("terminal", false);
+        args("/probe", "true");
+        RuntimeBinary.Result r = runtime.run("run", "--bundle", bundle.toString(), "spec1");
+        assertEquals(0, r.exitCode(), r.stderr());
+        test.assertNoLeftovers();
+    }
+
+    /** linux.devices' nodes get the permission bits the config asks for, whatever the caller's umask; 0666 where it asks none. */
+    @Test
+    void deviceNodesGetTheirFileModeExactly() throws IOException {
+        var devices = ((ObjectNode) config.get("linux")).putArray("devices");
+        devices.addObject().put("type", "c").put("path", "/dev/isb-null").put("major", 1).put("minor", 3).put("fileMode", 0600);
+        devices.addObject().put("type", "c").put("path", "/dev/isb-null-default").put("major", 1).put("minor", 3);
+        for (String[] c : new String[][] {{"/dev/isb-null", "mode 20600"}, {"/dev/isb-null-default", "mode 20666"}}) {
+            args("/probe", "stat", c[0]);
+            RuntimeBinary.Result r = runtime.run("run", "--bundle", bundle.toString(), "dev" + c[0].length());
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stdout().startsWith(c[1] + "\n"), c[0] + ": " + r.stdout());
+        }
+        test.assertNoLeftovers();
+    }
+
     @Test
     void hooksRunAtTheirPointsWithTheState() throws IOException {
         args("/probe", "true");
