@@ -26,7 +26,7 @@ final class SuiteSelection {
             + " ends within its budget on any host. Default: ${DEFAULT-VALUE}."})
     String profile;
 
-    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network.")
+    @Option(names = "--suite", paramLabel = "NAME", split = ",", description = "Suites to run (default: all): startup, syscall, rootfs, cgroup, network, app.")
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--targets", paramLabel = "NAME", split = ",", description = "Targets (default: all found): host, engine, unshare, bwrap, nspawn, lxc, runc, crun, podman, docker, runsc, vm.")
