@@ -28,11 +28,21 @@ import java.util.Set;
  * drive are named with the reason.
  */
 final class AppPlaces {
-    /** A place and the knobs it varies from its target's base setup (none for the base). */
-    record Entry(Place place, Set<Knob> varies) {
+    /**
+     * A place, whether it is a knob variant of its target's base setup, and the knobs a workload must feel for it to
+     * run there (a published port means nothing to fio).
+     */
+    record Entry(Place place, boolean variant, Set<Knob> varies) {
+        static Entry base(Place place) {
+            return new Entry(place, false, Set.of());
+        }
+
+        static Entry variant(Place place, Knob... varies) {
+            return new Entry(place, true, Set.of(varies));
+        }
+
         String label() {
-            return place.target() + (place.variant().isEmpty() ? "" : "/" + place.variant())
-                    + (varies.isEmpty() && !place.settings().containsValue("unconfined") && !place.settings().containsValue("limits") ? ""
+            return place.target() + (place.variant().isEmpty() ? "" : "/" + place.variant()) + (!variant ? ""
                     : " (" + String.join(",", place.settings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")");
         }
     }
@@ -46,22 +56,22 @@ final class AppPlaces {
     static AppPlaces discover(SuiteContext ctx, Path work, List<String> variants) {
         String suite = AppSuite.NAME;
         Pinning pin = Pinning.of(Runtime.getRuntime().availableProcessors());
-        List<Entry> out = new ArrayList<>(List.of(new Entry(new HostPlace(work.resolve("runs"), pin), Set.of())));
+        List<Entry> out = new ArrayList<>(List.of(Entry.base(new HostPlace(work.resolve("runs"), pin))));
         Path runs = work.resolve("runs");
         if (ctx.wants("engine")) {
             var engine = ctx.engine();
             Seccomp filter = ctx.engineSeccomp();
-            out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST, EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Set.of()));
-            if (variants.contains("engine-published")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.PUBLISHED,
-                    EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Set.of(Knob.NET)));
-            if (variants.contains("engine-bridge")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.BRIDGE,
-                    EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Set.of(Knob.NET)));
-            if (variants.contains("engine-layer")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
-                    EnginePlace.Storage.LAYER, filter, "default", Optional.empty()), Set.of(Knob.STORAGE)));
-            if (variants.contains("engine-unconfined")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
-                    EnginePlace.Storage.VOLUME, Seccomp.UNCONFINED, "unconfined", Optional.empty()), Set.of()));
-            if (variants.contains("engine-limits")) out.add(new Entry(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
-                    EnginePlace.Storage.VOLUME, filter, "default", Optional.of(nonBinding())), Set.of()));
+            out.add(Entry.base(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST, EnginePlace.Storage.VOLUME, filter, "default", Optional.empty())));
+            if (variants.contains("engine-published")) out.add(Entry.variant(new EnginePlace(engine, runs, pin, EnginePlace.Net.PUBLISHED,
+                    EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Knob.NET));
+            if (variants.contains("engine-bridge")) out.add(Entry.variant(new EnginePlace(engine, runs, pin, EnginePlace.Net.BRIDGE,
+                    EnginePlace.Storage.VOLUME, filter, "default", Optional.empty()), Knob.NET));
+            if (variants.contains("engine-layer")) out.add(Entry.variant(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
+                    EnginePlace.Storage.LAYER, filter, "default", Optional.empty()), Knob.STORAGE));
+            if (variants.contains("engine-unconfined")) out.add(Entry.variant(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
+                    EnginePlace.Storage.VOLUME, Seccomp.UNCONFINED, "unconfined", Optional.empty())));
+            if (variants.contains("engine-limits")) out.add(Entry.variant(new EnginePlace(engine, runs, pin, EnginePlace.Net.HOST,
+                    EnginePlace.Storage.VOLUME, filter, "default", Optional.of(nonBinding()))));
         }
         HostRoot root = null;
         for (Target t : ctx.processTargets()) {
@@ -69,7 +79,7 @@ final class AppPlaces {
                 if (root == null) root = HostRoot.make(work.resolve("host-root"));
                 List<String> command = oci.command().stream().map(a -> a.equals("--network=none") ? "--network=host" : a).toList();
                 try {
-                    out.add(new Entry(new OciPlace(t.name(), t.variant(), command, root, runs, pin), Set.of()));
+                    out.add(Entry.base(new OciPlace(t.name(), t.variant(), command, root, runs, pin)));
                 } catch (RuntimeException e) {
                     ctx.skip(suite, t.label(), e.getMessage());
                 }
@@ -82,11 +92,11 @@ final class AppPlaces {
                     ctx.skip(suite, t.label(), "the host's programs could not be loaded as an image: " + e.getMessage());
                     continue;
                 }
-                out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST, DockerPlace.Storage.VOLUME), Set.of()));
-                if (variants.contains("docker-published")) out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.PUBLISHED,
-                        DockerPlace.Storage.VOLUME), Set.of(Knob.NET)));
-                if (variants.contains("docker-layer")) out.add(new Entry(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST,
-                        DockerPlace.Storage.LAYER), Set.of(Knob.STORAGE)));
+                out.add(Entry.base(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST, DockerPlace.Storage.VOLUME)));
+                if (variants.contains("docker-published")) out.add(Entry.variant(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.PUBLISHED,
+                        DockerPlace.Storage.VOLUME), Knob.NET));
+                if (variants.contains("docker-layer")) out.add(Entry.variant(new DockerPlace(docker, image, root, runs, pin, DockerPlace.Net.HOST,
+                        DockerPlace.Storage.LAYER), Knob.STORAGE));
             } else if (t instanceof DockerTarget) {
                 ctx.skip(suite, t.label(), "Docker runs the application workloads over runc only; crun and runsc run them directly");
             } else if (!t.name().equals("host")) {
@@ -115,8 +125,13 @@ final class AppPlaces {
         return Limits.builder().cpus(Runtime.getRuntime().availableProcessors()).memory(memory).memorySwap(memory).pids(1 << 20).build();
     }
 
-    /** The places that run this workload: a server only where one can be reached; a knob variant only where it feels the knob. */
-    List<Entry> applicable(Workload w) {
-        return entries.stream().filter(e -> AppSuite.applies(e.varies(), w)).filter(e -> !w.server() || e.place().cannotServe().isEmpty()).toList();
+    /**
+     * The places that run this workload at this concurrency: a server only where one can be reached; a knob variant
+     * only where the workload feels the knob, and (a server) only at the profile's {@code variant_clients}: the sweep
+     * runs on the targets' base setups, the knobs at one point of it.
+     */
+    List<Entry> applicable(Workload w, int clients, int variantClients) {
+        return entries.stream().filter(e -> AppSuite.applies(e.varies(), w)).filter(e -> !w.server() || e.place().cannotServe().isEmpty())
+                .filter(e -> !e.variant() || !w.server() || clients == variantClients).toList();
     }
 }

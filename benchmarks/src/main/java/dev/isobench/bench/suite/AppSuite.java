@@ -71,7 +71,7 @@ public final class AppSuite implements Suite {
             Budget workload = ctx.budget().share(1.0 / (workloads.size() - i));
             for (int j = 0; j < sweep.size(); j++) {
                 Budget point = workload.share(1.0 / (sweep.size() - j));
-                new AppMeasurement(ctx, w, sweep.get(j), places.applicable(w), seeds.get(w.seedName()), point).run();
+                new AppMeasurement(ctx, w, sweep.get(j), places.applicable(w, sweep.get(j), p.variantClients()), seeds.get(w.seedName()), point).run();
             }
         }
     }

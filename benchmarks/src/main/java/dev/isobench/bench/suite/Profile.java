@@ -75,11 +75,11 @@ public record Profile(String name, int budgetSeconds, double precision, Map<Stri
      * fio-randwrite, fio-read, fio-write, cpu, memory), the servers' concurrency sweep (load generator connections),
      * runs per target (min to max, in turns, until the throughput's interval meets the precision or the budget
      * ends), each run's length at most, the knob variants beside each target's base setup (engine-published,
-     * engine-bridge, engine-layer, engine-unconfined, engine-limits, docker-published, docker-layer), pgbench's scale
-     * and fio's file size.
+     * engine-bridge, engine-layer, engine-unconfined, engine-limits, docker-published, docker-layer) and the one point
+     * of the sweep the servers' variants run at, pgbench's scale and fio's file size.
      */
     public record App(List<String> workloads, List<Integer> clients, int minRuns, int maxRuns, double runSeconds, List<String> variants,
-                      int pgbenchScale, int fioFileMib) {
+                      int variantClients, int pgbenchScale, int fioFileMib) {
         public static final List<String> WORKLOADS = List.of("redis", "postgres-select", "postgres-tpcb", "nginx-1k", "nginx-100k",
                 "fio-randread", "fio-randwrite", "fio-read", "fio-write", "cpu", "memory");
         public static final List<String> VARIANTS = List.of("engine-published", "engine-bridge", "engine-layer", "engine-unconfined",

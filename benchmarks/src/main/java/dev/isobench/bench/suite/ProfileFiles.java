@@ -166,6 +166,7 @@ public final class ProfileFiles {
             range("app.max_runs", a.maxRuns(), a.minRuns(), 1000);
             range("app.run_seconds", a.runSeconds(), 0.5, 3600);
             for (String v : a.variants()) if (!Profile.App.VARIANTS.contains(v)) fail("app.variants", "variants from " + String.join(", ", Profile.App.VARIANTS), v);
+            if (!a.clients().contains(a.variantClients())) fail("app.variant_clients", "one of app.clients " + a.clients(), Integer.toString(a.variantClients()));
             range("app.pgbench_scale", a.pgbenchScale(), 1, 10_000);
             range("app.fio_file_mib", a.fioFileMib(), 4, 1 << 20);
             range("jmh.forks", p.jmh().forks(), 1, 100);

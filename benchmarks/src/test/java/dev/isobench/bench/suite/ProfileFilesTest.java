@@ -50,6 +50,9 @@ class ProfileFilesTest {
         Path minOverMax = write("{\"extends\": \"quick\", \"syscall\": {\"min_turns\": 20, \"max_turns\": 4}}");
         e = assertThrows(IllegalArgumentException.class, () -> Profile.named(minOverMax.toString()));
         assertEquals("profile " + minOverMax + ": syscall.max_turns must be 20 to 1000, got 4", e.getMessage());
+        Path variants = write("{\"extends\": \"quick\", \"app\": {\"clients\": [1, 4], \"variant_clients\": 16}}");
+        e = assertThrows(IllegalArgumentException.class, () -> Profile.named(variants.toString()));
+        assertEquals("profile " + variants + ": app.variant_clients must be one of app.clients [1, 4], got 16", e.getMessage());
     }
 
     @Test
