@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -63,7 +64,7 @@ public final class AppFindings {
     private static Optional<ResultRow> host(List<ResultRow> medians, ResultRow r) {
         String clients = Params.parse(r.param()).get("clients");
         return medians.stream().filter(h -> h.benchmark().equals(r.benchmark()) && h.target().equals("host")
-                && java.util.Objects.equals(Params.parse(h.param()).get("clients"), clients)).findFirst();
+                && Objects.equals(Params.parse(h.param()).get("clients"), clients)).findFirst();
     }
 
     private static Cost cost(ResultRow r, ResultRow base, String what) {

@@ -46,14 +46,8 @@ public final class HostPlace implements Place {
 
         HostSession(Path data, SeedDir seed, int port) {
             this.data = data;
-            this.inside = new Inside(data.resolve("run").toString(), seed.host().toString(), "127.0.0.1", port);
+            this.inside = new Inside(data.toString(), seed.host().toString(), "127.0.0.1", port);
             this.log = data.resolve("server.log");
-            try {
-                java.nio.file.Files.createDirectories(data.resolve("run"));
-                java.nio.file.Files.setPosixFilePermissions(data.resolve("run"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot make " + data.resolve("run") + ": " + e.getMessage(), e);
-            }
         }
 
         @Override

@@ -30,6 +30,8 @@ public final class Nginx implements Workload {
             "  client_body_temp_path @DATA@/body;", "  proxy_temp_path @DATA@/proxy;", "  fastcgi_temp_path @DATA@/fastcgi;",
             "  uwsgi_temp_path @DATA@/uwsgi;", "  scgi_temp_path @DATA@/scgi;",
             "  server { listen @LISTEN@; root @SEED@/www; }", "}", "");
+    /** One client for every readiness check: each HttpClient holds a selector thread of its own. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final String file;
 
     /** @param size the served file: 1k or 100k */
@@ -107,8 +109,7 @@ public final class Nginx implements Workload {
     @Override
     public boolean ready(String address, int port, Path scratch) {
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + "/" + file + ".bin"))
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + "/" + file + ".bin"))
                     .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {

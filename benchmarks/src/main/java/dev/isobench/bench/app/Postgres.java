@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ public final class Postgres implements Workload {
             Processes.run(asNobody(Programs.require("initdb", "postgresql"), "-D", data.toString(), "-U", "isobench", "--auth=trust", "-E", "UTF8",
                     "--no-sync"), scratch).requireSuccess("initdb");
             // a load generator outside the server's network namespace (a published port, the bridge) is not local
-            Files.writeString(data.resolve("pg_hba.conf"), "host all all 0.0.0.0/0 trust\n", java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(data.resolve("pg_hba.conf"), "host all all 0.0.0.0/0 trust\n", StandardOpenOption.APPEND);
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();

@@ -7,6 +7,8 @@ import dev.isobench.bench.app.Workload;
 import dev.isobench.report.ResultRow;
 import dev.isobench.report.Stats;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,7 @@ final class AppMeasurement {
     /** Per place, per benchmark: each run's figures. */
     private final Map<AppPlaces.Entry, Map<String, List<Measure>>> runs = new LinkedHashMap<>();
     /** Per place, the slowest rate its last run reached: sizes a load generator that counts requests. */
-    private final Map<AppPlaces.Entry, Double> rate = new java.util.HashMap<>();
+    private final Map<AppPlaces.Entry, Double> rate = new HashMap<>();
 
     AppMeasurement(SuiteContext ctx, Workload w, int clients, List<AppPlaces.Entry> places, SeedDir seed, Budget budget) {
         this.ctx = ctx;
@@ -116,7 +118,7 @@ final class AppMeasurement {
             double[] tp = throughput(measures);
             ResultRow median = interval(k, "median", w.unit(), tp);
             ctx.headline(median);
-            ctx.write(k.row("mean", w.unit(), java.util.Arrays.stream(tp).average().orElse(Double.NaN), tp.length));
+            ctx.write(k.row("mean", w.unit(), Arrays.stream(tp).average().orElse(Double.NaN), tp.length));
             ctx.samples(bench, k.target(), k.variant(), k.param(), w.unit(), AppSuite.NAME, tp);
             latency(k, "p50_latency", measures.stream().mapToDouble(Measure::p50Micros).toArray());
             latency(k, "p99_latency", measures.stream().mapToDouble(Measure::p99Micros).toArray());
@@ -128,7 +130,7 @@ final class AppMeasurement {
     }
 
     private void latency(Rows.Key k, String metric, double[] micros) {
-        if (java.util.Arrays.stream(micros).allMatch(Double::isFinite)) interval(k, metric, "us", micros);
+        if (Arrays.stream(micros).allMatch(Double::isFinite)) interval(k, metric, "us", micros);
     }
 
     private ResultRow interval(Rows.Key k, String metric, String unit, double[] v) {

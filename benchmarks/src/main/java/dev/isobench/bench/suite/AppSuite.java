@@ -80,7 +80,7 @@ public final class AppSuite implements Suite {
      * The servers run as nobody where they can (PostgreSQL must): the workspace (private to root) becomes
      * traversable, not listable, and the suite's own directory readable.
      */
-    private static void traversable(Path workspace, Path work) {
+    static void traversable(Path workspace, Path work) {
         try {
             Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwx--x--x"));
             Files.createDirectories(work);
@@ -91,15 +91,21 @@ public final class AppSuite implements Suite {
     }
 
     private static SeedDir seed(SuiteContext ctx, Path work, Workload w) {
-        Path dir = work.resolve("seed").resolve(w.seedName());
+        SeedDir seed = seedDir(work, w.seedName());
+        w.prepare(seed.host(), ctx.workspace().scratch());
+        return seed;
+    }
+
+    /** An empty seed directory under the suite's own, readable by the servers' user. */
+    static SeedDir seedDir(Path work, String name) {
+        Path dir = work.resolve("seed").resolve(name);
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot make the seed directory " + dir + ": " + e.getMessage(), e);
         }
-        w.prepare(dir, ctx.workspace().scratch());
         return new SeedDir(dir);
     }
 

@@ -61,16 +61,14 @@ class AppPlacesTest {
         Pinning pin = Pinning.of(Runtime.getRuntime().availableProcessors());
         try (Workspace ws = new Workspace(t.engine()); Targets targets = Targets.discover(t.engine(), ws, Set.of("runc"))) {
             Path work = ws.dir().resolve("app");
-            Files.createDirectories(work);
-            Files.setPosixFilePermissions(ws.dir(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-            Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            AppSuite.traversable(ws.dir(), work);
             Path runs = work.resolve("runs");
             List<Place> places = new ArrayList<>(List.of(new HostPlace(runs, pin),
                     new EnginePlace(t.engine(), runs, pin, EnginePlace.Net.HOST, EnginePlace.Storage.VOLUME, Seccomp.DEFAULT, "default", Optional.empty()),
                     new EnginePlace(t.engine(), runs, pin, EnginePlace.Net.PUBLISHED, EnginePlace.Storage.LAYER, Seccomp.DEFAULT, "default", Optional.empty())));
             targets.found().stream().filter(x -> x instanceof OciRuntimeTarget).findFirst().ifPresent(runc ->
                     places.add(new OciPlace("runc", "", ((OciRuntimeTarget) runc).command(), HostRoot.make(work.resolve("host-root")), runs, pin)));
-            SeedDir redisSeed = seed(work, "redis"), pgSeed = seed(work, "postgres");
+            SeedDir redisSeed = AppSuite.seedDir(work, "redis"), pgSeed = AppSuite.seedDir(work, "postgres");
             postgres.prepare(pgSeed.host(), ws.scratch());
             for (Place p : places) {
                 Map<String, Measure> r = AppSuite.once(redis, p, redisSeed, new Load(2, 0.5, 20_000), ws.scratch());
@@ -94,7 +92,7 @@ class AppPlacesTest {
             for (Place p : List.of(new HostPlace(runs, pin),
                     new EnginePlace(t.engine(), runs, pin, EnginePlace.Net.HOST, EnginePlace.Storage.VOLUME, Seccomp.DEFAULT, "default", Optional.empty()))) {
                 IllegalStateException e = assertThrows(IllegalStateException.class,
-                        () -> AppSuite.once(broken, p, seed(ws.dir(), "broken"), new Load(1, 0.5, Double.NaN), ws.scratch()));
+                        () -> AppSuite.once(broken, p, AppSuite.seedDir(ws.dir(), "broken"), new Load(1, 0.5, Double.NaN), ws.scratch()));
                 assertTrue(e.getMessage().contains("exited before it answered") && e.getMessage().contains("cannot read its configuration"), e.getMessage());
                 assertNothingLeft(runs);
             }
@@ -116,12 +114,6 @@ class AppPlacesTest {
         public Map<String, Measure> parse(String output) { throw new AssertionError("never parsed"); }
     }
 
-    private static SeedDir seed(Path work, String name) throws Exception {
-        Path d = Files.createDirectories(work.resolve("seed").resolve(name));
-        Files.setPosixFilePermissions(d.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new SeedDir(d);
-    }
 
     private static void assertNothingLeft(Path runs) throws Exception {
         try (Stream<Path> left = Files.list(runs)) {
