@@ -241,7 +241,7 @@ class ContainerIsolationTest {
         Container c = t.engine().create(ContainerSpec.builder().command("/probe", "true").stdio(Stdio.toFiles(t.root().resolve("o"), t.root().resolve("o"))).build());
         assertEquals(ContainerState.CREATED, c.state());
         if (!t.engine().cgroups().version().equals("none")) {
-            assertEquals(List.of(c.pid()), t.engine().cgroups().pids(c.id()));
+            assertEquals(List.of(c.pid()), t.engine().cgroups().pids(c.cgroup()));
             assertTrue(Files.readString(Path.of("/proc", Integer.toString(c.pid()), "cgroup")).contains("/isobench/" + c.id()));
         }
         c.start();

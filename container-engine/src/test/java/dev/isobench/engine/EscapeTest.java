@@ -93,7 +93,7 @@ class EscapeTest {
 
     private static ContainerSpec.Builder spec(boolean userns) {
         ContainerSpec.Builder b = ContainerSpec.builder();
-        return userns ? b.userns(new IdMap(300000, 65536)) : b;
+        return userns ? b.userns(IdMap.remap(300000, 65536)) : b;
     }
 
     @ParameterizedTest(name = "userns={0}")

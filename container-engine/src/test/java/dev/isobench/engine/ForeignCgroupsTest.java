@@ -1,5 +1,6 @@
 package dev.isobench.engine;
 
+import dev.isobench.engine.cgroup.CgroupPath;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,10 +24,11 @@ class ForeignCgroupsTest {
     void gcLeavesAnotherRootsGroupsAndTakesOnlyAnAbandonedOne() throws Exception {
         CgroupDriver cgroups = t.engine().cgroups();
         String other = String.format("%012x", System.nanoTime() & 0xffffffffffffL);
-        cgroups.create(other);
+        CgroupPath group = CgroupPath.ofContainer(other);
+        cgroups.create(group);
         Process sleeper = new ProcessBuilder("sleep", "60").start();
         try {
-            for (Path f : cgroups.joinFiles(other)) Files.writeString(f, Long.toString(sleeper.pid()));
+            for (Path f : cgroups.joinFiles(group)) Files.writeString(f, Long.toString(sleeper.pid()));
             t.engine().gc(true);
             assertTrue(sleeper.isAlive(), "gc killed a process in another root's group");
             assertTrue(cgroups.list().contains(other), "gc took another root's live group");
@@ -36,12 +38,12 @@ class ForeignCgroupsTest {
             assertTrue(cgroups.list().contains(other), "gc took an empty group made a moment ago (another engine may be filling it)");
 
             FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
-            for (Path f : cgroups.joinFiles(other)) Files.setLastModifiedTime(f.getParent(), longAgo);
+            for (Path f : cgroups.joinFiles(group)) Files.setLastModifiedTime(f.getParent(), longAgo);
             assertTrue(t.engine().gc(true).cgroups().contains(other), "an empty group an hour old is a leftover");
             assertFalse(cgroups.list().contains(other));
         } finally {
             sleeper.destroyForcibly().waitFor();
-            cgroups.destroy(other);
+            cgroups.destroy(group);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.isobench.engine;
 
+import dev.isobench.engine.cgroup.CgroupPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class LeftoverRulesTest {
     @Test
     void whatAKilledJvmLeftForItsReaperIsCollected() throws Exception {
         String id = String.format("%012x", System.nanoTime() & 0xffffffffffffL);
-        t.engine().cgroups().create(id);
+        t.engine().cgroups().create(CgroupPath.ofContainer(id));
         Path retired = t.root().resolve("trash").resolve(id);
         Files.createDirectories(retired.resolve("work/work"));
         Files.writeString(retired.resolve("state.json"), "{}");

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Root inside a user namespace is an unprivileged id outside, and the image still looks root-owned inside. */
 @Tag("integration")
 class UserNamespaceTest {
-    private static final IdMap MAP = new IdMap(200000, 65536);
+    private static final IdMap MAP = IdMap.remap(200000, 65536);
 
     @RegisterExtension
     final TestEngine t = new TestEngine();

@@ -3,6 +3,7 @@ package dev.isobench.bench.suite;
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.cgroup.CgroupStats;
+import dev.isobench.engine.cgroup.CgroupPath;
 import dev.isobench.engine.cgroup.Controller;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.spec.ContainerSpec;
@@ -81,7 +82,7 @@ public final class CgroupSuite implements Suite {
     private void vmQuota(SuiteContext ctx) {
         var vm = ctx.vm().get();
         ctx.progress().step(NAME, "vm under a cpu quota (" + vm.variant() + ")");
-        String id = "vm-" + Long.toHexString(System.nanoTime());
+        CgroupPath id = CgroupPath.ofContainer("vm-" + Long.toHexString(System.nanoTime()));
         double[] rounds = new double[2], cpuSeen = new double[2];
         double quota = 0.5;
         for (int i = 0; i < 2; i++) {

@@ -103,6 +103,18 @@ final class CgroupFiles {
         }
     }
 
+    /** Makes a group; true when this call made it, false when it was there already. */
+    static boolean makeNew(Path dir) {
+        try {
+            Files.createDirectory(dir);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new EngineException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** rmdir of a parent group: fails harmlessly while any child group exists. */
     static void removeIfEmpty(Path dir) {
         if (!children(dir).isEmpty()) return;

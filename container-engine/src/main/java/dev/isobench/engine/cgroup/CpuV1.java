@@ -4,7 +4,7 @@ import dev.isobench.engine.spec.Limits;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** cgroup v1 cpu and cpuacct: CFS quota/period, shares; usage and throttling counters. */
+/** cgroup v1 cpu and cpuacct: CFS quota/period, shares, real-time runtime; usage and throttling counters. */
 final class CpuV1 {
     private CpuV1() {}
 
@@ -14,6 +14,9 @@ final class CpuV1 {
             CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(q.quotaMicros()));
         });
         limits.cpuShares().ifPresent(s -> CgroupFiles.write(cpu.resolve("cpu.shares"), Long.toString(s)));
+        // period before runtime: the kernel checks the runtime against the period it has
+        limits.cpuRtPeriod().ifPresent(p -> CgroupFiles.write(cpu.resolve("cpu.rt_period_us"), Long.toString(p)));
+        limits.cpuRtRuntime().ifPresent(r -> CgroupFiles.write(cpu.resolve("cpu.rt_runtime_us"), Long.toString(r)));
     }
 
     static void read(Path cpu, Path cpuacct, CgroupStatsBuilder b) {

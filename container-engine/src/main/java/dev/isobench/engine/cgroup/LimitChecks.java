@@ -65,7 +65,29 @@ public final class LimitChecks {
         limits.pids().ifPresent(p -> {
             if (p < 1) problems.add("--pids-limit must be at least 1, got " + p);
         });
+        checkV1Only(limits, driver, problems);
         if (!problems.isEmpty()) throw new EngineException(String.join("; ", problems));
+    }
+
+    /** Swappiness, the OOM killer switch and real-time CPU time exist per group on cgroup v1 only. */
+    private static void checkV1Only(Limits limits, CgroupDriver driver, List<String> problems) {
+        Set<Controller> have = driver.controllers();
+        String v = driver.version();
+        boolean memory = limits.memorySwappiness().isPresent() || limits.oomKillDisable().isPresent();
+        boolean realtime = limits.cpuRtPeriod().isPresent() || limits.cpuRtRuntime().isPresent();
+        if (v.equals("v1")) {
+            need(memory, Controller.MEMORY, "--memory-swappiness/--oom-kill-disable", have, v, problems);
+            need(realtime, Controller.CPU, "--cpu-rt-period/--cpu-rt-runtime", have, v, problems);
+        } else {
+            if (memory) problems.add("--memory-swappiness and --oom-kill-disable need cgroup v1; this host's cgroup " + v + " has no such file per group");
+            if (realtime) problems.add("--cpu-rt-period and --cpu-rt-runtime need cgroup v1; this host's cgroup " + v + " has no real-time group budget");
+        }
+        limits.memorySwappiness().ifPresent(s -> {
+            if (s < 0 || s > 100) problems.add("--memory-swappiness must be between 0 and 100, got " + s);
+        });
+        if (limits.cpuRtRuntime().isPresent() && limits.cpuRtRuntime().getAsLong() > limits.cpuRtPeriod().orElse(Long.MAX_VALUE)) {
+            problems.add("--cpu-rt-runtime must not exceed --cpu-rt-period");
+        }
     }
 
     private static void need(boolean asked, Controller c, String flag, Set<Controller> have, String version, List<String> problems) {

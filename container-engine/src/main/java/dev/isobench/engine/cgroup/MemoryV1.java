@@ -4,7 +4,7 @@ import dev.isobench.engine.spec.Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** cgroup v1 memory: limit, memory+swap, soft limit; usage, peak, failcnt, OOM kills. */
+/** cgroup v1 memory: limit, memory+swap, soft limit, swappiness, the OOM killer; usage, peak, failcnt, OOM kills. */
 final class MemoryV1 {
     private static final String MEMSW = "memory.memsw.limit_in_bytes";
 
@@ -27,6 +27,8 @@ final class MemoryV1 {
             CgroupFiles.write(dir.resolve(MEMSW), Long.toString(limits.memorySwap().getAsLong()));
         }
         limits.memoryReservation().ifPresent(r -> CgroupFiles.write(dir.resolve("memory.soft_limit_in_bytes"), Long.toString(r)));
+        limits.memorySwappiness().ifPresent(s -> CgroupFiles.write(dir.resolve("memory.swappiness"), Long.toString(s)));
+        limits.oomKillDisable().ifPresent(d -> CgroupFiles.write(dir.resolve("memory.oom_control"), d ? "1" : "0"));
     }
 
     static void read(Path dir, CgroupStatsBuilder b) {

@@ -14,6 +14,11 @@ public final class NoopDriver implements CgroupDriver {
     }
 
     @Override
+    public List<Path> roots() {
+        return List.of();
+    }
+
+    @Override
     public Set<Controller> controllers() {
         return Set.of();
     }
@@ -24,30 +29,32 @@ public final class NoopDriver implements CgroupDriver {
     }
 
     @Override
-    public void apply(String id, Limits limits) {
+    public void apply(CgroupPath id, Limits limits) {
         if (!limits.isEmpty()) throw new EngineException("this host has no cgroup hierarchy: limits cannot be enforced");
     }
 
     @Override
-    public CgroupStats stats(String id) {
+    public CgroupStats stats(CgroupPath id) {
         return CgroupStats.NONE;
     }
 
     @Override
-    public void create(String id) {}
-
-    @Override
-    public List<Path> joinFiles(String id) {
+    public List<Path> create(CgroupPath id) {
         return List.of();
     }
 
     @Override
-    public List<Integer> pids(String id) {
+    public List<Path> joinFiles(CgroupPath id) {
         return List.of();
     }
 
     @Override
-    public void destroy(String id) {}
+    public List<Integer> pids(CgroupPath id) {
+        return List.of();
+    }
+
+    @Override
+    public void destroy(CgroupPath id) {}
 
     @Override
     public void prune() {}

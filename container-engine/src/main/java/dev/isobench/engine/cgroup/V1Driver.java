@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * cgroup v1: one directory per hierarchy, {@code <mount>/isobench/<id>}. Hierarchies that mount several
- * controllers together (cpu,cpuacct) are used once.
+ * cgroup v1: one directory per hierarchy, {@code <mount>/<path>} ({@code <mount>/isobench/<id>} for the engine's
+ * own). Hierarchies that mount several controllers together (cpu,cpuacct) are used once.
  */
 public final class V1Driver implements CgroupDriver {
     /** The controllers the engine manages; others (freezer, name=systemd) are left alone. */
@@ -34,13 +34,18 @@ public final class V1Driver implements CgroupDriver {
             if (mounts.containsKey(c)) unique.add(mounts.get(c));
         }
         this.hierarchies = List.copyOf(unique);
-        this.prepared = new PreparedGroups(this::make, this::destroy,
+        this.prepared = new PreparedGroups(name -> make(CgroupPath.ofContainer(name)), name -> destroy(CgroupPath.ofContainer(name)),
                 () -> hierarchies.forEach(h -> CgroupFiles.removeIfEmpty(h.resolve(CgroupFiles.PARENT))));
     }
 
     @Override
     public String version() {
         return "v1";
+    }
+
+    @Override
+    public List<Path> roots() {
+        return hierarchies;
     }
 
     public Map<String, Path> mounts() {
@@ -62,17 +67,17 @@ public final class V1Driver implements CgroupDriver {
     }
 
     @Override
-    public void apply(String id, Limits limits) {
+    public void apply(CgroupPath id, Limits limits) {
         dir(Controller.CPU, id).ifPresent(d -> CpuV1.apply(d, limits));
         dir(Controller.MEMORY, id).ifPresent(d -> MemoryV1.apply(d, limits));
         dir(Controller.PIDS, id).ifPresent(d -> PidsFiles.apply(d, limits));
         dir(Controller.CPUSET, id).ifPresent(d -> CpusetFiles.apply(d, limits));
         dir(Controller.IO, id).ifPresent(d -> IoFiles.applyV1(d, limits));
-        if (!limits.deviceRules().isEmpty() && mounts.containsKey("devices")) DeviceRules.apply(group(mounts.get("devices"), id), limits.deviceRules());
+        if (!limits.deviceRules().isEmpty() && mounts.containsKey("devices")) DeviceRules.apply(id.in(mounts.get("devices")), limits.deviceRules());
     }
 
     @Override
-    public CgroupStats stats(String id) {
+    public CgroupStats stats(CgroupPath id) {
         CgroupStatsBuilder b = new CgroupStatsBuilder();
         dir(Controller.CPU, id).ifPresent(d -> CpuV1.read(d, dir(Controller.CPUACCT, id).orElse(null), b));
         dir(Controller.MEMORY, id).ifPresent(d -> MemoryV1.read(d, b));
@@ -81,16 +86,17 @@ public final class V1Driver implements CgroupDriver {
         return b.build();
     }
 
-    private Optional<Path> dir(Controller c, String id) {
+    private Optional<Path> dir(Controller c, CgroupPath id) {
         Path mount = mounts.get(c.name("v1"));
-        return mount == null ? Optional.empty() : Optional.of(group(mount, id));
+        return mount == null ? Optional.empty() : Optional.of(id.in(mount));
     }
 
     @Override
-    public void create(String id) {
+    public List<Path> create(CgroupPath group) {
+        if (!group.isEngines()) return make(group);
         Optional<String> ready = prepared.take();
-        if (ready.isPresent() && rename(ready.get(), id)) return;
-        make(id);
+        if (ready.isPresent() && rename(ready.get(), group.name())) return joinFiles(group).stream().map(Path::getParent).toList();
+        return make(group);
     }
 
     /**
@@ -100,7 +106,7 @@ public final class V1Driver implements CgroupDriver {
     private boolean rename(String from, String to) {
         for (Path h : hierarchies) {
             if (Native.rename(group(h, from).toString(), group(h, to).toString()) != 0) {
-                destroy(from); // what is left of it; make() fills in what is missing
+                destroy(CgroupPath.ofContainer(from)); // what is left of it; make() fills in what is missing
                 return false;
             }
         }
@@ -113,32 +119,48 @@ public final class V1Driver implements CgroupDriver {
         prepared.fill();
     }
 
-    private void make(String id) {
+    private List<Path> make(CgroupPath g) {
+        List<Path> made = new ArrayList<>();
         for (Path h : hierarchies) {
-            Path parent = h.resolve(CgroupFiles.PARENT);
-            boolean cpuset = h.equals(mounts.get("cpuset"));
-            Path group = parent.resolve(id);
-            if (!CgroupFiles.mkdir(group)) { // no parent yet (the first container, or a prune removed it)
-                CgroupFiles.mkdir(parent);
-                CgroupFiles.mkdir(group);
-                if (cpuset) cpusetParentReady = false;
-            }
-            // Usually the group copied its CPUs and memory nodes from the parent as it was made; a parent made
-            // just now, or by an older engine, is set up first. Once seen working, the parent stays so.
-            if (cpuset && !cpusetParentReady) {
-                if (CgroupFiles.read(group.resolve("cpuset.cpus")).isEmpty()) {
-                    prepareCpusetParent(h, parent);
-                    inheritCpuset(parent, group);
+            if (g.isEngines()) {
+                makeEngines(h, g);
+                made.add(g.in(h));
+            } else {
+                for (Path dir : g.chain(h)) {
+                    if (CgroupFiles.makeNew(dir)) made.add(dir);
+                    // A cpuset group with no CPUs or memory nodes takes no task, so one on the way, made or found
+                    // empty, gets its parent's (runc does the same for the parents it finds)
+                    if (h.equals(mounts.get("cpuset"))) inheritCpuset(dir.getParent(), dir);
                 }
-                cpusetParentReady = true;
             }
-            if (h.equals(mounts.get("devices"))) DeviceRules.restrict(group);
+            if (h.equals(mounts.get("devices"))) DeviceRules.restrict(g.in(h));
+        }
+        return made;
+    }
+
+    private void makeEngines(Path h, CgroupPath g) {
+        Path parent = h.resolve(CgroupFiles.PARENT);
+        boolean cpuset = h.equals(mounts.get("cpuset"));
+        Path group = g.in(h);
+        if (!CgroupFiles.mkdir(group)) { // no parent yet (the first container, or a prune removed it)
+            CgroupFiles.mkdir(parent);
+            CgroupFiles.mkdir(group);
+            if (cpuset) cpusetParentReady = false;
+        }
+        // Usually the group copied its CPUs and memory nodes from the parent as it was made; a parent made
+        // just now, or by an older engine, is set up first. Once seen working, the parent stays so.
+        if (cpuset && !cpusetParentReady) {
+            if (CgroupFiles.read(group.resolve("cpuset.cpus")).isEmpty()) {
+                prepareCpusetParent(h, parent);
+                inheritCpuset(parent, group);
+            }
+            cpusetParentReady = true;
         }
     }
 
     @Override
-    public void allowAllDevices(String id) {
-        if (mounts.containsKey("devices")) DeviceRules.allowAll(group(mounts.get("devices"), id));
+    public void allowAllDevices(CgroupPath id) {
+        if (mounts.containsKey("devices")) DeviceRules.allowAll(id.in(mounts.get("devices")));
     }
 
     /**
@@ -158,23 +180,23 @@ public final class V1Driver implements CgroupDriver {
     }
 
     @Override
-    public List<Path> joinFiles(String id) {
+    public List<Path> joinFiles(CgroupPath id) {
         List<Path> files = new ArrayList<>();
-        for (Path h : hierarchies) files.add(group(h, id).resolve("tasks")); // joined by a single-threaded process
+        for (Path h : hierarchies) files.add(id.in(h).resolve("tasks")); // joined by a single-threaded process
         return files;
     }
 
     @Override
-    public List<Integer> pids(String id) {
+    public List<Integer> pids(CgroupPath id) {
         Set<Integer> pids = new LinkedHashSet<>();
-        for (Path h : hierarchies) pids.addAll(CgroupFiles.pids(group(h, id)));
+        for (Path h : hierarchies) pids.addAll(CgroupFiles.pids(id.in(h)));
         return new ArrayList<>(pids);
     }
 
     @Override
-    public void destroy(String id) {
+    public void destroy(CgroupPath id) {
         for (Path h : hierarchies) {
-            CgroupFiles.remove(group(h, id), () -> pids(id).forEach(pid -> Native.kill(pid, 9)));
+            CgroupFiles.remove(id.in(h), () -> pids(id).forEach(pid -> Native.kill(pid, 9)));
         }
     }
 
@@ -192,12 +214,17 @@ public final class V1Driver implements CgroupDriver {
     @Override
     public List<String> list() {
         Set<String> ids = new LinkedHashSet<>();
-        for (Path h : hierarchies) ids.addAll(CgroupFiles.children(h.resolve(CgroupFiles.PARENT)));
+        for (Path h : hierarchies) {
+            Path parent = h.resolve(CgroupFiles.PARENT);
+            for (String g : CgroupFiles.children(parent)) {
+                if (CgroupFiles.children(parent.resolve(g)).isEmpty()) ids.add(g);
+            }
+        }
         ids.removeIf(g -> g.startsWith(PreparedGroups.PREFIX));
         return new ArrayList<>(ids);
     }
 
-    private static Path group(Path hierarchy, String id) {
-        return hierarchy.resolve(CgroupFiles.PARENT).resolve(id);
+    private static Path group(Path hierarchy, String name) {
+        return hierarchy.resolve(CgroupFiles.PARENT).resolve(name);
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * cgroup v2: one directory, {@code <root>/isobench/<id>}. Controllers are delegated down to it through
- * cgroup.subtree_control; only enabling ever happens there, never disabling.
+ * cgroup v2: one directory, {@code <root>/<path>} ({@code <root>/isobench/<id>} for the engine's own). Controllers
+ * are delegated down to it through cgroup.subtree_control; only enabling ever happens there, never disabling.
  */
 public final class V2Driver implements CgroupDriver {
     public static final List<String> CONTROLLERS = List.of("cpu", "memory", "pids", "cpuset", "io");
@@ -28,6 +28,11 @@ public final class V2Driver implements CgroupDriver {
     @Override
     public String version() {
         return "v2";
+    }
+
+    @Override
+    public List<Path> roots() {
+        return List.of(root);
     }
 
     @Override
@@ -47,8 +52,8 @@ public final class V2Driver implements CgroupDriver {
     }
 
     @Override
-    public void apply(String id, Limits limits) {
-        Path g = group(id);
+    public void apply(CgroupPath id, Limits limits) {
+        Path g = id.in(root);
         CpuV2.apply(g, limits);
         MemoryV2.apply(g, limits);
         PidsFiles.apply(g, limits);
@@ -60,9 +65,9 @@ public final class V2Driver implements CgroupDriver {
     }
 
     @Override
-    public CgroupStats stats(String id) {
+    public CgroupStats stats(CgroupPath id) {
         CgroupStatsBuilder b = new CgroupStatsBuilder();
-        Path g = group(id);
+        Path g = id.in(root);
         CpuV2.read(g, b);
         MemoryV2.read(g, b);
         PidsFiles.read(g, b);
@@ -71,13 +76,27 @@ public final class V2Driver implements CgroupDriver {
     }
 
     @Override
-    public void create(String id) {
+    public List<Path> create(CgroupPath group) {
+        if (!group.isEngines()) return makeChain(group);
         Path parent = root.resolve(CgroupFiles.PARENT);
         if (!delegated) makeParent(parent); // four reads per container otherwise; the parent stays delegated while it exists
-        if (!CgroupFiles.mkdir(parent.resolve(id))) { // a concurrent prune removed the parent: make it again
+        if (!CgroupFiles.mkdir(group.in(root))) { // a concurrent prune removed the parent: make it again
             makeParent(parent);
-            CgroupFiles.mkdir(parent.resolve(id));
+            CgroupFiles.mkdir(group.in(root));
         }
+        return List.of(group.in(root));
+    }
+
+    /** A group anywhere in the tree: each group on the way delegates the controllers to the next, as v2 needs. */
+    private List<Path> makeChain(CgroupPath group) {
+        List<Path> made = new ArrayList<>();
+        Path parent = root;
+        for (Path dir : group.chain(root)) {
+            delegate(parent);
+            if (CgroupFiles.makeNew(dir)) made.add(dir);
+            parent = dir;
+        }
+        return made;
     }
 
     private void makeParent(Path parent) {
@@ -99,24 +118,36 @@ public final class V2Driver implements CgroupDriver {
     }
 
     @Override
-    public List<Path> joinFiles(String id) {
-        return List.of(group(id).resolve("cgroup.procs"));
+    public List<Path> joinFiles(CgroupPath id) {
+        return List.of(id.in(root).resolve("cgroup.procs"));
     }
 
     @Override
-    public List<Integer> pids(String id) {
-        return CgroupFiles.pids(group(id));
+    public List<Integer> pids(CgroupPath id) {
+        return CgroupFiles.pids(id.in(root));
     }
 
     @Override
-    public void destroy(String id) {
-        Path group = group(id);
+    public void destroy(CgroupPath id) {
+        removeGroup(id.in(root));
+    }
+
+    @Override
+    public void remove(CgroupPath group, List<Path> made) {
+        for (int i = made.size() - 1; i >= 0; i--) {
+            if (made.get(i).endsWith(group.relative())) removeGroup(made.get(i));
+            else CgroupFiles.removeIfEmpty(made.get(i));
+        }
+    }
+
+    /** Kills what is inside (cgroup.kill where the kernel has it, one write for the whole group) and removes it. */
+    private static void removeGroup(Path group) {
         Path killFile = group.resolve("cgroup.kill");
         CgroupFiles.remove(group, () -> {
             if (Files.exists(killFile)) {
                 CgroupFiles.write(killFile, "1");
             } else {
-                pids(id).forEach(pid -> Native.kill(pid, 9));
+                CgroupFiles.pids(group).forEach(pid -> Native.kill(pid, 9));
             }
         });
     }
@@ -128,10 +159,11 @@ public final class V2Driver implements CgroupDriver {
 
     @Override
     public List<String> list() {
-        return new ArrayList<>(CgroupFiles.children(root.resolve(CgroupFiles.PARENT)));
-    }
-
-    private Path group(String id) {
-        return root.resolve(CgroupFiles.PARENT).resolve(id);
+        Path parent = root.resolve(CgroupFiles.PARENT);
+        List<String> ids = new ArrayList<>();
+        for (String g : CgroupFiles.children(parent)) {
+            if (CgroupFiles.children(parent.resolve(g)).isEmpty()) ids.add(g);
+        }
+        return ids;
     }
 }

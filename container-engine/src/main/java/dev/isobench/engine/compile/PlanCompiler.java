@@ -72,7 +72,7 @@ public final class PlanCompiler {
         }
         spec.process().oomScoreAdj().ifPresent(v -> p.add(Op.WRITE, "/proc/self/oom_score_adj", Integer.toString(v)));
         spec.userns().ifPresent(map -> {
-            p.add(Op.USERNS_MAP, map.procLine(), map.procLine());
+            p.add(Op.USERNS_MAP, map.uidMap(), map.gidMap());
             p.add(Op.SET_USER, "0", "0"); // the mapped root: every later step runs as root of the user namespace
         });
         // The process has joined its cgroups before its first step, so this namespace's root is its own cgroup.
@@ -92,6 +92,8 @@ public final class PlanCompiler {
         p.add(Op.BARRIER, dir.startFifo().toString());
         if (spec.filesystem().noPivot()) p.add(Op.PIVOT_ROOT, r, "no-pivot");
         else p.add(Op.PIVOT_ROOT, r);
+        long propagation = spec.filesystem().rootPropagation();
+        if (propagation != 0) p.addAll(List.of(Mounts.mount("", "/", "", propagation, ""))); // its own peer group: the host's mounts stay private to it
         // Before /proc/sys is made read-only: the values land in the container's own namespaces.
         spec.sysctl().forEach((key, value) -> p.add(Op.WRITE, "/proc/sys/" + key.replace('.', '/'), value));
         if (!spec.privileged()) {

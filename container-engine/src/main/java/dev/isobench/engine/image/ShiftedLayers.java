@@ -48,7 +48,7 @@ public final class ShiftedLayers {
         try {
             Path real = layer.toRealPath();
             String name = BuiltinImages.copyName(real);
-            Path target = dir.resolve(map.hostBase() + "-" + map.size()).resolve(name);
+            Path target = dir.resolve(map.toString().replaceAll("[^0-9a-z]+", "-")).resolve(name);
             if (Files.isDirectory(target)) return target;
             Files.createDirectories(target.getParent());
             Path tmp = target.resolveSibling(".tmp-" + name + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
@@ -93,10 +93,10 @@ public final class ShiftedLayers {
                 int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
                 int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                long hostUid = map.toHost(uid), hostGid = map.toHost(gid);
+                long hostUid = map.toHostUid(uid), hostGid = map.toHostGid(gid);
                 if (hostUid < 0 || hostGid < 0) {
                     throw new EngineException("layer " + source + " has " + tree.relativize(p) + " owned by " + uid + ":" + gid
-                            + ", outside the user namespace's " + map.size() + " ids; give --userns-map a larger SIZE");
+                            + ", outside the user namespace's map (" + map + "); give --userns-map a larger SIZE");
                 }
                 Native.lchown(p.toString(), (int) hostUid, (int) hostGid);
                 if ((mode & 06000) != 0 && !Files.isSymbolicLink(p)) Native.chmod(p.toString(), mode & 07777);
@@ -107,9 +107,9 @@ public final class ShiftedLayers {
     /** Hands a path the engine made to root inside the user namespace. */
     public static void chownToRoot(Path p, IdMap map) {
         try {
-            Native.lchown(p.toString(), (int) map.hostBase(), (int) map.hostBase());
+            Native.lchown(p.toString(), (int) map.toHostUid(0), (int) map.toHostGid(0));
         } catch (EngineException e) {
-            throw new EngineException("cannot hand " + p + " to the user namespace's root (" + map.hostBase() + "): " + e.getMessage(), e);
+            throw new EngineException("cannot hand " + p + " to the user namespace's root (" + map.toHostUid(0) + "): " + e.getMessage(), e);
         }
     }
 }

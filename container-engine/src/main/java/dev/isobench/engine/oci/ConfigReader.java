@@ -13,6 +13,8 @@ import static dev.isobench.engine.oci.Json.unsupported;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.isobench.engine.cgroup.CgroupPath;
+import dev.isobench.engine.plan.MountOptions;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.Device;
 import dev.isobench.engine.spec.Filesystem;
@@ -161,19 +163,30 @@ public final class ConfigReader {
         }
     }
 
-    /** One range from container id 0, the same for users and groups: the engine's user namespace shape. */
+    /** The uid and gid ranges, as many as the kernel takes, each as the config gives it. */
     private static IdMap idMap(JsonNode linux) {
-        List<JsonNode> uids = objects(linux, "linux", "uidMappings");
-        List<JsonNode> gids = objects(linux, "linux", "gidMappings");
-        if (uids.size() != 1 || gids.size() != 1) {
-            throw error("linux.uidMappings", "the isobench engine maps one range of ids (got " + uids.size() + " uid and " + gids.size() + " gid ranges)");
+        List<IdMap.Range> uids = ranges(linux, "uidMappings");
+        List<IdMap.Range> gids = ranges(linux, "gidMappings");
+        try {
+            return new IdMap(uids, gids);
+        } catch (IllegalArgumentException e) {
+            throw error("linux.uidMappings", e.getMessage());
         }
-        long[] u = mapping(uids.get(0), "linux.uidMappings[0]");
-        long[] g = mapping(gids.get(0), "linux.gidMappings[0]");
-        if (u[0] != 0 || u[1] != g[1] || u[2] != g[2] || g[0] != 0) {
-            throw error("linux.uidMappings", "the isobench engine maps container ids from 0, the same range for users and groups");
+    }
+
+    private static List<IdMap.Range> ranges(JsonNode linux, String field) {
+        List<IdMap.Range> out = new ArrayList<>();
+        List<JsonNode> list = objects(linux, "linux", field);
+        for (int i = 0; i < list.size(); i++) {
+            String at = "linux." + field + "[" + i + "]";
+            long[] m = mapping(list.get(i), at);
+            try {
+                out.add(new IdMap.Range(m[0], m[1], m[2]));
+            } catch (IllegalArgumentException e) {
+                throw error(at, e.getMessage());
+            }
         }
-        return new IdMap(u[1], u[2]);
+        return out;
     }
 
     private static long[] mapping(JsonNode m, String at) {
@@ -221,8 +234,13 @@ public final class ConfigReader {
                 throw error(at, e.getMessage());
             }
         }
+        String propagation = text(linux, "linux", "rootfsPropagation", "");
+        Long rootPropagation = propagation.isEmpty() ? Long.valueOf(0) : MountOptions.propagation(propagation);
+        if (rootPropagation == null) {
+            throw error("linux.rootfsPropagation", "'" + propagation + "' is none of private, slave, shared, unbindable (each also with r)");
+        }
         return new Filesystem(Optional.of(mounts), Optional.of(strings(linux, "linux", "maskedPaths")),
-                Optional.of(strings(linux, "linux", "readonlyPaths")), devices, noPivot);
+                Optional.of(strings(linux, "linux", "readonlyPaths")), devices, noPivot, rootPropagation);
     }
 
     private static void linuxRest(JsonNode linux, ContainerSpec.Builder b, List<String> warnings) {
@@ -232,9 +250,17 @@ public final class ConfigReader {
         unsupported(linux, "linux", "intelRdt", "Intel RDT is not configured by the isobench engine");
         unsupported(linux, "linux", "personality", "execution domains are not set by the isobench engine");
         unsupported(linux, "linux", "timeOffsets", "time namespaces are not made by the isobench engine");
-        String propagation = text(linux, "linux", "rootfsPropagation", "");
-        if (!propagation.isEmpty() && !propagation.equals("private") && !propagation.equals("rprivate")) {
-            throw error("linux.rootfsPropagation", "'" + propagation + "' is not supported: the engine makes every mount of the container private");
+        String cgroupsPath = text(linux, "linux", "cgroupsPath", "");
+        if (CgroupPath.isSystemdForm(cgroupsPath)) {
+            warnings.add("linux.cgroupsPath '" + cgroupsPath + "' is systemd's slice:prefix:name form, which the isobench engine does not hand to"
+                    + " systemd: the container's group is isobench/<id>");
+        } else if (!cgroupsPath.isEmpty()) {
+            try {
+                CgroupPath.of(Optional.of(cgroupsPath), "id");
+            } catch (IllegalArgumentException e) {
+                throw error("linux.cgroupsPath", e.getMessage());
+            }
+            b.cgroupsPath(cgroupsPath);
         }
         JsonNode sysctl = linux.path("sysctl");
         if (Json.asksForSomething(sysctl) && !sysctl.isObject()) throw error("linux.sysctl", "must be an object of names to values");

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -99,7 +100,7 @@ public final class OciRuntime {
         Container c = find(id);
         if (!c.state().canKill()) throw new EngineException("container not running");
         if (all) {
-            for (int pid : engine.cgroups().pids(c.id())) Native.kill(pid, signal);
+            for (int pid : engine.cgroups().pids(c.cgroup())) Native.kill(pid, signal);
         } else {
             c.kill(signal);
         }
@@ -130,7 +131,7 @@ public final class OciRuntime {
 
     /** The host pids of every process in the container's cgroup. */
     public List<Integer> pids(String id) {
-        return engine.cgroups().pids(find(id).id());
+        return engine.cgroups().pids(find(id).cgroup());
     }
 
     /**
@@ -172,18 +173,28 @@ public final class OciRuntime {
                 "", s.annotations());
     }
 
-    /** runc's rule for a host without swap accounting: the memory limit holds, the swap part is left out, with a warning. */
+    /**
+     * runc's rule for what a host cannot set: without swap accounting the memory limit holds and the swap part is left
+     * out, and on cgroup v2 swappiness and the OOM killer switch are left out (v2 has neither), each with a warning.
+     */
     private ContainerSpec withoutUnsupportedSwap(ContainerSpec spec) {
         Limits l = withoutUnsupportedSwap(spec.limits());
         return l == spec.limits() ? spec : spec.toBuilder().limits(l).build();
     }
 
     private Limits withoutUnsupportedSwap(Limits l) {
-        if (l.memorySwap().isEmpty() || engine.cgroups().supportsSwapLimit()) return l;
-        warn.accept("linux.resources.memory.swap is not applied: this host's " + engine.cgroups().version()
-                + " cgroups have no swap accounting (the memory limit is)");
-        return new Limits(l.cpu(), l.cpuShares(), l.cpusetCpus(), l.cpusetMems(), l.memory(), java.util.OptionalLong.empty(), l.memoryReservation(),
-                l.pids(), l.readBps(), l.writeBps(), l.deviceRules());
+        Limits.Builder b = Limits.Builder.of(l);
+        if (l.memorySwap().isPresent() && !engine.cgroups().supportsSwapLimit()) {
+            warn.accept("linux.resources.memory.swap is not applied: this host's " + engine.cgroups().version()
+                    + " cgroups have no swap accounting (the memory limit is)");
+            b.memorySwap(OptionalLong.empty());
+        }
+        if ((l.memorySwappiness().isPresent() || l.oomKillDisable().isPresent()) && engine.cgroups().version().equals("v2")) {
+            warn.accept("linux.resources.memory.swappiness and disableOOMKiller are not applied: cgroup v2 has neither per group");
+            b.memorySwappiness(OptionalLong.empty()).oomKillDisable(Optional.empty());
+        }
+        Limits without = b.build();
+        return without.equals(l) ? l : without;
     }
 
     static void checkId(String id) {

@@ -15,6 +15,8 @@ import dev.isobench.engine.spec.DeviceRule;
 import dev.isobench.engine.spec.Limits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -31,7 +33,8 @@ final class ResourcesSection {
         Limits.Builder l = Limits.builder();
         l.deviceRules(devices(r, path, onAllDevices));
         JsonNode mem = r.path("memory");
-        only(mem, path + ".memory", Set.of("limit", "reservation", "swap", "useHierarchy", "checkBeforeUpdate", "kernel", "kernelTCP"));
+        only(mem, path + ".memory", Set.of("limit", "reservation", "swap", "useHierarchy", "checkBeforeUpdate", "kernel", "kernelTCP", "swappiness",
+                "disableOOMKiller"));
         // kernel memory limits: deprecated, and gone from kernels since 5.16 (and from cgroup v2 always); runc accepts them
         // and warns, as here
         for (String field : List.of("kernel", "kernelTCP")) {
@@ -45,8 +48,17 @@ final class ResourcesSection {
         if (reservation != null && reservation > 0) l.memoryReservation(reservation);
         Long swap = number(mem, path + ".memory", "swap");
         if (swap != null && swap != 0) l.memorySwap(swap);
+        Long swappiness = number(mem, path + ".memory", "swappiness");
+        if (swappiness != null) l.memorySwappiness(OptionalLong.of(swappiness));
+        if (mem.has("disableOOMKiller") && !mem.path("disableOOMKiller").isNull()) l.oomKillDisable(Optional.of(bool(mem, path + ".memory", "disableOOMKiller")));
         JsonNode cpu = r.path("cpu");
-        only(cpu, path + ".cpu", Set.of("shares", "quota", "period", "cpus", "mems"));
+        only(cpu, path + ".cpu", Set.of("shares", "quota", "period", "cpus", "mems", "realtimePeriod", "realtimeRuntime", "idle"));
+        Long rtPeriod = number(cpu, path + ".cpu", "realtimePeriod");
+        Long rtRuntime = number(cpu, path + ".cpu", "realtimeRuntime");
+        l.cpuRealtime(rtPeriod == null || rtPeriod == 0 ? OptionalLong.empty() : OptionalLong.of(rtPeriod),
+                rtRuntime == null || rtRuntime == 0 ? OptionalLong.empty() : OptionalLong.of(rtRuntime));
+        Long idle = number(cpu, path + ".cpu", "idle");
+        if (idle != null && idle != 0) throw error(path + ".cpu.idle", "SCHED_IDLE groups are not set by the isobench engine");
         Long shares = number(cpu, path + ".cpu", "shares");
         if (shares != null && shares > 0) l.cpuShares(shares);
         Long quota = number(cpu, path + ".cpu", "quota");

@@ -36,6 +36,11 @@ public record MountOptions(long flags, List<Long> propagation, String data) {
     public static final long REMOUNT_ONLY = Mounts.RDONLY | Mounts.NOSUID | Mounts.NODEV | Mounts.NOEXEC | 16 | 64 | 128 | 1024 | 2048
             | (1 << 21) | Mounts.STRICTATIME;
 
+    /** The mount flags of a propagation name ({@code rslave}: MS_SLAVE|MS_REC), or null for a name that is none. */
+    public static Long propagation(String name) {
+        return PROPAGATION.get(name);
+    }
+
     /** Every option name the table knows. */
     public static java.util.Set<String> names() {
         java.util.Set<String> all = new java.util.HashSet<>(FLAGS.keySet());

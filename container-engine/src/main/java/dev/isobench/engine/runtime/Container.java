@@ -1,5 +1,6 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.cgroup.CgroupPath;
 import dev.isobench.engine.cgroup.CgroupStats;
 import dev.isobench.engine.cgroup.LimitChecks;
 import dev.isobench.engine.compile.Passwd;
@@ -85,7 +86,7 @@ public final class Container {
         Set<Namespace> shared = EnumSet.noneOf(Namespace.class);
         for (Namespace ns : Namespace.values()) if (ProcessInfo.sameNamespace(record.pid(), ns.procName())) shared.add(ns);
         Passwd passwd = exec.exactEnvironment() ? Passwd.of(image().layers().get(0)) : Passwd.NONE;
-        return PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(id()), shared, passwd);
+        return PlanCompiler.exec(record.pid(), spec(), image(), exec, record.config().hostname(), host.cgroups().joinFiles(cgroup()), shared, passwd);
     }
 
     /** The process that made this container (a CLI, a benchmark run): its own are what an interrupted run removes. */
@@ -114,15 +115,20 @@ public final class Container {
         return record.status().equals("running") || !Files.exists(dir.startFifo()) ? ContainerState.RUNNING : ContainerState.CREATED;
     }
 
+    /** Where the container's group is, in every hierarchy. */
+    public CgroupPath cgroup() {
+        return ContainerCgroups.of(record);
+    }
+
     /** Whether the kernel's OOM killer struck inside this container, as docker's OOMKilled. */
     public boolean oomKilled() {
         // a missing group reads as UNKNOWN (-1): no listing of every hierarchy needed on each state() call
-        return host.cgroups().stats(id()).oomKills() > 0;
+        return host.cgroups().stats(cgroup()).oomKills() > 0;
     }
 
     /** The container's cgroup counters now (CPU, memory, pids, I/O). */
     public CgroupStats stats() {
-        return host.cgroups().stats(id());
+        return host.cgroups().stats(cgroup());
     }
 
     /** Changes the limits of a live container; limits not set in {@code limits} stay as they are. */
@@ -130,7 +136,7 @@ public final class Container {
         ContainerState s = state();
         if (s.isStopped() || s == ContainerState.DELETED) throw new EngineException("container " + id() + " is " + s.lower() + ": nothing to update");
         LimitChecks.check(limits, host.cgroups());
-        host.cgroups().apply(id(), limits);
+        host.cgroups().apply(cgroup(), limits);
     }
 
     /** Releases the start barrier: the container's process execs its command now. */
@@ -265,6 +271,8 @@ public final class Container {
             }
             FaultInjection.at("DELETING", record.monitorPid(), record.pid());
             if (record.address() != null && !record.address().isEmpty()) host.network().detach(id(), record.proxies());
+            // A group a caller placed (OCI cgroupsPath) is gone when delete returns, as the runtime spec says
+            if (record.config().cgroupsPath() != null) ContainerCgroups.remove(host.cgroups(), id(), dir.path());
             Path retired = host.store().retire(dir, record.config().name());
             FaultInjection.at("RETIRED", record.monitorPid(), record.pid());
             Reaper.remove(host.cgroups(), id(), retired);

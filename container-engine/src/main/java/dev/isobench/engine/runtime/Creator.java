@@ -1,5 +1,6 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.cgroup.CgroupPath;
 import dev.isobench.engine.cgroup.LimitChecks;
 import dev.isobench.engine.compile.Passwd;
 import dev.isobench.engine.compile.PlanCompiler;
@@ -16,6 +17,7 @@ import dev.isobench.engine.rootfs.RootfsProvisioner;
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.IdMap;
 import dev.isobench.engine.spec.NetworkMode;
+import dev.isobench.engine.spec.RootfsMode;
 import dev.isobench.engine.spec.Stdio;
 import dev.isobench.engine.spec.Volume;
 import dev.isobench.engine.state.ContainerDir;
@@ -75,6 +77,14 @@ public final class Creator {
         }
     }
 
+    private static CgroupPath cgroupPath(ContainerSpec spec, String id) {
+        try {
+            return CgroupPath.of(spec.cgroupsPath(), id);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(e.getMessage(), e);
+        }
+    }
+
     private Container create(ContainerSpec spec, Image image, List<String> argv, ContainerDir dir, Map<Phase, Long> phases) {
         String id = dir.id();
         String hostname = spec.hostname().orElse(id);
@@ -92,14 +102,16 @@ public final class Creator {
             ProcessInfo self = ProcessInfo.self();
             StateRecord record = new StateRecord(id, StateRecord.Config.of(spec, id, image.name(), image.id(), argv, hostname), "", List.of(),
                     "creating", 0, 0, 0, 0, self.pid(), self.startTime(), System.currentTimeMillis());
-            Image seen = spec.userns().map(m -> host.images().forUserNamespace(image, m)).orElse(image);
+            // An OCI bundle's root is the caller's, owned as its maps need (runc does not change it either)
+            Image seen = spec.userns().isPresent() && spec.rootfs() != RootfsMode.IN_PLACE ? host.images().forUserNamespace(image, spec.userns().get()) : image;
             Rootfs rootfs = RootfsProvisioner.of(spec.rootfs(), spec.userns().isPresent(), spec.ephemeral()).provision(seen, dir.path());
             phases.put(Phase.ROOTFS_READY, System.nanoTime());
             FaultInjection.at("ROOTFS_READY", 0, 0);
-            undo.push(() -> host.cgroups().destroy(id)); // also when create fails half-way
-            host.cgroups().create(id);
-            host.cgroups().apply(id, spec.limits());
-            if (spec.privileged()) host.cgroups().allowAllDevices(id);
+            CgroupPath group = cgroupPath(spec, id);
+            undo.push(() -> ContainerCgroups.remove(host.cgroups(), id, dir.path())); // also when create fails half-way
+            ContainerCgroups.create(host.cgroups(), group, dir.path());
+            host.cgroups().apply(group, spec.limits());
+            if (spec.privileged()) host.cgroups().allowAllDevices(group);
             phases.put(Phase.CGROUP_READY, System.nanoTime());
             FaultInjection.at("CGROUP_READY", 0, 0);
             prepareVolumes(spec, image, dir);
@@ -116,7 +128,7 @@ public final class Creator {
             makeFifo(dir);
             spec.userns().ifPresent(m -> handToUserNamespace(spec, dir, rootfs, m));
             Passwd passwd = spec.process().exactEnvironment() ? Passwd.of(rootfs.root()) : Passwd.NONE; // read before compiling
-            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().joinFiles(id), joinedPid,
+            Plan plan = PlanCompiler.create(spec, hostname, seen, rootfs, dir, host.cgroups().joinFiles(group), joinedPid,
                     etcFilesToBind(seen, dir), passwd);
             InitStage stage = join(launching);
             undo.push(stage::kill); // from here it joins the cgroup: killed before the cgroup goes
@@ -233,7 +245,7 @@ public final class Creator {
             try {
                 if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                     throw new EngineException("--userns: " + p + " is not searchable by others, so root of the user namespace (host uid "
-                            + map.hostBase() + ") cannot reach its rootfs; chmod o+x " + p + " or use another --root");
+                            + map.toHostUid(0) + ") cannot reach its rootfs; chmod o+x " + p + " or use another --root");
                 }
             } catch (IOException e) {
                 throw new EngineException("cannot read the permissions of " + p + ": " + e.getMessage(), e);

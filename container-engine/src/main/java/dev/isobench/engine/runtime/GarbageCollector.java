@@ -1,5 +1,6 @@
 package dev.isobench.engine.runtime;
 
+import dev.isobench.engine.cgroup.CgroupPath;
 import dev.isobench.engine.proc.ProcessInfo;
 import dev.isobench.engine.state.ContainerDir;
 import dev.isobench.engine.state.ContainerLock;
@@ -69,7 +70,7 @@ public final class GarbageCollector {
                     continue;
                 }
                 try (ContainerLock held = lock.get()) {
-                    host.cgroups().destroy(dir.id());
+                    ContainerCgroups.remove(host.cgroups(), dir.id(), dir.path());
                     host.store().remove(dir);
                 }
             }
@@ -84,7 +85,7 @@ public final class GarbageCollector {
         List<String> cgroups = new ArrayList<>();
         for (String id : host.cgroups().list()) {
             if (kept.contains(id) || removed.contains(id) || !abandoned(id)) continue;
-            host.cgroups().destroy(id);
+            host.cgroups().destroy(CgroupPath.ofContainer(id));
             cgroups.add(id);
         }
         host.cgroups().prune();
@@ -95,8 +96,8 @@ public final class GarbageCollector {
 
     /** A group of no container here: empty and made over a minute ago (see the class comment). */
     private boolean abandoned(String id) {
-        if (!host.cgroups().pids(id).isEmpty()) return false;
-        List<Path> files = host.cgroups().joinFiles(id);
+        if (!host.cgroups().pids(CgroupPath.ofContainer(id)).isEmpty()) return false;
+        List<Path> files = host.cgroups().joinFiles(CgroupPath.ofContainer(id));
         if (files.isEmpty()) return false;
         try {
             Instant made = Files.getLastModifiedTime(files.get(0).getParent()).toInstant();

@@ -55,7 +55,7 @@ public final class Reaper {
     }
 
     static void removeNow(CgroupDriver cgroups, String id, Path retired) {
-        cgroups.destroy(id);
+        ContainerCgroups.remove(cgroups, id, retired);
         SafeDelete.tree(retired);
     }
 

@@ -25,6 +25,8 @@ import java.util.Set;
  *                   writes no exit file (the owner reads the code from the status pipe), and gc counts it as a
  *                   leftover once its monitor is gone, whoever owns it
  * @param limits     cgroup limits, applied before the container's first instruction
+ * @param cgroupsPath where its group goes, as OCI's {@code linux.cgroupsPath} says (absolute: from each
+ *                   hierarchy's root; relative: under the engine's own); none: the engine's {@code isobench/<id>}
  * @param volumes    host paths and anonymous directories bound into the container
  * @param seccomp    the syscall filter (Docker's default profile unless told otherwise)
  * @param capAdd     capabilities added to Docker's default set ("ALL" for every one)
@@ -42,7 +44,7 @@ import java.util.Set;
  */
 public record ContainerSpec(Optional<String> name, String image, List<String> command, List<String> env,
                             String workdir, User user, Optional<String> hostname, Set<Namespace> namespaces,
-                            RootfsMode rootfs, Stdio stdio, boolean detached, boolean ephemeral, Limits limits,
+                            RootfsMode rootfs, Stdio stdio, boolean detached, boolean ephemeral, Limits limits, Optional<String> cgroupsPath,
                             List<Volume> volumes, Seccomp seccomp,
                             List<String> capAdd, List<String> capDrop, boolean readOnly, Optional<IdMap> userns, boolean privileged,
                             Networking net, Filesystem filesystem, ProcessOptions process, Map<String, String> sysctl,
@@ -95,6 +97,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         b.detached = detached;
         b.ephemeral = ephemeral;
         b.limits = limits;
+        b.cgroupsPath = cgroupsPath;
         b.volumes = new ArrayList<>(volumes);
         b.seccomp = seccomp;
         b.capAdd = new ArrayList<>(capAdd);
@@ -153,6 +156,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         private Filesystem filesystem = Filesystem.DEFAULT;
         private ProcessOptions process = ProcessOptions.DEFAULT;
         private Map<String, String> sysctl = new TreeMap<>();
+        private Optional<String> cgroupsPath = Optional.empty();
         private Map<Namespace, String> joined = new TreeMap<>();
         private boolean handOff;
 
@@ -169,6 +173,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         public Builder detached(boolean detached) { this.detached = detached; return this; }
         public Builder ephemeral(boolean ephemeral) { this.ephemeral = ephemeral; return this; }
         public Builder limits(Limits limits) { this.limits = limits; return this; }
+        public Builder cgroupsPath(String path) { this.cgroupsPath = Optional.ofNullable(path).filter(p -> !p.isEmpty()); return this; }
         public Builder volume(Volume volume) { this.volumes.add(volume); return this; }
         public Builder seccomp(Seccomp seccomp) { this.seccomp = seccomp; return this; }
         public Builder capAdd(String cap) { this.capAdd.add(cap); return this; }
@@ -232,7 +237,7 @@ public record ContainerSpec(Optional<String> name, String image, List<String> co
         }
 
         public ContainerSpec build() {
-            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, ephemeral, limits, volumes, seccomp,
+            return new ContainerSpec(name, image, command, env, workdir, user, hostname, namespaces, rootfs, stdio, detached, ephemeral, limits, cgroupsPath, volumes, seccomp,
                     capAdd, capDrop, readOnly, userns, privileged, net, filesystem, process, sysctl, joined, handOff);
         }
     }

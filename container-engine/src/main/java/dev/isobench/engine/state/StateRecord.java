@@ -24,20 +24,20 @@ public record StateRecord(String id, Config config, String address, List<String>
     public record Config(String name, String image, String imageId, List<String> command, List<String> env, String workdir, int uid, int gid,
                          String hostname, List<Namespace> namespaces, RootfsMode rootfs, boolean detached, boolean ephemeral, Seccomp seccomp,
                          List<String> capAdd, List<String> capDrop, boolean readOnly, IdMap userns, boolean privileged, String network,
-                         List<String> ports, List<String> extraHosts) {
+                         List<String> ports, List<String> extraHosts, String cgroupsPath) {
         /** What a spec makes of the image (its id, and the command when the spec gives none) and the hostname. */
         public static Config of(ContainerSpec spec, String id, String image, String imageId, List<String> command, String hostname) {
             return new Config(spec.name().orElse(id), image, imageId, command, spec.env(), spec.workdir(), spec.user().uid(), spec.user().gid(),
                     hostname, new ArrayList<>(spec.namespaces()), spec.rootfs(), spec.detached(), spec.ephemeral(), spec.seccomp(), spec.capAdd(),
                     spec.capDrop(), spec.readOnly(), spec.userns().orElse(null), spec.privileged(), spec.net().toString(),
                     spec.net().ports().stream().map(m -> m.hostPort() + ":" + m.containerPort()).toList(),
-                    spec.net().extraHosts().stream().map(h -> h.name() + ":" + h.address()).toList());
+                    spec.net().extraHosts().stream().map(h -> h.name() + ":" + h.address()).toList(), spec.cgroupsPath().orElse(null));
         }
 
         public ContainerSpec spec() {
             ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).command(command).workdir(workdir)
                     .user(new User(uid, gid, List.of())).hostname(hostname).rootfs(rootfs).detached(detached).ephemeral(ephemeral)
-                    .seccomp(seccomp == null ? Seccomp.DEFAULT : seccomp).readOnly(readOnly).userns(userns).privileged(privileged);
+                    .seccomp(seccomp == null ? Seccomp.DEFAULT : seccomp).readOnly(readOnly).userns(userns).privileged(privileged).cgroupsPath(cgroupsPath);
             if (capAdd != null) capAdd.forEach(b::capAdd);
             if (capDrop != null) capDrop.forEach(b::capDrop);
             env.forEach(b::env);

@@ -29,8 +29,8 @@ class CgroupDriversTest {
         assertEquals(Path.of("/sys/fs/cgroup/cpu,cpuacct"), v1.mounts().get("cpu"));
         assertEquals(Path.of("/sys/fs/cgroup/cpu,cpuacct"), v1.mounts().get("cpuacct"));
         assertEquals(Path.of("/sys/fs/cgroup/memory"), v1.mounts().get("memory"));
-        assertEquals(2, v1.joinFiles("x").size(), "co-mounted controllers share one hierarchy");
-        assertEquals(Path.of("/sys/fs/cgroup/memory/isobench/x/tasks"), v1.joinFiles("x").get(1), "a process joins v1 through tasks");
+        assertEquals(2, v1.joinFiles(CgroupPath.ofContainer("x")).size(), "co-mounted controllers share one hierarchy");
+        assertEquals(Path.of("/sys/fs/cgroup/memory/isobench/x/tasks"), v1.joinFiles(CgroupPath.ofContainer("x")).get(1), "a process joins v1 through tasks");
     }
 
     @Test

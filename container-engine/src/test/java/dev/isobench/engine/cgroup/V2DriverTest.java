@@ -25,12 +25,12 @@ class V2DriverTest {
         Files.createDirectory(root.resolve("other"));
 
         V2Driver d = new V2Driver(root);
-        d.create("c1");
+        d.create(CgroupPath.ofContainer("c1"));
 
         assertEquals("+cpu +pids +cpuset +io", Files.readString(root.resolve("cgroup.subtree_control")));
         assertEquals("+cpu +memory +pids +cpuset +io", Files.readString(root.resolve("isobench/cgroup.subtree_control")));
         assertTrue(Files.isDirectory(root.resolve("isobench/c1")));
-        assertEquals(List.of(root.resolve("isobench/c1/cgroup.procs")), d.joinFiles("c1"));
+        assertEquals(List.of(root.resolve("isobench/c1/cgroup.procs")), d.joinFiles(CgroupPath.ofContainer("c1")));
         assertEquals(List.of("c1"), d.list());
         try (var s = Files.list(root.resolve("other"))) {
             assertFalse(s.findAny().isPresent(), "a group isobench did not make was touched");
@@ -39,7 +39,7 @@ class V2DriverTest {
 
     @Test
     void destroyOfAMissingGroupIsANoOp() {
-        new V2Driver(root).destroy("gone");
+        new V2Driver(root).destroy(CgroupPath.ofContainer("gone"));
         assertFalse(Files.exists(root.resolve("isobench/gone")));
     }
 
@@ -56,11 +56,11 @@ class V2DriverTest {
         Files.writeString(g.resolve("io.stat"), "254:0 rbytes=100 wbytes=200 rios=1 wios=2\n8:0 rbytes=1 wbytes=2\n");
         V2Driver d = new V2Driver(root);
 
-        CgroupStats s = d.stats("c2");
+        CgroupStats s = d.stats(CgroupPath.ofContainer("c2"));
         assertEquals(new CgroupStats(1_500_000, 10, 4, 2_000_000, 4096, 8192, CgroupStats.UNLIMITED, 3, 1, 2,
                 CgroupStats.UNLIMITED, 101, 202), s);
 
-        d.apply("c2", dev.isobench.engine.spec.Limits.builder().cpus(0.5).cpuShares(1024).memory(64L << 20)
+        d.apply(CgroupPath.ofContainer("c2"), dev.isobench.engine.spec.Limits.builder().cpus(0.5).cpuShares(1024).memory(64L << 20)
                 .memoryReservation(32L << 20).pids(100).cpusetCpus("0")
                 .readBps(List.of(new dev.isobench.engine.spec.DeviceRate(254, 0, 1048576)))
                 .writeBps(List.of(new dev.isobench.engine.spec.DeviceRate(254, 0, 2097152))).build());

@@ -39,7 +39,7 @@ class OciPlanTest {
                 new Mount("/etc/hosts", "bind", "/etc/hosts", List.of("rbind", "ro", "rprivate")),
                 new Mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of("ro")));
         return ContainerSpec.builder().image(root.toString()).command("/probe", "true").handOff(true).detached(true)
-                .filesystem(new Filesystem(Optional.of(mounts), Optional.of(List.of("/proc/kcore")), Optional.of(List.of("/proc/sys")), List.of(), false))
+                .filesystem(new Filesystem(Optional.of(mounts), Optional.of(List.of("/proc/kcore")), Optional.of(List.of("/proc/sys")), List.of(), false, 0))
                 .process(new ProcessOptions(List.of(new Rlimit(7, 1024, 1024)), OptionalInt.of(-500), OptionalInt.of(022), noNewPrivileges,
                         Optional.of(new CapabilitySets(3, 1, 3, 0, 1)), true, Optional.empty()))
                 .sysctl("net.ipv4.ping_group_range", "0 0").seccomp(Seccomp.DEFAULT);

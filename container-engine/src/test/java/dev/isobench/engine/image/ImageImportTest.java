@@ -69,7 +69,7 @@ class ImageImportTest {
     @EnumSource(value = RootfsMode.class, names = {"OVERLAY", "COPY"})
     void inAUserNamespaceTheMergedTreeIsTheSameAndOwnedByRoot(RootfsMode rootfs) throws Exception {
         importer().importFrom(archive("layered.tar", true), Optional.empty());
-        ContainerSpec.Builder b = ContainerSpec.builder().image("layered").rootfs(rootfs).userns(new dev.isobench.engine.spec.IdMap(400000, 65536));
+        ContainerSpec.Builder b = ContainerSpec.builder().image("layered").rootfs(rootfs).userns(dev.isobench.engine.spec.IdMap.remap(400000, 65536));
         assertEquals(List.of("b", "c", "hl", "sl"), t.run(b.command("/probe", "ls", "/etc")).lines().stream().sorted().toList());
         assertEquals(List.of("z"), t.run(b.command("/probe", "ls", "/dir")).lines(), "the opaque dir hides the lower one");
         assertTrue(t.run(b.command("/probe", "stat", "/etc/c")).lines().contains("uid 0"));

@@ -20,7 +20,7 @@ class StateStoreTest {
     private static StateRecord record(String id, String status) {
         StateRecord.Config config = new StateRecord.Config(id, "probe", "img", List.of("/probe", "true"), List.of(), "/", 0, 0, id,
                 List.of(Namespace.MOUNT), RootfsMode.OVERLAY, false, true, Seccomp.DEFAULT, List.of(), List.of(), false, null, false, "none",
-                List.of(), List.of());
+                List.of(), List.of(), null);
         return new StateRecord(id, config, "", List.of(), status, 1, 2, 3, 4, 5, 6, 7L);
     }
 
