@@ -207,4 +207,42 @@ class ConfigReaderTest {
         hooks.putArray("poststart").addObject().put("path", "relative");
         assertTrue(refused().contains("hooks.poststart[0]"));
     }
+
+    @Test
+    void cgroupsPathIsKeptAsGivenAndOnlyASafeOneIsTaken() throws IOException {
+        ObjectNode linux = (ObjectNode) config.get("linux");
+        linux.put("cgroupsPath", "/kubepods/pod1/c1");
+        assertEquals(Optional.of("/kubepods/pod1/c1"), read().spec().cgroupsPath());
+        linux.put("cgroupsPath", "system.slice:docker:c1");
+        Bundle systemd = read();
+        assertEquals(Optional.empty(), systemd.spec().cgroupsPath(), "systemd's form: the engine's own place");
+        assertTrue(systemd.warnings().stream().anyMatch(w -> w.contains("slice:prefix:name")), systemd.warnings().toString());
+        linux.put("cgroupsPath", "/kubepods/../../escape");
+        assertTrue(refused().contains("linux.cgroupsPath: cgroup path 'kubepods/../../escape' has an empty, '.' or '..' part"), refused());
+    }
+
+    @Test
+    void idMappingsAreTakenAsGivenAndRootMustBeMapped() throws IOException {
+        ObjectNode linux = (ObjectNode) config.get("linux");
+        linux.withArray("namespaces").addObject().put("type", "user");
+        linux.withArray("uidMappings").addObject().put("containerID", 0).put("hostID", 0).put("size", 4294967295L);
+        linux.withArray("gidMappings").addObject().put("containerID", 0).put("hostID", 5000).put("size", 10);
+        linux.withArray("gidMappings").addObject().put("containerID", 10).put("hostID", 9000).put("size", 5);
+        var map = read().spec().userns().orElseThrow();
+        assertEquals("0 0 4294967295\n", map.uidMap());
+        assertEquals("0 5000 10\n10 9000 5\n", map.gidMap());
+        assertEquals(9002, map.toHostGid(12));
+        linux.withArray("gidMappings").removeAll().addObject().put("containerID", 1).put("hostID", 5000).put("size", 10);
+        assertTrue(refused().contains("must map container id 0"), refused());
+    }
+
+    @Test
+    void unknownPropertiesAreIgnoredAndPropagationIsRead() throws IOException {
+        config.put("aPropertyNoSpecDefines", "x");
+        ((ObjectNode) config.get("process")).putObject("vendorExtension").put("on", true);
+        ((ObjectNode) config.get("linux")).put("rootfsPropagation", "rshared");
+        assertEquals((1L << 20) | 16384, read().spec().filesystem().rootPropagation(), "MS_SHARED|MS_REC");
+        ((ObjectNode) config.get("linux")).put("rootfsPropagation", "sideways");
+        assertTrue(refused().contains("linux.rootfsPropagation: 'sideways' is none of"), refused());
+    }
 }
