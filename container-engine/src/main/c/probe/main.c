@@ -82,6 +82,6 @@ int probe_main(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-    if (getpid() == 1 && !strcmp(argv[0], "/init")) return vm_init(argc, argv);
+    if (getpid() == 1 && !strcmp(argv[0], "/init")) return argc > 1 && !strcmp(argv[1], "guest") ? guest_init(argc, argv) : vm_init(argc, argv);
     return probe_main(argc, argv);
 }

@@ -42,6 +42,7 @@ int usage(void);
 /* Runs one command line (argv[1] is the command), as main does outside a VM. */
 int probe_main(int argc, char **argv);
 int vm_init(int argc, char **argv);
+int guest_init(int argc, char **argv);
 
 /* Each command: argv[1] is its name, argv[2] on its arguments; returns the exit code. */
 typedef int command_fn(int argc, char **argv);

@@ -1,0 +1,97 @@
+/* The probe as the init of a guest that runs isobench itself: the host's files read-only over virtio-9p, a
+ * writable share for the job, cgroup v2 alone, the kernel modules the engine needs loaded from the initramfs. */
+#define _GNU_SOURCE
+#include "probe.h"
+
+static void say(const char *what, const char *detail) {
+    printf("@@GUEST %s %s\n", what, detail ? detail : "");
+    fflush(stdout);
+}
+
+static int must_mount(const char *src, const char *dst, const char *type, unsigned long flags, const char *data) {
+    mkdir(dst, 0755); /* on the read-only share this fails where the directory is missing: the mount names it */
+    if (mount(src, dst, type, flags, data) == 0) return 0;
+    char msg[512];
+    snprintf(msg, sizeof msg, "mount %s on %s (%s): %s", src, dst, type, strerror(errno));
+    say("ERROR", msg);
+    return -1;
+}
+
+/* Every /modules/NN-name.ko in name order: the host numbered them so each module's dependencies come first. */
+static int load_modules(void) {
+    struct dirent **names;
+    int n = scandir("/modules", &names, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        if (names[i]->d_name[0] == '.') continue;
+        char path[512];
+        snprintf(path, sizeof path, "/modules/%s", names[i]->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "module %s: %s", path, strerror(errno));
+            say("ERROR", msg);
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+/* argv: /init guest JOBDIR — JOBDIR is a host path, shared writable as mount tag "job", holding run.sh. The job's
+ * exit code goes to JOBDIR/exit; the machine is reset after (QEMU runs with -no-reboot: the reset ends it). */
+int guest_init(int argc, char **argv) {
+    if (argc < 3) return 2;
+    const char *job = argv[2];
+    mount("proc", "/proc", "proc", 0, NULL);
+    mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+    mount("sysfs", "/sys", "sysfs", 0, NULL);
+    struct timespec boot;
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    char ms[32];
+    snprintf(ms, sizeof ms, "%lld", boot.tv_sec * 1000LL + boot.tv_nsec / 1000000);
+    say("INIT", ms);
+    int ok = load_modules() == 0
+            && must_mount("host", "/host", "9p", MS_RDONLY, "trans=virtio,version=9p2000.L,msize=262144,cache=loose") == 0;
+    const char *tmpfs[] = {"/host/tmp", "/host/run", "/host/var/tmp", "/host/var/lib/isobench", "/host/dev/shm"};
+    ok = ok && must_mount("proc", "/host/proc", "proc", 0, NULL) == 0 && must_mount("sysfs", "/host/sys", "sysfs", 0, NULL) == 0
+            && must_mount("devtmpfs", "/host/dev", "devtmpfs", 0, NULL) == 0
+            && must_mount("devpts", "/host/dev/pts", "devpts", 0, "newinstance,ptmxmode=0666") == 0
+            && must_mount("cgroup2", "/host/sys/fs/cgroup", "cgroup2", 0, NULL) == 0;
+    for (size_t i = 0; ok && i < sizeof tmpfs / sizeof tmpfs[0]; i++) ok = must_mount("tmpfs", tmpfs[i], "tmpfs", 0, "mode=755") == 0;
+    /* last: the job's directory may lie under one of the tmpfs (a host's /tmp), made on it as the mount point */
+    char jobdir[1024];
+    snprintf(jobdir, sizeof jobdir, "/host%s", job);
+    for (char *p = jobdir + 6; ok && (p = strchr(p, '/')); p++) {
+        *p = 0;
+        mkdir(jobdir, 0755);
+        *p = '/';
+    }
+    ok = ok && must_mount("job", jobdir, "9p", 0, "trans=virtio,version=9p2000.L,msize=262144") == 0;
+    int code = 125;
+    if (ok && (chroot("/host") < 0 || chdir(job) < 0)) {
+        say("ERROR", strerror(errno));
+        ok = 0;
+    }
+    if (ok) {
+        say("RUN", job);
+        pid_t pid = fork();
+        if (pid == 0) {
+            char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8", NULL};
+            execle("/bin/sh", "sh", "run.sh", (char *)NULL, envp);
+            _exit(127);
+        }
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        FILE *f = fopen("exit", "w");
+        if (f) {
+            fprintf(f, "%d\n", code);
+            fclose(f);
+        }
+    }
+    snprintf(ms, sizeof ms, "%d", code);
+    say("EXIT", ms);
+    sync();
+    reboot(RB_AUTOBOOT);
+    return 0;
+}
