@@ -79,7 +79,7 @@ public final class Charts {
      */
     private void spectrum(String stem, String title, String yTitle, List<Spectrum.Entry> entries) {
         if (entries.size() < 2) return;
-        CategoryChart c = category(title, "bare host -> namespaces -> containers -> user-space kernel -> VM", yTitle);
+        CategoryChart c = category(title, "bare host -> namespaces -> containers -> user-space kernel -> VM -> container in a VM", yTitle);
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         c.getStyler().setLegendVisible(true);

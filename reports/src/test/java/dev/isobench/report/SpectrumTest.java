@@ -17,15 +17,16 @@ class SpectrumTest {
     @Test
     void targetsComeInSpectrumOrderWithTheirTierAndRatio() {
         List<ResultRow> rows = new ArrayList<>();
-        for (String[] t : new String[][] {{"vm", "emulated"}, {"runsc", "ptrace"}, {"docker", "runsc"}, {"docker", "runc"}, {"engine", ""},
+        for (String[] t : new String[][] {{"engine-in-vm", "emulated"}, {"vm", "emulated"}, {"runsc", "ptrace"}, {"docker", "runsc"}, {"docker", "runc"}, {"engine", ""},
                 {"engine", "copy"}, {"unshare", ""}, {"host", ""}, {"engine-cli", ""}}) {
             rows.add(row(t[0], t[1], "median", 1));
             if (!t[0].equals("host")) rows.add(row(t[0], t[1], "ratio_vs_host", 2));
         }
         List<Spectrum.Entry> s = Spectrum.of(rows, "start-to-exit");
-        assertEquals(List.of("host", "unshare", "engine", "docker/runc", "runsc/ptrace", "docker/runsc", "vm/emulated"),
-                s.stream().map(Spectrum.Entry::label).toList(), "the engine's default only, and no CLI");
-        assertEquals(List.of("bare host", "namespaces", "containers", "containers", "user-space kernel", "user-space kernel", "virtual machine"),
+        assertEquals(List.of("host", "unshare", "engine", "docker/runc", "runsc/ptrace", "docker/runsc", "vm/emulated", "engine-in-vm/emulated"),
+                s.stream().map(Spectrum.Entry::label).toList(), "the engine's default only, and no CLI; the container in a VM last");
+        assertEquals(List.of("bare host", "namespaces", "containers", "containers", "user-space kernel", "user-space kernel", "virtual machine",
+                "container in a VM"),
                 s.stream().map(Spectrum.Entry::tier).toList());
         assertTrue(s.get(0).ratio().isEmpty(), "the host has no ratio to itself");
         assertEquals(2, s.get(1).ratio().orElseThrow().value());

@@ -3,6 +3,7 @@ package dev.isobench.bench.suite;
 import dev.isobench.bench.targets.EngineTarget;
 import dev.isobench.bench.targets.Target;
 import dev.isobench.bench.targets.VmTarget;
+import dev.isobench.bench.vm.GuestPoint;
 import dev.isobench.engine.Engine;
 import dev.isobench.engine.cgroup.NoopDriver;
 import dev.isobench.engine.runtime.Container;
@@ -154,6 +155,7 @@ public final class StartupSuite implements Suite {
         CliStartup.run(ctx, host, plain.get("runc"));
         ClientStartup.run(ctx, plain);
         vm(ctx, host);
+        containerInVm(ctx, host);
         List<Target> storms = StartStorm.targets(ctx, engines);
         int windows = storms.size() * p.stormLevels().size();
         // what is left of the suite's share, spread over the storms; each at least MIN_STORM_SECONDS, at most the profile's
@@ -218,6 +220,30 @@ public final class StartupSuite implements Suite {
         Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=host_start_to_init"), "ms", Rows.millis(hostInit.values()));
         Rows.summary(ctx, new Rows.Key(NAME, "memory", vm.name(), vm.variant(), "guest_mib=" + VmTarget.GUEST_MIB),
                 "MiB", rss.values());
+    }
+
+    /**
+     * The spectrum's container in a VM: one boot of the vm target's kernel as a guest that runs this isobench, whose
+     * engine starts {@code /probe true} as many times as a target's minimum runs (after a warm-up), measured inside.
+     */
+    private static void containerInVm(SuiteContext ctx, double[] host) {
+        if (ctx.vm().isEmpty() || ctx.vm().get().guest().isEmpty() || !ctx.wants("engine")) return;
+        var vm = ctx.vm().get();
+        if (ctx.budget().secondsLeft() < GuestPoint.MIN_SECONDS) {
+            ctx.skip(NAME, "start-to-exit on " + GuestPoint.TARGET, "the suite's budget has less than " + GuestPoint.MIN_SECONDS + " s left for a guest's boot");
+            return;
+        }
+        ctx.progress().step(NAME, "container in a VM: the engine's start-to-exit in one boot of a guest (" + vm.variant() + ")");
+        try {
+            GuestPoint.Result r = GuestPoint.measure(vm.guest().get(), ctx.engine().binaries().probe(), ctx.workspace().dir().resolve("guest-startup"),
+                    List.of("--warmups", "3", "--containers", Integer.toString(Math.max(2, ctx.profile().startup().minRuns()))), GuestPoint.DEADLINE);
+            Rows.Key k = new Rows.Key(NAME, "start-to-exit", GuestPoint.TARGET, vm.variant(), "");
+            Rows.summary(ctx, k, "ms", Rows.millis(r.startToExitNanos()));
+            Rows.hlog(ctx, k, r.startToExitNanos());
+            if (host != null) Rows.ratio(ctx, k, host, r.startToExitNanos());
+        } catch (RuntimeException e) {
+            ctx.skip(NAME, "start-to-exit on " + GuestPoint.TARGET, e.getMessage());
+        }
     }
 
     /** Time spent in each phase, keyed by the phase that ends it. */

@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import dev.isobench.bench.process.Execution;
+import dev.isobench.bench.vm.GuestPoint;
 import dev.isobench.bench.targets.EngineTarget;
 import dev.isobench.bench.targets.Target;
 import dev.isobench.engine.spec.IdMap;
@@ -65,6 +66,7 @@ public final class SyscallSuite implements Suite {
         List<Target> alone = targets.stream().filter(Target::userSpaceKernel).toList();
         targets.removeAll(alone);
         Map<String, List<double[]>> vm = vmSamples(ctx);
+        List<double[]> inVm = p.ops().contains(HEADLINE_OP) ? containerInVm(ctx) : List.of();
         Map<Target, Map<String, List<double[]>>> separate = new LinkedHashMap<>();
         for (Target t : alone) separate.put(t, aloneSamples(ctx, t));
         Map<Target, Map<String, List<double[]>>> samples = measure(ctx, targets);
@@ -91,6 +93,9 @@ public final class SyscallSuite implements Suite {
             if (vm.containsKey(op)) { // SEPARATE_RUNS probe processes in one boot
                 var target = ctx.vm().get();
                 rowsOfRuns(ctx, new Rows.Key(NAME, op, target.name(), target.variant(), "iters=" + iters), vm.get(op), host);
+            }
+            if (op.equals(HEADLINE_OP) && !inVm.isEmpty()) {
+                rowsOfRuns(ctx, new Rows.Key(NAME, op, GuestPoint.TARGET, ctx.vm().get().variant(), "iters=" + iters), inVm, host);
             }
         }
         JmhSyscalls.run(ctx, Optional.ofNullable(nativeHostGetpid));
@@ -306,6 +311,29 @@ public final class SyscallSuite implements Suite {
         }
         samples.values().removeIf(runs -> runs.size() < SEPARATE_RUNS); // an op that failed in one run is out
         return samples;
+    }
+
+    /**
+     * The spectrum's container in a VM: getpid in a container of the engine inside one boot of the guest, in
+     * SEPARATE_RUNS probe processes with the vm target's batches; empty where there is no guest.
+     */
+    private static List<double[]> containerInVm(SuiteContext ctx) {
+        if (ctx.vm().isEmpty() || ctx.vm().get().guest().isEmpty() || !ctx.wants("engine")) return List.of();
+        if (ctx.budget().secondsLeft() < GuestPoint.MIN_SECONDS) {
+            ctx.skip(NAME, HEADLINE_OP + " on " + GuestPoint.TARGET, "the suite's budget has less than " + GuestPoint.MIN_SECONDS + " s left for a guest's boot");
+            return List.of();
+        }
+        Profile.Syscall p = ctx.profile().syscall();
+        ctx.progress().step(NAME, "container in a VM: getpid in the engine's container in one boot of a guest (" + ctx.vm().get().variant() + ")");
+        int batches = Math.max(2, p.batchesPerTurn() * p.minTurns() / SEPARATE_RUNS);
+        try {
+            return GuestPoint.measure(ctx.vm().get().guest().get(), ctx.engine().binaries().probe(), ctx.workspace().dir().resolve("guest-syscall"),
+                    List.of("--warmups", "1", "--getpid-runs", Integer.toString(SEPARATE_RUNS), "--batches", Integer.toString(batches), "--iters",
+                            Integer.toString(iters(p, HEADLINE_OP))), GuestPoint.DEADLINE).getpidRuns();
+        } catch (RuntimeException e) {
+            ctx.skip(NAME, HEADLINE_OP + " on " + GuestPoint.TARGET, e.getMessage());
+            return List.of();
+        }
     }
 
     /**

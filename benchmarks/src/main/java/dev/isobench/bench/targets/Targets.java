@@ -1,6 +1,7 @@
 package dev.isobench.bench.targets;
 
 import dev.isobench.bench.process.Processes;
+import dev.isobench.bench.vm.Guest;
 import dev.isobench.bench.vm.Qemu;
 import dev.isobench.bench.workspace.Workspace;
 import dev.isobench.engine.Engine;
@@ -120,7 +121,13 @@ public final class Targets implements AutoCloseable {
             Path probe = engine.binaries().probe();
             Qemu qemu = KvmCheck.settle(installed, kernel, probe, ws.dir().resolve("vm-kvm-check"), engine.root().resolve("vm").resolve(KVM_VERDICT),
                     KvmCheck.DEADLINE);
-            found.add(new VmTarget(qemu, kernel, probe, ws.dir().resolve("vm"), VM_DEADLINE));
+            Optional<Guest> guest = Optional.empty();
+            try {
+                guest = Optional.of(Guest.of(qemu, kernel));
+            } catch (IllegalStateException e) {
+                notes.add("vm: no container-in-a-VM point: " + e.getMessage());
+            }
+            found.add(new VmTarget(qemu, kernel, probe, ws.dir().resolve("vm"), VM_DEADLINE, guest));
             versions.put("vm", qemu.version() + "; kernel " + kernel); // the accelerator and why: in details, below
             Map<String, String> accel = new LinkedHashMap<>();
             accel.put("accelerator", qemu.variant());

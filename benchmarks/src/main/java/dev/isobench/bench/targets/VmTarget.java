@@ -2,6 +2,7 @@ package dev.isobench.bench.targets;
 
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.PeakRss;
+import dev.isobench.bench.vm.Guest;
 import dev.isobench.bench.vm.Initramfs;
 import dev.isobench.bench.vm.Qemu;
 import dev.isobench.bench.vm.SerialFrames;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +35,7 @@ public final class VmTarget implements Target {
     private final Path kernel;
     private final Path initramfs;
     private final Duration deadline;
+    private final Optional<Guest> guest;
     private volatile String failedBoot;
 
     /** A guest still running at the deadline: hung, or far slower than a VM can be and still be measured. */
@@ -46,7 +49,13 @@ public final class VmTarget implements Target {
     public record Boot(long wallNanos, long hostToInitNanos, OptionalLong guestInitNanos, long peakRssBytes, List<SerialFrames.Frame> frames) {}
 
     public VmTarget(Qemu qemu, Path kernel, Path probe, Path dir, Duration deadline) {
+        this(qemu, kernel, probe, dir, deadline, Optional.empty());
+    }
+
+    /** @param guest the guest that runs isobench itself on the same kernel, for the container-in-a-VM point, where its modules are here */
+    public VmTarget(Qemu qemu, Path kernel, Path probe, Path dir, Duration deadline, Optional<Guest> guest) {
         this.qemu = qemu;
+        this.guest = guest;
         this.kernel = kernel;
         this.deadline = deadline;
         try {
@@ -61,6 +70,11 @@ public final class VmTarget implements Target {
     @Override
     public String name() {
         return "vm";
+    }
+
+    /** The guest that runs the engine inside this VM's kernel (the spectrum's container in a VM), where it can be had. */
+    public Optional<Guest> guest() {
+        return guest;
     }
 
     /** {@code kvm} or {@code emulated}: a TCG result must never pass for hardware virtualization. */
