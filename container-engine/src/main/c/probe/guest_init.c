@@ -2,6 +2,8 @@
  * writable share for the job, cgroup v2 alone, the kernel modules the engine needs loaded from the initramfs. */
 #define _GNU_SOURCE
 #include "probe.h"
+#include <net/if.h>
+#include <sys/ioctl.h>
 
 static void say(const char *what, const char *detail) {
     printf("@@GUEST %s %s\n", what, detail ? detail : "");
@@ -37,11 +39,26 @@ static int load_modules(void) {
     return 0;
 }
 
-/* argv: /init guest JOBDIR — JOBDIR is a host path, shared writable as mount tag "job", holding run.sh. The job's
- * exit code goes to JOBDIR/exit; the machine is reset after (QEMU runs with -no-reboot: the reset ends it). */
+/* The loopback interface up, as a booted system has it: JMH's forks and the app suite's servers talk over it. */
+static int loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    int ok = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    ok = ok && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+    if (fd >= 0) close(fd);
+    if (!ok) say("ERROR", "cannot bring lo up");
+    return ok ? 0 : -1;
+}
+
+/* argv: /init guest JOBDIR [HOSTNAME] — JOBDIR is a host path, shared writable as mount tag "job", holding run.sh.
+ * The job's exit code goes to JOBDIR/exit; the machine is reset after (QEMU runs with -no-reboot: the reset ends it). */
 int guest_init(int argc, char **argv) {
     if (argc < 3) return 2;
     const char *job = argv[2];
+    if (argc > 3) sethostname(argv[3], strlen(argv[3]));
     mount("proc", "/proc", "proc", 0, NULL);
     mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
     mount("sysfs", "/sys", "sysfs", 0, NULL);
@@ -50,9 +67,10 @@ int guest_init(int argc, char **argv) {
     char ms[32];
     snprintf(ms, sizeof ms, "%lld", boot.tv_sec * 1000LL + boot.tv_nsec / 1000000);
     say("INIT", ms);
-    int ok = load_modules() == 0
+    int ok = load_modules() == 0 && loopback_up() == 0
             && must_mount("host", "/host", "9p", MS_RDONLY, "trans=virtio,version=9p2000.L,msize=262144,cache=loose") == 0;
-    const char *tmpfs[] = {"/host/tmp", "/host/run", "/host/var/tmp", "/host/var/lib/isobench", "/host/dev/shm"};
+    /* what the host's programs write: the engine's root, podman's and the run's own state */
+    const char *tmpfs[] = {"/host/tmp", "/host/run", "/host/var/tmp", "/host/var/lib/isobench", "/host/var/lib/containers", "/host/dev/shm"};
     ok = ok && must_mount("proc", "/host/proc", "proc", 0, NULL) == 0 && must_mount("sysfs", "/host/sys", "sysfs", 0, NULL) == 0
             && must_mount("devtmpfs", "/host/dev", "devtmpfs", 0, NULL) == 0
             && must_mount("devpts", "/host/dev/pts", "devpts", 0, "newinstance,ptmxmode=0666") == 0
@@ -68,7 +86,9 @@ int guest_init(int argc, char **argv) {
     }
     ok = ok && must_mount("job", jobdir, "9p", 0, "trans=virtio,version=9p2000.L,msize=262144") == 0;
     int code = 125;
-    if (ok && (chroot("/host") < 0 || chdir(job) < 0)) {
+    /* switch_root, not a bare chroot: the host's tree moved over / is this mount namespace's root, so the kernel does
+     * not count the job as chrooted (a chrooted process may not make a user namespace) */
+    if (ok && (chdir("/host") < 0 || mount("/host", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir(job) < 0)) {
         say("ERROR", strerror(errno));
         ok = 0;
     }

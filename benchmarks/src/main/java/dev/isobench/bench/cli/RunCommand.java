@@ -9,6 +9,7 @@ import dev.isobench.engine.Engine;
 import dev.isobench.engine.spec.Seccomp;
 import dev.isobench.engine.sys.EngineException;
 import dev.isobench.engine.sys.Native;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +21,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /** {@code isobench run}: the benchmark suites, a results directory, and its report. */
@@ -50,6 +53,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "Do not render report.html at the end.")
     boolean noReport;
 
+    @Option(names = "--in-guest", description = {"Run inside a guest of this host instead: the vm target's kernel under KVM (where it proved",
+            "itself) or emulation, cgroup v2 alone, the host's files read-only; its results are a results directory of",
+            "their own, whose manifest names this host (guest_of), for compare. Needs scripts/vm-kernel's modules."})
+    boolean inGuest;
+
+    @Option(names = "--guest-of", paramLabel = "HOST", hidden = true, description = "Set by --in-guest inside the guest: the host it runs on.")
+    String guestOf;
+
+    @Option(names = "--guest-accelerator", paramLabel = "TEXT", hidden = true, description = "Set by --in-guest inside the guest: KVM or emulation, and why.")
+    String guestAccelerator;
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--hold-before", paramLabel = "SUITE:FILE", hidden = true, converter = HoldConverter.class,
             description = "Wait before SUITE until FILE exists (tests stop a run at a known point with it).")
     List<Hold> holds = new ArrayList<>();
@@ -61,14 +78,36 @@ public final class RunCommand implements Callable<Integer> {
         if (vmKernel != null) System.setProperty("isobench.vm.kernel", vmKernel.toAbsolutePath().toString());
         Set<String> wanted = new LinkedHashSet<>(selection.targets().isEmpty() ? SuiteSelection.ALL_TARGETS : selection.targets());
         List<String> chosen = selection.suites().isEmpty() ? new ArrayList<>(Runner.SUITES.keySet()) : selection.suites();
-        Path dir = out != null ? out : Path.of("results", HostFacts.hostname() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = out != null ? out : Path.of("results", HostFacts.hostname() + (inGuest ? "-guest-" : "-") + stamp);
         Engine engine = Engine.open(Engine.rootFor(root));
         Progress progress = Progress.forConsole();
+        if (guestOf != null) System.setProperty(HostFacts.GUEST_OF, guestOf);
+        if (guestAccelerator != null) System.setProperty(HostFacts.GUEST_ACCELERATOR, guestAccelerator);
+        if (inGuest) {
+            Path results = InGuestRun.run(engine, p, guestArgs(chosen), dir, Optional.ofNullable(vmKernel), progress);
+            System.out.println("results: " + results.toAbsolutePath());
+            if (!noReport) System.out.println("report: " + ReportCommand.render(results).toAbsolutePath());
+            return 0;
+        }
         progress.message("isobench run: profile " + p.name() + ", suites " + String.join(",", chosen) + ", results in " + dir.toAbsolutePath());
         Path results = new Runner(engine, p, chosen, wanted, dir, jar(), engineSeccomp, holds).run(progress);
         System.out.println("results: " + results.toAbsolutePath());
         if (!noReport) System.out.println("report: " + ReportCommand.render(results).toAbsolutePath());
         return 0;
+    }
+
+    /** The run's options as the guest's isobench takes them: no vm target inside the guest unless named. */
+    private List<String> guestArgs(List<String> chosen) {
+        String profile = spec.commandLine().getParseResult().matchedOptionValue("--profile", "quick");
+        if (Files.isRegularFile(Path.of(profile))) profile = Path.of(profile).toAbsolutePath().toString(); // the guest works in its job's directory
+        List<String> args = new ArrayList<>(List.of("--profile", profile, "--suite", String.join(",", chosen)));
+        List<String> targets = new ArrayList<>(selection.targets().isEmpty() ? SuiteSelection.ALL_TARGETS : selection.targets());
+        if (selection.targets().isEmpty()) targets.remove("vm");
+        args.addAll(List.of("--targets", String.join(",", targets)));
+        var seccomp = spec.commandLine().getParseResult().matchedOption("--engine-seccomp");
+        if (seccomp != null) args.addAll(List.of("--engine-seccomp", seccomp.stringValues().get(0)));
+        return args;
     }
 
     /** picocli's converter for --engine-seccomp: the engine's own parser, whose errors name the accepted forms. */

@@ -34,10 +34,17 @@ public final class HostFacts {
     }
 
     /** Fills the manifest's host section; returns warnings about measurement conditions. */
+    /** System properties a run inside a guest (run --in-guest) sets: the host it runs on, and its accelerator. */
+    public static final String GUEST_OF = "isobench.guest.of", GUEST_ACCELERATOR = "isobench.guest.accelerator";
+
     public static List<String> record(ObjectNode host, Engine engine) {
         List<String> warnings = new ArrayList<>();
         host.put("hostname", hostname());
         host.put("kernel", read("/proc/sys/kernel/osrelease").orElse("?"));
+        if (System.getProperty(GUEST_OF) != null) {
+            host.put("guest_of", System.getProperty(GUEST_OF));
+            host.put("guest_accelerator", System.getProperty(GUEST_ACCELERATOR, "?"));
+        }
         host.put("distro", osRelease());
         host.put("cpu_model", cpuinfo("model name").orElse("?"));
         host.put("cores", Runtime.getRuntime().availableProcessors());

@@ -30,7 +30,7 @@ public final class Targets implements AutoCloseable {
     /** A boot under software emulation takes seconds; a guest still running after this is hung. */
     static final Duration VM_DEADLINE = Duration.ofSeconds(300);
     /** The cached KVM verdict, under the engine root's vm/ beside the guest kernel. */
-    static final String KVM_VERDICT = "kvm-check.json";
+    public static final String KVM_VERDICT = "kvm-check.json";
 
     private final List<Target> found = new ArrayList<>();
     private final Map<String, String> skipped = new LinkedHashMap<>();

@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A guest that runs isobench itself: the same Debian kernel as the vm target, booted with the probe as init
@@ -64,6 +67,12 @@ public final class Guest {
      * write; waits at most {@code deadline}. The console (kernel and job output) is kept in {@code job/console.log}.
      */
     public Outcome run(Path probe, Path job, String script, Duration deadline) {
+        return run(probe, job, script, deadline, "isobench-guest", line -> { });
+    }
+
+    /** The same, the guest's hostname given (a run's manifest names its host by it), each console line told as it comes. */
+    public Outcome run(Path probe, Path job, String script, Duration deadline, String hostname, Consumer<String> onLine) {
+        if (!hostname.matches("[A-Za-z0-9.-]{1,63}")) throw new IllegalArgumentException("a guest's hostname is letters, digits, '.' and '-': " + hostname);
         try {
             Files.createDirectories(job);
             Files.writeString(job.resolve("run.sh"), script);
@@ -75,18 +84,25 @@ public final class Guest {
                 f.setLength((long) DISK_MIB << 20); // sparse: a block device for io.max, nothing on it
             }
             Path console = job.resolve("console.log");
-            List<String> argv = new ArrayList<>(List.of(qemu.binary().toString(), "-M", "q35", "-accel", qemu.accelerator(), "-cpu", "max",
+            List<String> argv = new ArrayList<>(List.of(qemu.binary().toString(), "-M", "q35", "-accel", qemu.accelerator(), "-cpu", cpu(qemu),
                     "-m", Integer.toString(MEMORY_MIB), "-smp", Integer.toString(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()))),
                     "-display", "none", "-serial", "file:" + console, "-monitor", "none", "-no-reboot", "-nodefaults",
                     "-kernel", kernel.toString(), "-initrd", initrd.toString(),
-                    "-append", "console=ttyS0 quiet loglevel=1 panic=-1 -- guest " + job.toAbsolutePath(),
+                    "-append", "console=ttyS0 quiet loglevel=1 panic=-1 -- guest " + job.toAbsolutePath() + " " + hostname,
                     "-virtfs", "local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap",
                     "-virtfs", "local,path=" + job.toAbsolutePath() + ",mount_tag=job,security_model=passthrough,multidevs=remap",
                     "-drive", "file=" + disk + ",format=raw,if=virtio"));
             long start = System.nanoTime();
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(job.resolve("qemu.log").toFile()).start();
-            boolean done = p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            long end = start + deadline.toNanos();
+            long told = 0;
+            boolean done = false;
+            while (!done && System.nanoTime() < end) {
+                done = p.waitFor(500, TimeUnit.MILLISECONDS);
+                told = tell(console, told, onLine);
+            }
             if (!done) p.destroyForcibly().waitFor();
+            tell(console, told, onLine);
             long wall = System.nanoTime() - start;
             Files.deleteIfExists(disk);
             Files.deleteIfExists(initrd);
@@ -101,6 +117,33 @@ public final class Guest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the guest ran", e);
         }
+    }
+
+    /** Tells the complete lines the console file has past {@code from}; returns where the next call starts. */
+    private static long tell(Path console, long from, Consumer<String> onLine) throws IOException {
+        if (!Files.exists(console) || Files.size(console) <= from) return from;
+        byte[] all = Files.readAllBytes(console);
+        int last = from == 0 ? -1 : (int) from - 1;
+        for (int i = (int) from; i < all.length; i++) {
+            if (all[i] != '\n') continue;
+            onLine.accept(new String(all, last + 1, i - last - 1, StandardCharsets.UTF_8).replace("\r", ""));
+            last = i;
+        }
+        return last + 1;
+    }
+
+    /**
+     * The guest's CPU: the host's under KVM; under emulation SSE4.2 without AVX, since QEMU 7.2's emulation of AVX is
+     * new and a JVM whose JIT used it crashed in the guest (SIGSEGV in compiled code).
+     */
+    static String cpu(Qemu qemu) {
+        return qemu.kvm() ? "host" : "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt";
+    }
+
+    /** This JVM's class path, each entry absolute: what a guest runs isobench from (under surefire, the tests' own). */
+    public static String classPath() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(cp.split(":")).filter(s -> !s.isEmpty()).map(s -> Path.of(s).toAbsolutePath().toString()).collect(Collectors.joining(":"));
     }
 
     /** The guest's own words about a failed setup (its @@GUEST ERROR lines), or the console's tail. */

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The spectrum's "container in a VM": one boot of the {@link Guest}, in which this very isobench (its class path,
@@ -29,7 +28,7 @@ public final class GuestPoint {
     private GuestPoint() {}
 
     public static Result measure(Guest guest, Path probe, Path job, List<String> pointArgs, Duration deadline) {
-        String script = "exec java -Xmx512m -XX:+UseSerialGC -cp '" + classPath() + "' dev.isobench.bench.cli.Isobench guest-point "
+        String script = "exec java -Xmx512m -XX:+UseSerialGC -cp '" + Guest.classPath() + "' dev.isobench.bench.cli.Isobench guest-point "
                 + String.join(" ", pointArgs) + " --out point.txt\n";
         Guest.Outcome o = guest.run(probe, job, script, deadline);
         if (o.exitCode() == -1) throw new IllegalStateException("the guest did not finish within " + deadline.toSeconds() + " s and was killed");
@@ -46,11 +45,5 @@ public final class GuestPoint {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** This JVM's class path, each entry absolute (the guest's working directory is the job's); under surefire, the tests' own. */
-    static String classPath() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return Arrays.stream(cp.split(":")).filter(s -> !s.isEmpty()).map(s -> Path.of(s).toAbsolutePath().toString()).collect(Collectors.joining(":"));
     }
 }
