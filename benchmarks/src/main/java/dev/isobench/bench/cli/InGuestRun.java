@@ -27,6 +27,18 @@ import java.util.Optional;
 final class InGuestRun {
     private InGuestRun() {}
 
+    /**
+     * The guest's console as the user's progress: its runner redraws one line with escape codes (on a serial console
+     * they arrive as text), so each part between them that says something is told once, prefixed.
+     */
+    private static void tell(String line, Progress progress) {
+        for (String part : line.split("\u001b\\[K|\r")) {
+            String p = part.strip();
+            if (p.isEmpty() || p.startsWith("@@") || p.matches("\\[ *\\d+\\.\\d+\\].*")) continue; // the guest init's frames, kernel messages
+            progress.message("guest: " + p);
+        }
+    }
+
     /** @param runArgs the run's own options, as the guest's isobench takes them (profile, suites, targets, seccomp) */
     static Path run(Engine engine, Profile profile, List<String> runArgs, Path dir, Optional<Path> vmKernel, Progress progress) {
         Qemu installed = Qemu.find();
@@ -50,7 +62,7 @@ final class InGuestRun {
                     + "), cgroup v2 alone; the guest's progress follows");
             Duration deadline = Duration.ofSeconds(profile.budgetSeconds() * 2L + 600);
             Guest.Outcome o = guest.run(probe, job, String.join(" ", argv) + "\n", deadline, hostname,
-                    line -> { if (line.startsWith("[") || line.startsWith("isobench") || line.startsWith("precision") || line.startsWith("took")) progress.message("guest: " + line); });
+                    line -> tell(line, progress));
             if (o.exitCode() == -1) throw new IllegalStateException("the guest did not finish within " + deadline.toSeconds() + " s and was killed; its console is in " + job);
             if (!Files.isDirectory(job.resolve("results"))) {
                 throw new IllegalStateException("the guest's run exited " + o.exitCode() + " with no results: " + Guest.why(o) + " (its console is in " + job + ")");
