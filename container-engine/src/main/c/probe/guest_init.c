@@ -70,13 +70,18 @@ int guest_init(int argc, char **argv) {
     int ok = load_modules() == 0 && loopback_up() == 0
             && must_mount("host", "/host", "9p", MS_RDONLY, "trans=virtio,version=9p2000.L,msize=262144,cache=loose") == 0;
     /* what the host's programs write: the engine's root, podman's and the run's own state */
-    const char *tmpfs[] = {"/host/tmp", "/host/run", "/host/var/tmp", "/host/var/lib/isobench", "/host/var/lib/containers", "/host/dev/shm"};
+    const char *tmpfs[] = {"/host/run", "/host/var/tmp", "/host/var/lib/isobench", "/host/var/lib/containers", "/host/dev/shm"};
     ok = ok && must_mount("proc", "/host/proc", "proc", 0, NULL) == 0 && must_mount("sysfs", "/host/sys", "sysfs", 0, NULL) == 0
             && must_mount("devtmpfs", "/host/dev", "devtmpfs", 0, NULL) == 0
             && must_mount("devpts", "/host/dev/pts", "devpts", 0, "newinstance,ptmxmode=0666") == 0
             && must_mount("cgroup2", "/host/sys/fs/cgroup", "cgroup2", 0, NULL) == 0;
     for (size_t i = 0; ok && i < sizeof tmpfs / sizeof tmpfs[0]; i++) ok = must_mount("tmpfs", tmpfs[i], "tmpfs", 0, "mode=755") == 0;
-    /* last: the job's directory may lie under one of the tmpfs (a host's /tmp), made on it as the mount point */
+    /* /tmp writable with the host's own files still seen (a build or a test may live there): an overlay whose upper
+     * layer is a tmpfs, on the read-only share */
+    ok = ok && must_mount("tmpfs", "/upper", "tmpfs", 0, "mode=755") == 0 && mkdir("/upper/tmp", 01777) == 0 && chmod("/upper/tmp", 01777) == 0
+            && mkdir("/upper/work", 0755) == 0
+            && must_mount("overlay", "/host/tmp", "overlay", 0, "lowerdir=/host/tmp,upperdir=/upper/tmp,workdir=/upper/work") == 0;
+    /* last: the job's directory may lie under one of the writable mounts (a host's /tmp), made there as the mount point */
     char jobdir[1024];
     snprintf(jobdir, sizeof jobdir, "/host%s", job);
     for (char *p = jobdir + 6; ok && (p = strchr(p, '/')); p++) {

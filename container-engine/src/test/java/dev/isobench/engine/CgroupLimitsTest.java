@@ -11,6 +11,7 @@ import dev.isobench.engine.cgroup.Controller;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.ContainerState;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.DeviceRule;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.sys.EngineException;
@@ -130,5 +131,20 @@ class CgroupLimitsTest {
         long t0 = System.nanoTime();
         Thread.sleep(millis);
         return (c.stats().cpuUsageNanos() - u0) / (double) (System.nanoTime() - t0);
+    }
+
+    /** The last device rule that matches decides: a v1 devices list, a v2 BPF device program, the same outcome. */
+    @Test
+    void aDeviceRuleDecidesWhetherANodeOpens() {
+        assumeTrue(!t.engine().cgroups().version().equals("none"), "needs cgroups");
+        TestEngine.Result open = t.run(ContainerSpec.builder().command("/probe", "cat", "/dev/null"));
+        assertEquals(0, open.exitCode(), "the default list lets /dev/null open: " + open.stderr());
+        Limits deny = Limits.builder().deviceRules(List.of(new DeviceRule(false, "c 1:3 rwm"))).build();
+        TestEngine.Result denied = t.run(ContainerSpec.builder().limits(deny).command("/probe", "cat", "/dev/null"));
+        assertEquals(1, denied.exitCode(), "a deny rule for 1:3 stops the open: " + denied.stdout() + denied.stderr());
+        assertTrue(denied.stderr().contains("Operation not permitted"), denied.stderr());
+        Limits again = Limits.builder().deviceRules(List.of(new DeviceRule(false, "c 1:3 rwm"), new DeviceRule(true, "c 1:3 r"))).build();
+        TestEngine.Result reading = t.run(ContainerSpec.builder().limits(again).command("/probe", "cat", "/dev/null"));
+        assertEquals(0, reading.exitCode(), "a later allow of reading it decides for a read: " + reading.stderr());
     }
 }

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The device allow-list of a v1 devices cgroup, Docker's default: mknod of any node (useless without the
- * right to open it), and read/write only of the nodes a container's /dev holds. On v2 the same needs a BPF
- * device program, which the engine does not load; there every container mount but /dev's bound nodes is
- * nodev instead, so a node made inside cannot be opened either.
+ * right to open it), and read/write only of the nodes a container's /dev holds. On v2 a container without rules
+ * of its own has no device program: every container mount but /dev's bound nodes is nodev, so a node made inside
+ * cannot be opened; one with rules gets a BPF device program of the same list and its rules ({@link DeviceProgram}).
  */
 public final class DeviceRules {
     static final List<String> DEFAULT_ALLOW = List.of(
@@ -35,6 +35,14 @@ public final class DeviceRules {
     /** Rules after the default list, in order: each written to devices.allow or devices.deny. */
     static void apply(Path group, List<dev.isobench.engine.spec.DeviceRule> rules) {
         for (var r : rules) CgroupFiles.write(group.resolve(r.allow() ? "devices.allow" : "devices.deny"), r.rule());
+    }
+
+    /** The v2 program of the default list, then the rules in order (the last that matches decides; none: denied). */
+    static byte[] program(List<dev.isobench.engine.spec.DeviceRule> rules) {
+        List<DeviceProgram.Rule> all = new java.util.ArrayList<>();
+        for (String d : DEFAULT_ALLOW) all.add(DeviceProgram.Rule.parse(true, d));
+        for (var r : rules) all.add(DeviceProgram.Rule.parse(r.allow(), r.rule()));
+        return DeviceProgram.compile(all);
     }
 
     /** {@code --privileged}: every device, as the host. */

@@ -36,9 +36,7 @@ public final class LimitChecks {
         need(limits.memory().isPresent() || limits.memorySwap().isPresent() || limits.memoryReservation().isPresent(),
                 Controller.MEMORY, "--memory", have, v, problems);
         need(limits.pids().isPresent(), Controller.PIDS, "--pids-limit", have, v, problems);
-        if (!limits.deviceRules().isEmpty() && !v.equals("v1")) {
-            problems.add("device cgroup rules need the v1 devices controller; on cgroup " + v + " they need a BPF program, which the engine does not load");
-        }
+        if (!limits.deviceRules().isEmpty() && v.equals("none")) problems.add("device cgroup rules need cgroups, which this host does not offer");
         need(limits.cpusetCpus().isPresent(), Controller.CPUSET, "--cpuset-cpus", have, v, problems);
         need(limits.cpusetMems().isPresent(), Controller.CPUSET, "--cpuset-mems", have, v, problems);
         need(!limits.readBps().isEmpty() || !limits.writeBps().isEmpty(), Controller.IO, "--device-read-bps/--device-write-bps", have, v, problems);

@@ -1,7 +1,7 @@
 package dev.isobench.engine.cgroup;
 
 import dev.isobench.engine.spec.Limits;
-import dev.isobench.engine.sys.EngineException;
+import dev.isobench.engine.sys.Bpf;
 import dev.isobench.engine.sys.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +59,7 @@ public final class V2Driver implements CgroupDriver {
         PidsFiles.apply(g, limits);
         CpusetFiles.apply(g, limits);
         IoFiles.applyV2(g, limits);
-        if (!limits.deviceRules().isEmpty()) {
-            throw new EngineException("device cgroup rules need a BPF device program on cgroup v2, which the isobench engine does not load");
-        }
+        if (!limits.deviceRules().isEmpty()) Bpf.attachDeviceProgram(g, DeviceRules.program(limits.deviceRules()));
     }
 
     @Override
