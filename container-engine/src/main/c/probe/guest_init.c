@@ -101,7 +101,7 @@ int guest_init(int argc, char **argv) {
         say("RUN", job);
         pid_t pid = fork();
         if (pid == 0) {
-            char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/tmp", "LANG=C.UTF-8", NULL};
+            char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/var/tmp", "TMPDIR=/var/tmp", "LANG=C.UTF-8", NULL};
             execle("/bin/sh", "sh", "run.sh", (char *)NULL, envp);
             _exit(127);
         }

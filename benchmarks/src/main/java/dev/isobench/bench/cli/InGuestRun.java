@@ -53,7 +53,7 @@ final class InGuestRun {
                     KvmCheck.DEADLINE);
             Guest guest = Guest.of(qemu, kernel);
             String hostname = HostFacts.hostname().replaceAll("[^A-Za-z0-9.-]", "-") + "-guest";
-            List<String> argv = new ArrayList<>(List.of("exec", "java", "-Xmx512m", "-XX:+UseSerialGC", "-cp", "'" + Guest.classPath() + "'",
+            List<String> argv = new ArrayList<>(List.of("exec", "java", "-Djava.io.tmpdir=/var/tmp", "-Xmx512m", "-XX:+UseSerialGC", "-cp", "'" + Guest.classPath() + "'",
                     Isobench.class.getName(), "run"));
             argv.addAll(runArgs.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
             argv.addAll(List.of("--out", job.resolve("results").toString(), "--no-report", "--guest-of", "'" + HostFacts.hostname() + "'",

@@ -28,7 +28,7 @@ public final class GuestPoint {
     private GuestPoint() {}
 
     public static Result measure(Guest guest, Path probe, Path job, List<String> pointArgs, Duration deadline) {
-        String script = "exec java -Xmx512m -XX:+UseSerialGC -cp '" + Guest.classPath() + "' dev.isobench.bench.cli.Isobench guest-point "
+        String script = "exec java -Djava.io.tmpdir=/var/tmp -Xmx512m -XX:+UseSerialGC -cp '" + Guest.classPath() + "' dev.isobench.bench.cli.Isobench guest-point "
                 + String.join(" ", pointArgs) + " --out point.txt\n";
         Guest.Outcome o = guest.run(probe, job, script, deadline);
         if (o.exitCode() == -1) throw new IllegalStateException("the guest did not finish within " + deadline.toSeconds() + " s and was killed");

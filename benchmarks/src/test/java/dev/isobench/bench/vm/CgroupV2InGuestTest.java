@@ -43,7 +43,7 @@ class CgroupV2InGuestTest {
         }
         Path probe = NativeBinaries.unpack(dir.resolve("bin")).probe();
         String script = "echo \"@@V2 $(cat /sys/fs/cgroup/cgroup.controllers)\"\n"
-                + "exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + classPath() + "' "
+                + "exec java -Djava.io.tmpdir=/var/tmp -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + Guest.classPath() + "' "
                 + GuestJUnit.class.getName() + " " + String.join(" ", CLASSES) + "\n";
         Guest.Outcome o = guest.run(probe, dir.resolve("job"), script, Duration.ofMinutes(8));
         assertEquals(0, o.exitCode(), "the guest's job: " + Guest.why(o));
@@ -54,10 +54,5 @@ class CgroupV2InGuestTest {
         tests.forEach(System.out::println); // the report keeps which tests ran in the guest
         assertTrue(tests.size() >= 10, "the tests ran in the guest: " + lines);
         assertEquals(List.of(), tests.stream().filter(l -> !l.startsWith("@@TEST ok ")).toList(), "every test passes on v2, none skipped");
-    }
-
-    /** The real class path: under surefire, java.class.path is a booter jar in /tmp, which the guest's own /tmp hides. */
-    private static String classPath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 }
