@@ -11,11 +11,17 @@ import dev.isobench.engine.cgroup.Controller;
 import dev.isobench.engine.runtime.Container;
 import dev.isobench.engine.runtime.ContainerState;
 import dev.isobench.engine.spec.ContainerSpec;
+import dev.isobench.engine.spec.DeviceRate;
 import dev.isobench.engine.spec.DeviceRule;
 import dev.isobench.engine.spec.Limits;
 import dev.isobench.engine.spec.Namespace;
 import dev.isobench.engine.sys.EngineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -146,5 +152,29 @@ class CgroupLimitsTest {
         Limits again = Limits.builder().deviceRules(List.of(new DeviceRule(false, "c 1:3 rwm"), new DeviceRule(true, "c 1:3 r"))).build();
         TestEngine.Result reading = t.run(ContainerSpec.builder().limits(again).command("/probe", "cat", "/dev/null"));
         assertEquals(0, reading.exitCode(), "a later allow of reading it decides for a read: " + reading.stderr());
+    }
+
+    /** A read rate on a real disk lands in the group's throttle file: blkio.throttle.read_bps_device on v1, io.max on v2. */
+    @Test
+    void aReadRateOnADiskIsWrittenToTheGroupsThrottle() throws IOException {
+        assumeController(Controller.IO);
+        Optional<String> disk;
+        try (Stream<Path> s = Files.list(Path.of("/sys/block"))) {
+            disk = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("(vd|sd|nvme|xvd).*")).sorted().findFirst();
+        }
+        assumeTrue(disk.isPresent(), "needs a disk (vd*, sd*, nvme*, xvd*) in /sys/block");
+        String[] mm = Files.readString(Path.of("/sys/block", disk.get(), "dev")).trim().split(":");
+        DeviceRate rate = new DeviceRate(Integer.parseInt(mm[0]), Integer.parseInt(mm[1]), 1048576);
+        Container c = t.start(ContainerSpec.builder().limits(Limits.builder().readBps(List.of(rate)).build()).command("/probe", "spin", "30"));
+        String throttle = "";
+        for (Path root : t.engine().cgroups().roots()) {
+            for (String f : List.of("io.max", "blkio.throttle.read_bps_device")) {
+                Path file = c.cgroup().in(root).resolve(f);
+                if (Files.exists(file)) throttle += Files.readString(file);
+            }
+        }
+        c.delete();
+        String device = mm[0] + ":" + mm[1];
+        assertTrue(throttle.contains(device + " rbps=1048576") || throttle.contains(device + " 1048576"), "the throttle of " + device + ": " + throttle);
     }
 }
