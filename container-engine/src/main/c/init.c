@@ -39,6 +39,30 @@ static volatile pid_t container_pid;
 /* The cgroup files of the plan, opened by the monitor before any setns and inherited by the container's process. */
 static int cgroup_fds[MAX_FDS], cgroup_steps[MAX_FDS], ncg;
 
+/* clone3's arguments (Linux 5.3; CLONE_INTO_CGROUP 5.7), spelled out: not every libc's headers have them. */
+struct clone3_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+#define CLONE_INTO_CGROUP_FLAG 0x200000000ULL
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+/* The container's process, born in its v2 group where the kernel can: no join by the child, none of the
+ * cgroup_mutex a write to cgroup.procs takes on the start path. Where clone3 or CLONE_INTO_CGROUP is missing
+ * (ENOSYS, E2BIG, EINVAL), a plain clone and a join through the group's cgroup.procs, as on v1. */
+static pid_t clone_container(unsigned long flags, int cgroup_dir, int into_step) {
+    if (cgroup_dir >= 0) {
+        struct clone3_args args = {.flags = flags | CLONE_INTO_CGROUP_FLAG, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgroup_dir};
+        pid_t pid = syscall(SYS_clone3, &args, sizeof args);
+        if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL)) return pid;
+        cgroup_steps[ncg] = into_step;
+        cgroup_fds[ncg] = openat(cgroup_dir, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+        if (cgroup_fds[ncg++] < 0) fail_step(into_step, errno);
+    }
+    return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
 static _Noreturn void run_container(int syncfd) {
     /* The workload starts as under docker, with no signal ignored: the engine spawns the monitor with default
      * signals and an empty mask, and the one disposition the monitor changes before its clone is SIGPIPE's.
@@ -120,7 +144,7 @@ int main(void) {
     close(PLAN_FD);
 
     unsigned long flags = 0;
-    int ns_fds[MAX_FDS], nns = 0, exit_dir = -1, userns_step = -1;
+    int ns_fds[MAX_FDS], nns = 0, exit_dir = -1, userns_step = -1, cgroup_dir = -1, into_step = -1;
     /* Everything is opened before any setns: after joining a mount namespace, host paths are gone. */
     for (int i = 0; i < nsteps; i++) {
         struct step *s = &steps[i];
@@ -129,6 +153,7 @@ int main(void) {
         else if (s->op == OP_CLONE) flags = num(s->argv[0]);
         else if (s->op == OP_SETSID && setsid() < 0) fail_step(i, errno);
         else if (s->op == OP_CGROUP && ncg < MAX_FDS) { cgroup_steps[ncg] = i; fd = cgroup_fds[ncg++] = open(s->argv[0], O_WRONLY | O_CLOEXEC); }
+        else if (s->op == OP_CGROUP_INTO) { into_step = i; fd = cgroup_dir = open(s->argv[0], O_DIRECTORY | O_RDONLY | O_CLOEXEC); }
         else if (s->op == OP_SETNS && nns < MAX_FDS) fd = ns_fds[nns++] = open(s->argv[0], O_RDONLY | O_CLOEXEC);
         else if (s->op == OP_EXIT_FILE) fd = exit_dir = open(s->argv[0], O_DIRECTORY | O_RDONLY | O_CLOEXEC);
         else if (s->op == OP_USERNS_MAP) userns_step = i;
@@ -141,7 +166,7 @@ int main(void) {
 
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) < 0) { send_error("monitor: pipe: %s", strerror(errno)); _exit(EXIT_SETUP_FAILED); }
-    pid_t pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    pid_t pid = clone_container(flags, cgroup_dir, into_step);
     if (pid < 0) { send_error("monitor: clone into new namespaces: %s", strerror(errno)); _exit(EXIT_SETUP_FAILED); }
     if (pid == 0) {
         close(sync[1]);
@@ -149,6 +174,7 @@ int main(void) {
     }
     close(sync[0]);
     for (int i = 0; i < ncg; i++) close(cgroup_fds[i]); /* the child joins through its own copies */
+    if (cgroup_dir >= 0) close(cgroup_dir);
     container_pid = pid;
     if (userns_step >= 0 && write_id_maps(pid, steps[userns_step].argv[0], steps[userns_step].argv[1]) < 0) {
         send_error("monitor: writing the user namespace map of pid %d: %s", pid, strerror(errno));

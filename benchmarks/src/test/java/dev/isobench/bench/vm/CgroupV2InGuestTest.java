@@ -17,14 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine's own cgroup tests where cgroup v2 is the only hierarchy: a guest (same Debian kernel as the vm target,
- * under TCG, so the outcome does not hang on this host's KVM) mounts cgroup2 alone and runs CgroupLimitsTest and
- * OciCgroupsPathTest against the real kernel's v2 files (subtree_control delegation, cpu.max, memory.max with
- * memory.events' oom_kill, pids.max, cpuset, io.max on a virtio disk, cgroupsPath chains). Each test must pass there,
- * none skipped for want of v2.
+ * under TCG, so the outcome does not hang on this host's KVM) mounts cgroup2 alone and runs CgroupLimitsTest,
+ * OciCgroupsPathTest and ForeignCgroupsTest against the real kernel's v2 files (subtree_control delegation, cpu.max,
+ * memory.max with memory.events' oom_kill, pids.max, cpuset, io.max on a virtio disk, a device program, update,
+ * stats, the cgroup namespace's view, cgroupsPath chains, gc of groups left behind), the container born in its group
+ * (CLONE_INTO_CGROUP). Each test must pass there, none skipped for want of v2. These classes and no more: they are
+ * the engine's cgroup code; the rest of the suite is the same on v1 and v2, and every class costs JVM time under TCG.
  */
 @Tag("integration")
 class CgroupV2InGuestTest {
-    private static final List<String> CLASSES = List.of("dev.isobench.engine.CgroupLimitsTest", "dev.isobench.engine.oci.OciCgroupsPathTest");
+    private static final List<String> CLASSES = List.of("dev.isobench.engine.CgroupLimitsTest", "dev.isobench.engine.oci.OciCgroupsPathTest",
+            "dev.isobench.engine.ForeignCgroupsTest");
 
     @TempDir
     Path dir;

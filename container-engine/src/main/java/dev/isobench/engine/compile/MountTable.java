@@ -88,7 +88,7 @@ public final class MountTable {
      * the namespace's root), else each hierarchy's group of the container bound under a tmpfs (v1), as runc.
      */
     private static void cgroups(Plan.Builder p, Path target, MountOptions o, List<Path> joinFiles, boolean ownNamespace) {
-        boolean pureV2 = joinFiles.size() == 1 && joinFiles.get(0).getParent().startsWith(CGROUP_ROOT.resolve("isobench"));
+        boolean pureV2 = joinFiles.size() == 1 && joinFiles.get(0).getFileName().toString().equals("cgroup.procs");
         long ro = o.flags() & Mounts.RDONLY;
         if (pureV2 && ownNamespace) {
             p.addAll(List.of(Mounts.mount("cgroup2", target.toString(), "cgroup2", o.flags(), "")));

@@ -63,7 +63,7 @@ public final class PlanCompiler {
         if (spec.handOff()) p.add(Op.HANDOFF);
         else if (spec.detached()) p.add(Op.SETSID);
         spec.process().consoleSocket().ifPresent(socket -> p.add(Op.CONSOLE, socket));
-        cgroupJoinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
+        cgroupSteps(p, cgroupJoinFiles);
         // For other processes (ps); one removed at exit is gone before anyone else could read it, and its owner
         // hears the code on the status pipe. A handed-off container has no monitor to write it: its reaper hears the code.
         if (!spec.ephemeral() && !spec.handOff()) p.add(Op.EXIT_FILE, dir.path().toString());
@@ -110,6 +110,21 @@ public final class PlanCompiler {
                 : environment(image.env(), spec.env(), hostname);
         process(p, workdir, user, env, command(spec, image), spec, Optional.empty());
         return p.build();
+    }
+
+    /** The system property that has a v2 group joined by a write instead, as v1's are: the A/B of docs/measurements.md. */
+    public static final String JOIN_BY_WRITE = "isobench.engine.joinByWrite";
+
+    /**
+     * A v2 group (one cgroup.procs) is where the container's process is born, clone3's CLONE_INTO_CGROUP: no write
+     * to cgroup.procs on the start path. v1's groups (one per hierarchy, joined through tasks) are joined by a write.
+     */
+    private static void cgroupSteps(Plan.Builder p, List<Path> joinFiles) {
+        if (joinFiles.size() == 1 && joinFiles.get(0).getFileName().toString().equals("cgroup.procs") && !Boolean.getBoolean(JOIN_BY_WRITE)) {
+            p.add(Op.CGROUP_INTO, joinFiles.get(0).getParent().toString());
+        } else {
+            joinFiles.forEach(f -> p.add(Op.CGROUP, f.toString()));
+        }
     }
 
     private static void workdirSteps(Plan.Builder p, String workdir) {
