@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A container's cgroup and what its create made there. A container at the engine's own place ({@code isobench/<id>})
- * needs no record: its group is its id's. One placed elsewhere (an OCI {@code cgroupsPath}) keeps, in its directory,
+ * A container's cgroup and what its create made there. A container at its own place ({@code isobench/<id>}) needs
+ * no record: its group is its id's. One placed elsewhere (an OCI {@code cgroupsPath}) keeps, in its directory,
  * its path and the directories its create made, written before they are made, so a delete, a gc or the undo of a
  * failed create removes exactly those and never a group it found there.
  */
@@ -28,9 +28,9 @@ final class ContainerCgroups {
         return CgroupPath.of(Optional.ofNullable(record.config().cgroupsPath()), record.id());
     }
 
-    /** Makes the group, first recording what it will make when it is not the engine's own place; returns what it made. */
-    static List<Path> create(CgroupDriver cgroups, CgroupPath group, Path containerDir) {
-        if (group.isEngines()) return cgroups.create(group);
+    /** Makes the group, first recording what it will make when it is not the container's own place; returns what it made. */
+    static List<Path> create(CgroupDriver cgroups, CgroupPath group, String id, Path containerDir) {
+        if (group.equals(CgroupPath.ofContainer(id))) return cgroups.create(group);
         List<Path> missing = cgroups.missing(group);
         write(containerDir, group, missing); // a create killed half-way leaves the record for gc
         List<Path> made = cgroups.create(group);

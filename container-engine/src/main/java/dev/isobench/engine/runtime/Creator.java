@@ -109,7 +109,7 @@ public final class Creator {
             FaultInjection.at("ROOTFS_READY", 0, 0);
             CgroupPath group = cgroupPath(spec, id);
             undo.push(() -> ContainerCgroups.remove(host.cgroups(), id, dir.path())); // also when create fails half-way
-            ContainerCgroups.create(host.cgroups(), group, dir.path());
+            ContainerCgroups.create(host.cgroups(), group, id, dir.path());
             host.cgroups().apply(group, spec.limits());
             if (spec.privileged()) host.cgroups().allowAllDevices(group);
             phases.put(Phase.CGROUP_READY, System.nanoTime());
