@@ -94,6 +94,16 @@ class OciCgroupsPathTest {
         test.assertNoLeftovers();
     }
 
+    /** One part, so under isobench/ beside the engine's own groups: still recorded, and gone with its container. */
+    @Test
+    void aOnePartRelativePathGoesWithItsContainer() throws IOException {
+        create("onepart", tag);
+        assertPlaced("onepart", "isobench/" + tag);
+        delete("onepart");
+        for (Path root : roots) assertFalse(Files.exists(root.resolve("isobench").resolve(tag)), "removed: " + root.resolve("isobench").resolve(tag));
+        test.assertNoLeftovers();
+    }
+
     /** The runtime spec: resources associated with the container but not created by it MUST NOT be deleted. */
     @Test
     void aGroupTheCreateFoundIsLeftWhereItWas() throws IOException {
