@@ -74,12 +74,14 @@ public interface CgroupDriver {
     default void remove(CgroupPath group, List<Path> made) {
         for (int i = made.size() - 1; i >= 0; i--) {
             Path dir = made.get(i);
-            if (dir.endsWith(group.relative())) {
-                CgroupFiles.remove(dir, () -> CgroupFiles.pids(dir).forEach(pid -> Native.kill(pid, 9)));
-            } else {
-                CgroupFiles.removeIfEmpty(dir);
-            }
+            if (dir.endsWith(group.relative())) removeGroupDirectory(dir);
+            else CgroupFiles.removeIfEmpty(dir);
         }
+    }
+
+    /** Kills what is in one group's directory, waits for it, and removes the directory. */
+    default void removeGroupDirectory(Path dir) {
+        CgroupFiles.remove(dir, () -> CgroupFiles.pids(dir).forEach(pid -> Native.kill(pid, 9)));
     }
 
     /** Removes groups made ahead by a JVM that is gone, and the isobench/ parents once no group is left in them, so an idle host is as it was. */

@@ -127,19 +127,12 @@ public final class V2Driver implements CgroupDriver {
 
     @Override
     public void destroy(CgroupPath id) {
-        removeGroup(id.in(root));
-    }
-
-    @Override
-    public void remove(CgroupPath group, List<Path> made) {
-        for (int i = made.size() - 1; i >= 0; i--) {
-            if (made.get(i).endsWith(group.relative())) removeGroup(made.get(i));
-            else CgroupFiles.removeIfEmpty(made.get(i));
-        }
+        removeGroupDirectory(id.in(root));
     }
 
     /** Kills what is inside (cgroup.kill where the kernel has it, one write for the whole group) and removes it. */
-    private static void removeGroup(Path group) {
+    @Override
+    public void removeGroupDirectory(Path group) {
         Path killFile = group.resolve("cgroup.kill");
         CgroupFiles.remove(group, () -> {
             if (Files.exists(killFile)) {
