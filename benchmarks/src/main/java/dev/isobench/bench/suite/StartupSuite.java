@@ -224,19 +224,22 @@ public final class StartupSuite implements Suite {
 
     /**
      * The spectrum's container in a VM: one boot of the vm target's kernel as a guest that runs this isobench, whose
-     * engine starts {@code /probe true} as many times as a target's minimum runs (after a warm-up), measured inside.
+     * engine starts {@code /probe true} as many times as a target's minimum runs (after a warm-up), measured inside,
+     * and times getpid for the syscall suite in the same boot.
      */
     private static void containerInVm(SuiteContext ctx, double[] host) {
         if (ctx.vm().isEmpty() || ctx.vm().get().guest().isEmpty() || !ctx.wants("engine")) return;
         var vm = ctx.vm().get();
-        if (ctx.budget().secondsLeft() < GuestPoint.MIN_SECONDS) {
-            ctx.skip(NAME, "start-to-exit on " + GuestPoint.TARGET, "the suite's budget has less than " + GuestPoint.MIN_SECONDS + " s left for a guest's boot");
+        // the spectrum's last point: it goes on while the suite has budget left at all (its boot also serves the syscall suite)
+        if (ctx.budget().spent()) {
+            ctx.skip(NAME, "start-to-exit on " + GuestPoint.TARGET, "the suite's budget was spent before a guest's boot");
             return;
         }
         ctx.progress().step(NAME, "container in a VM: the engine's start-to-exit in one boot of a guest (" + vm.variant() + ")");
         try {
-            GuestPoint.Result r = GuestPoint.measure(vm.guest().get(), ctx.engine().binaries().probe(), ctx.workspace().dir().resolve("guest-startup"),
-                    List.of("--warmups", "3", "--containers", Integer.toString(Math.max(2, ctx.profile().startup().minRuns()))), GuestPoint.DEADLINE);
+            List<String> args = new ArrayList<>(List.of("--warmups", "3", "--containers", Integer.toString(Math.max(2, ctx.profile().startup().minRuns()))));
+            args.addAll(SyscallSuite.guestGetpidArgs(ctx.profile())); // the same boot serves the syscall suite's point
+            GuestPoint.Result r = vm.containerInVm(ctx.engine().binaries().probe(), ctx.workspace().dir().resolve("guest"), args);
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", GuestPoint.TARGET, vm.variant(), "");
             Rows.summary(ctx, k, "ms", Rows.millis(r.startToExitNanos()));
             Rows.hlog(ctx, k, r.startToExitNanos());

@@ -319,21 +319,29 @@ public final class SyscallSuite implements Suite {
      */
     private static List<double[]> containerInVm(SuiteContext ctx) {
         if (ctx.vm().isEmpty() || ctx.vm().get().guest().isEmpty() || !ctx.wants("engine")) return List.of();
+        Optional<GuestPoint.Result> measured = ctx.vm().get().containerInVmMeasured(); // by the startup suite, in its boot
+        if (measured.isPresent() && !measured.get().getpidRuns().isEmpty()) return measured.get().getpidRuns();
         if (ctx.budget().secondsLeft() < GuestPoint.MIN_SECONDS) {
             ctx.skip(NAME, HEADLINE_OP + " on " + GuestPoint.TARGET, "the suite's budget has less than " + GuestPoint.MIN_SECONDS + " s left for a guest's boot");
             return List.of();
         }
-        Profile.Syscall p = ctx.profile().syscall();
         ctx.progress().step(NAME, "container in a VM: getpid in the engine's container in one boot of a guest (" + ctx.vm().get().variant() + ")");
-        int batches = Math.max(2, p.batchesPerTurn() * p.minTurns() / SEPARATE_RUNS);
         try {
-            return GuestPoint.measure(ctx.vm().get().guest().get(), ctx.engine().binaries().probe(), ctx.workspace().dir().resolve("guest-syscall"),
-                    List.of("--warmups", "1", "--getpid-runs", Integer.toString(SEPARATE_RUNS), "--batches", Integer.toString(batches), "--iters",
-                            Integer.toString(iters(p, HEADLINE_OP))), GuestPoint.DEADLINE).getpidRuns();
+            List<String> args = new ArrayList<>(List.of("--warmups", "1"));
+            args.addAll(guestGetpidArgs(ctx.profile()));
+            return ctx.vm().get().containerInVm(ctx.engine().binaries().probe(), ctx.workspace().dir().resolve("guest"), args).getpidRuns();
         } catch (RuntimeException e) {
             ctx.skip(NAME, HEADLINE_OP + " on " + GuestPoint.TARGET, e.getMessage());
             return List.of();
         }
+    }
+
+    /** The guest-point options for getpid in a container: SEPARATE_RUNS probe processes with the vm target's batches. */
+    static List<String> guestGetpidArgs(Profile profile) {
+        Profile.Syscall p = profile.syscall();
+        int batches = Math.max(2, p.batchesPerTurn() * p.minTurns() / SEPARATE_RUNS);
+        return List.of("--getpid-runs", Integer.toString(SEPARATE_RUNS), "--batches", Integer.toString(batches), "--iters",
+                Integer.toString(iters(p, HEADLINE_OP)));
     }
 
     /**

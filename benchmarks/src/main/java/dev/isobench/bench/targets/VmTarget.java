@@ -3,6 +3,7 @@ package dev.isobench.bench.targets;
 import dev.isobench.bench.process.Execution;
 import dev.isobench.bench.process.PeakRss;
 import dev.isobench.bench.vm.Guest;
+import dev.isobench.bench.vm.GuestPoint;
 import dev.isobench.bench.vm.Initramfs;
 import dev.isobench.bench.vm.Qemu;
 import dev.isobench.bench.vm.SerialFrames;
@@ -37,6 +38,8 @@ public final class VmTarget implements Target {
     private final Duration deadline;
     private final Optional<Guest> guest;
     private volatile String failedBoot;
+    private GuestPoint.Result inVm;
+    private String inVmFailure;
 
     /** A guest still running at the deadline: hung, or far slower than a VM can be and still be measured. */
     public static final class GuestTimeout extends IllegalStateException {
@@ -75,6 +78,30 @@ public final class VmTarget implements Target {
     /** The guest that runs the engine inside this VM's kernel (the spectrum's container in a VM), where it can be had. */
     public Optional<Guest> guest() {
         return guest;
+    }
+
+    /**
+     * The run's container-in-a-VM measurement, made by the first suite that asks, in one boot (start-to-exit and
+     * getpid together: a boot under emulation costs tens of seconds); a later suite takes the same. A failure is kept
+     * and told again, not retried.
+     */
+    public synchronized GuestPoint.Result containerInVm(Path probe, Path job, List<String> pointArgs) {
+        if (inVmFailure != null) throw new IllegalStateException(inVmFailure);
+        if (inVm == null) {
+            try {
+                inVm = GuestPoint.measure(guest.orElseThrow(() -> new IllegalStateException("no guest for this VM's kernel")), probe, job, pointArgs,
+                        GuestPoint.DEADLINE);
+            } catch (RuntimeException e) {
+                inVmFailure = e.getMessage();
+                throw e;
+            }
+        }
+        return inVm;
+    }
+
+    /** The measurement, if a suite made it already. */
+    public synchronized Optional<GuestPoint.Result> containerInVmMeasured() {
+        return Optional.ofNullable(inVm);
     }
 
     /** {@code kvm} or {@code emulated}: a TCG result must never pass for hardware virtualization. */

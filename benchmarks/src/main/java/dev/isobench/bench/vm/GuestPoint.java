@@ -22,7 +22,7 @@ public final class GuestPoint {
     public static final String TARGET = "engine-in-vm";
     /** A guest's boot, its JVM and the containers, with room for emulation on a slow host; a hung guest costs this once. */
     public static final Duration DEADLINE = Duration.ofMinutes(6);
-    /** Seconds of a suite's budget a guest's boot needs left to be started: a boot, a JVM and a few containers under emulation. */
+    /** Seconds of the syscall suite's budget a boot of its own needs left (the startup suite's boot serves it where there was one). */
     public static final int MIN_SECONDS = 30;
 
     private GuestPoint() {}
