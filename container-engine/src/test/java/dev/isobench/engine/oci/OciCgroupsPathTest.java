@@ -104,6 +104,21 @@ class OciCgroupsPathTest {
         test.assertNoLeftovers();
     }
 
+    /** A one-part relative path names a group beside the engine's own: one that was there stays after delete. */
+    @Test
+    void aOnePartGroupTheCreateFoundIsLeft() throws IOException {
+        for (Path root : roots) Files.createDirectories(root.resolve("isobench").resolve(tag));
+        try {
+            create("foundone", tag);
+            assertPlaced("foundone", "isobench/" + tag);
+            delete("foundone");
+            for (Path root : roots) assertTrue(Files.isDirectory(root.resolve("isobench").resolve(tag)), "the group it found stays");
+        } finally {
+            for (Path root : roots) Files.deleteIfExists(root.resolve("isobench").resolve(tag));
+        }
+        test.assertNoLeftovers();
+    }
+
     /** The runtime spec: resources associated with the container but not created by it MUST NOT be deleted. */
     @Test
     void aGroupTheCreateFoundIsLeftWhereItWas() throws IOException {
