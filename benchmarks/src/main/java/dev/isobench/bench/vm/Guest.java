@@ -98,11 +98,14 @@ public final class Guest {
             long end = start + deadline.toNanos();
             long told = 0;
             boolean done = false;
-            while (!done && System.nanoTime() < end) {
-                done = p.waitFor(500, TimeUnit.MILLISECONDS);
-                told = tell(console, told, onLine);
+            try {
+                while (!done && System.nanoTime() < end) {
+                    done = p.waitFor(500, TimeUnit.MILLISECONDS);
+                    told = tell(console, told, onLine);
+                }
+            } finally { // the deadline, or an interrupted run (Ctrl-C): no guest outlives its caller
+                if (!done) p.destroyForcibly().waitFor();
             }
-            if (!done) p.destroyForcibly().waitFor();
             tell(console, told, onLine);
             long wall = System.nanoTime() - start;
             Files.deleteIfExists(disk);
@@ -123,14 +126,19 @@ public final class Guest {
     /** Tells the complete lines the console file has past {@code from}; returns where the next call starts. */
     private static long tell(Path console, long from, Consumer<String> onLine) throws IOException {
         if (!Files.exists(console) || Files.size(console) <= from) return from;
-        byte[] all = Files.readAllBytes(console);
-        int last = from == 0 ? -1 : (int) from - 1;
-        for (int i = (int) from; i < all.length; i++) {
-            if (all[i] != '\n') continue;
-            onLine.accept(new String(all, last + 1, i - last - 1, StandardCharsets.UTF_8).replace("\r", ""));
+        byte[] fresh;
+        try (var f = new java.io.RandomAccessFile(console.toFile(), "r")) { // only what came since: a long run's console grows
+            f.seek(from);
+            fresh = new byte[(int) (f.length() - from)];
+            f.readFully(fresh);
+        }
+        int last = -1;
+        for (int i = 0; i < fresh.length; i++) {
+            if (fresh[i] != '\n') continue;
+            onLine.accept(new String(fresh, last + 1, i - last - 1, StandardCharsets.UTF_8).replace("\r", ""));
             last = i;
         }
-        return last + 1;
+        return from + last + 1;
     }
 
     /**
