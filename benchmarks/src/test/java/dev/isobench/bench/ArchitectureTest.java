@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * runner; fleet: runs across hosts on Ansible; cli: the isobench command.
  */
 class ArchitectureTest {
-    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh", "process", "workspace"), List.of("targets"), List.of("app"), List.of("suite", "fleet"), List.of("cli"));
+    static final List<List<String>> LEVELS = List.of(List.of("vm", "host", "jmh", "process", "workspace", "explain"), List.of("targets"), List.of("app"), List.of("suite", "fleet"), List.of("cli"));
     private static final JavaClasses MAIN = Layering.mainClasses("dev.isobench.bench");
 
     @Test

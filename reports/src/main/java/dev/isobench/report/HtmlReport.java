@@ -47,12 +47,15 @@ public final class HtmlReport {
         h.raw("</table>\n<h2>Targets</h2>\n<table>");
         flatten(h, "", results.manifest().targets());
         h.raw("</table>\n");
+        List<Explanations.Suite> explained = Explanations.load(results.path());
+        int[] flameGraphs = {0};
         for (Map.Entry<String, List<ResultRow>> suite : results.suites().entrySet()) {
             h.raw("<h2 id=\"" + suite.getKey() + "\">").text("Suite: " + suite.getKey()).raw("</h2>\n");
             if (suite.getKey().equals(AppFindings.SUITE)) AppFindings.html(h, suite.getValue());
             for (Charts.Rendered c : charts) {
                 if (c.suite().equals(suite.getKey())) figure(h, results, c);
             }
+            explained.stream().filter(e -> e.name().equals(suite.getKey())).forEach(e -> ExplainSection.html(h, e, flameGraphs));
             h.raw("<details><summary>").text(suite.getValue().size() + " rows").raw("</summary>\n<table class=sortable><thead><tr>");
             for (String col : ResultRow.HEADER) h.raw("<th>").text(col).raw("</th>");
             h.raw("</tr></thead><tbody>\n");
@@ -62,6 +65,7 @@ public final class HtmlReport {
             }
             h.raw("</tbody></table></details>\n");
         }
+        if (flameGraphs[0] > 0) ExplainSection.scripts(h);
         h.close();
         Path file = results.path().resolve(FILE);
         try {

@@ -14,7 +14,7 @@ public final class Spectrum {
     /** Where a target sits on the spectrum, in order. */
     static final List<String> TIERS = List.of("bare host", "namespaces", "containers", "user-space kernel", "virtual machine", "container in a VM");
     /** Targets in their place on the spectrum (a target's variants keep the order they have in the results). */
-    private static final List<String> ORDER = List.of("host", "unshare", "bwrap", "engine", "lxc", "nspawn", "runc", "crun", "podman",
+    private static final List<String> ORDER = List.of("host", "floor", "unshare", "bwrap", "engine", "lxc", "nspawn", "runc", "crun", "podman",
             "docker", "runsc", "docker/runsc", "vm", "engine-in-vm");
 
     /** One marker: a target, its tier, its median with interval, and its ratio to the host (with interval) if the run has one. */
@@ -48,7 +48,7 @@ public final class Spectrum {
     static String tier(ResultRow r) {
         String t = r.target();
         if (t.equals("host")) return TIERS.get(0);
-        if (t.equals("unshare") || t.equals("bwrap")) return TIERS.get(1);
+        if (t.equals("floor") || t.equals("unshare") || t.equals("bwrap")) return TIERS.get(1);
         if (t.equals("runsc") || Charts.label(r).equals("docker/runsc")) return TIERS.get(3);
         if (t.equals("vm")) return TIERS.get(4);
         if (t.equals("engine-in-vm")) return TIERS.get(5);

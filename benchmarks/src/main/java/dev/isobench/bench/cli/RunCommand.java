@@ -50,6 +50,12 @@ public final class RunCommand implements Callable<Integer> {
                     "of a fleet injects a small known getpid cost for compare to find. Default: ${DEFAULT-VALUE}."})
     Seccomp engineSeccomp;
 
+    @Option(names = "--explain", description = {"After each suite's timed turns, profile its headline's workload on every target once more,",
+            "untimed, with perf (on-CPU stacks, kernel and user and Java, and system calls by name), and say in the report where",
+            "each target's extra time over the host (and the engine's over the floor) goes: tables, a paragraph and a",
+            "differential flame graph per target; the folded stacks in explain/SUITE/. The time it takes is not the budget's."})
+    boolean explain;
+
     @Option(names = "--no-report", description = "Do not render report.html at the end.")
     boolean noReport;
 
@@ -91,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
             return 0;
         }
         progress.message("isobench run: profile " + p.name() + ", suites " + String.join(",", chosen) + ", results in " + dir.toAbsolutePath());
-        Path results = new Runner(engine, p, chosen, wanted, dir, jar(), engineSeccomp, holds).run(progress);
+        Path results = new Runner(engine, p, chosen, wanted, dir, jar(), engineSeccomp, holds, explain).run(progress);
         System.out.println("results: " + results.toAbsolutePath());
         if (!noReport) System.out.println("report: " + ReportCommand.render(results).toAbsolutePath());
         return 0;
@@ -107,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         args.addAll(List.of("--targets", String.join(",", targets)));
         var seccomp = spec.commandLine().getParseResult().matchedOption("--engine-seccomp");
         if (seccomp != null) args.addAll(List.of("--engine-seccomp", seccomp.stringValues().get(0)));
+        if (explain) args.add("--explain");
         return args;
     }
 

@@ -1,6 +1,7 @@
 package dev.isobench.bench.suite;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isobench.bench.explain.Profiler;
 import dev.isobench.bench.host.HostFacts;
 import dev.isobench.bench.process.PeakRss;
 import dev.isobench.bench.targets.Leftovers;
@@ -40,6 +41,7 @@ public final class Runner {
     private final Optional<Path> cliJar;
     private final Seccomp engineSeccomp;
     private final List<Hold> holds;
+    private final boolean explain;
 
     private static final long MIB = 1L << 20;
     private static final long FOOTPRINT_BUDGET = 512 * MIB;
@@ -47,15 +49,17 @@ public final class Runner {
     private static final double RESERVE_FRACTION = 0.05;
 
     public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar) {
-        this(engine, profile, suites, targets, out, cliJar, Seccomp.DEFAULT, List.of());
+        this(engine, profile, suites, targets, out, cliJar, Seccomp.DEFAULT, List.of(), false);
     }
 
     /**
      * @param engineSeccomp the filter of the syscall suite's default engine variant; anything but the default is recorded
      * @param holds pauses before suites until a file exists (--hold-before)
+     * @param explain whether the suites profile their headlines' workloads after their timed turns (--explain)
      */
     public Runner(Engine engine, Profile profile, List<String> suites, Set<String> targets, Path out, Optional<Path> cliJar, Seccomp engineSeccomp,
-                  List<Hold> holds) {
+                  List<Hold> holds, boolean explain) {
+        this.explain = explain;
         for (String s : suites) {
             if (!SUITES.containsKey(s)) throw new IllegalArgumentException("--suite: unknown suite '" + s + "' (suites: " + String.join(", ", SUITES.keySet()) + ")");
         }
@@ -100,6 +104,7 @@ public final class Runner {
         Leftovers.collect(engine.root()).forEach(r -> progress.message("removed what a killed run left: " + r));
         engine.gc(false).containers().forEach(id -> progress.message("removed a container a killed run left: " + id));
         Thread hook = new Thread(() -> interrupted(manifest, progress));
+        double explainSeconds = 0;
         Runtime.getRuntime().addShutdownHook(hook);
         try (Workspace ws = new Workspace(engine); Targets found = Targets.discover(engine, ws, targets)) {
             ObjectNode t = manifest.targets();
@@ -111,27 +116,36 @@ public final class Runner {
             });
             found.notes().forEach(manifest::warn);
             manifest.write(out);
-            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), found.clients(), profile, out, manifest, progress, cliJar, targets, engineSeccomp);
+            SuiteContext ctx = new SuiteContext(engine, ws, found.found(), found.clients(), profile, out, manifest, progress, cliJar, targets, engineSeccomp,
+                    profiler(ws, manifest, progress));
             ObjectNode took = run.putObject("suite_seconds");
             ObjectNode planned = run.putObject("suite_budget_seconds");
             long reserve = (long) (profile.budgetSeconds() * RESERVE_FRACTION * 1e9);
             for (int i = 0; i < suites.size(); i++) {
                 String name = suites.get(i);
                 for (Hold h : holds) h.await(name, progress);
-                Budget suite = suiteBudget(budget, reserve, suites.subList(i, suites.size()));
+                // the untimed explain passes so far are not the timed work's: the deadline moves by what they took
+                Budget timed = Budget.until(budget.deadlineNanos() + ctx.explainedNanos());
+                progress.budget(timed);
+                Budget suite = suiteBudget(timed, reserve, suites.subList(i, suites.size()));
                 planned.put(name, Math.round(suite.secondsLeft() * 10) / 10.0);
-                long suiteBegun = System.nanoTime();
+                long suiteBegun = System.nanoTime(), explainedBefore = ctx.explainedNanos();
                 ctx.open(name, suite);
                 SUITES.get(name).run(ctx);
                 ctx.close();
-                took.put(name, secondsSince(suiteBegun));
+                took.put(name, secondsSince(suiteBegun + ctx.explainedNanos() - explainedBefore)); // its timed work
                 recordPrecision(run, ctx.precisions());
                 recordFootprint(run);
                 manifest.write(out);
             }
             summarizePrecision(ctx.precisions(), manifest, progress);
+            explainSeconds = ctx.explainedNanos() / 1e9;
+            if (explain) {
+                run.put("explain_seconds", Math.round(explainSeconds * 10) / 10.0);
+                progress.message(String.format(java.util.Locale.ROOT, "explain: the untimed profiles took %.0f s beside the budget", explainSeconds));
+            }
         }
-        recordWallTime(run, secondsSince(begun), manifest, progress);
+        recordWallTime(run, secondsSince(begun) - explainSeconds, manifest, progress);
         long peak = recordFootprint(run);
         if (peak > FOOTPRINT_BUDGET) {
             String w = "the runner's JVM peaked at " + peak / MIB + " MiB resident, over its " + FOOTPRINT_BUDGET / MIB
@@ -145,6 +159,21 @@ public final class Runner {
         Runtime.getRuntime().removeShutdownHook(hook);
         progress.finish();
         return out;
+    }
+
+    /**
+     * The profiler of an explaining run, where perf can profile here; where it cannot, one line says why and the run
+     * goes on without the explanation.
+     */
+    private Optional<Profiler> profiler(Workspace ws, Manifest manifest, Progress progress) {
+        if (!explain) return Optional.empty();
+        Profiler p = new Profiler(ws.scratch().resolve("perf"));
+        Optional<String> why = p.unavailable();
+        if (why.isEmpty()) return Optional.of(p);
+        String w = "--explain: no profiles in this run: " + why.get();
+        manifest.warn(w);
+        progress.message("warning: " + w);
+        return Optional.empty();
     }
 
     /**

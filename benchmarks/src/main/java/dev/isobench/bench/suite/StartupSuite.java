@@ -41,6 +41,9 @@ public final class StartupSuite implements Suite {
     /** The share of what is left of the suite for the storms (the rest: their pools' start and stop), and the shortest. */
     private static final double STORMS_SHARE = 0.8, MIN_STORM_SECONDS = 0.2;
     private static final int MIN_VM_BOOTS = 2;
+    /** The explain pass's containers per target: at least enough for a table, at most what a fast target does in its time. */
+    private static final long EXPLAIN_MIN_OPS = 10, EXPLAIN_MAX_OPS = 200;
+    private static final double EXPLAIN_SECONDS = 2;
 
     @Override
     public String name() {
@@ -146,6 +149,12 @@ public final class StartupSuite implements Suite {
         }
         // The engine against the floor and crun, measured in the same turns: what the targets are stated in. Each
         // variant against the floor too, so that what a variant adds (a cgroup, a network) reads as a ratio.
+        // Every target against the floor (the least a container start must do), paired by turn as its ratio to the host.
+        double[] floor = plain.get("floor");
+        for (Target t : usable) {
+            if (floor == null || t.name().equals("floor") || t.name().equals("host")) continue;
+            Rows.ratio(ctx, new Rows.Key(NAME, "start-to-exit", t.name(), t.variant(), ""), "floor", floor, samples.get(t).values());
+        }
         for (Target t : usable) {
             if (!(t instanceof EngineTarget)) continue;
             Rows.Key k = new Rows.Key(NAME, "start-to-exit", "engine", t.variant(), "");
@@ -154,13 +163,30 @@ public final class StartupSuite implements Suite {
         }
         CliStartup.run(ctx, host, plain.get("runc"));
         ClientStartup.run(ctx, plain);
-        vm(ctx, host);
-        containerInVm(ctx, host);
+        vm(ctx, host, floor);
+        containerInVm(ctx, host, floor);
         List<Target> storms = StartStorm.targets(ctx, engines);
         int windows = storms.size() * p.stormLevels().size();
         // what is left of the suite's share, spread over the storms; each at least MIN_STORM_SECONDS, at most the profile's
         double stormSeconds = Math.max(MIN_STORM_SECONDS, Math.min(p.stormSeconds(), STORMS_SHARE * ctx.budget().secondsLeft() / Math.max(1, windows)));
         for (Target t : storms) StartStorm.run(ctx, t, stormSeconds);
+        explain(ctx, usable, samples);
+    }
+
+    /**
+     * --explain: each target's start-to-exit of /probe true once more under perf, untimed, after every timed part of
+     * the suite; the engine's default only among its variants (the variants' differences are in the phase rows).
+     */
+    private static void explain(SuiteContext ctx, List<Target> usable, Map<Target, Series> samples) {
+        List<Explain.Work> works = new ArrayList<>();
+        for (Target t : usable) {
+            if (t instanceof EngineTarget && !t.variant().isEmpty()) continue;
+            double median = Stats.summarize(samples.get(t).values()).median();
+            long ops = Explain.opsFor(EXPLAIN_SECONDS, median, EXPLAIN_MIN_OPS, EXPLAIN_MAX_OPS);
+            works.add(new Explain.Work(t, median, ops, Math.max(EXPLAIN_MIN_OPS / 2, ops / 4),
+                    n -> () -> { for (long i = 0; i < n; i++) t.run(TRUE).requireSuccess(t.label()); }));
+        }
+        Explain.run(ctx, NAME, "start-to-exit of /probe true", "container", works);
     }
 
     /**
@@ -189,7 +215,7 @@ public final class StartupSuite implements Suite {
      * The VM: a few boots (seconds each under emulation), each from QEMU's start to its exit after /probe
      * true, with the guest's own boot clock at /init, the host's view of the same moment, and QEMU's peak RSS.
      */
-    private static void vm(SuiteContext ctx, double[] host) {
+    private static void vm(SuiteContext ctx, double[] host, double[] floor) {
         if (ctx.vm().isEmpty()) return;
         var vm = ctx.vm().get();
         int n = ctx.profile().startup().vmBoots();
@@ -216,6 +242,7 @@ public final class StartupSuite implements Suite {
         Rows.summary(ctx, k, "ms", Rows.millis(wall.values()));
         Rows.hlog(ctx, k, wall.values());
         if (host != null) ctx.headline(Rows.ratio(ctx, k, host, wall.values()));
+        if (floor != null) Rows.ratio(ctx, k, "floor", floor, wall.values());
         Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=guest_boot_to_init"), "ms", Rows.millis(guestInit.values()));
         Rows.summary(ctx, new Rows.Key(NAME, "phase", vm.name(), vm.variant(), "phase=host_start_to_init"), "ms", Rows.millis(hostInit.values()));
         Rows.summary(ctx, new Rows.Key(NAME, "memory", vm.name(), vm.variant(), "guest_mib=" + VmTarget.GUEST_MIB),
@@ -227,7 +254,7 @@ public final class StartupSuite implements Suite {
      * engine starts {@code /probe true} as many times as a target's minimum runs (after a warm-up), measured inside,
      * and times getpid for the syscall suite in the same boot. One boot whatever the budget, as the vm's first two.
      */
-    private static void containerInVm(SuiteContext ctx, double[] host) {
+    private static void containerInVm(SuiteContext ctx, double[] host, double[] floor) {
         if (ctx.vm().isEmpty() || ctx.vm().get().guest().isEmpty() || !ctx.wants("engine")) return;
         var vm = ctx.vm().get();
         // a point of the spectrum, as the vm's two boots are: one boot whatever the budget (it also serves the syscall
@@ -241,6 +268,7 @@ public final class StartupSuite implements Suite {
             Rows.summary(ctx, k, "ms", Rows.millis(r.startToExitNanos()));
             Rows.hlog(ctx, k, r.startToExitNanos());
             if (host != null) Rows.ratio(ctx, k, host, r.startToExitNanos());
+            if (floor != null) Rows.ratio(ctx, k, "floor", floor, r.startToExitNanos());
         } catch (RuntimeException e) {
             ctx.skip(NAME, "start-to-exit on " + GuestPoint.TARGET, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.isobench.bench.suite;
 
+import dev.isobench.bench.explain.Profiler;
 import dev.isobench.bench.targets.Target;
 import dev.isobench.bench.targets.VmTarget;
 import dev.isobench.bench.workspace.Workspace;
@@ -33,18 +34,22 @@ public final class SuiteContext {
     private final Seccomp engineSeccomp;
     private final List<Precision> precisions = new ArrayList<>();
     private Budget budget = Budget.unlimited();
+    private final Optional<Profiler> profiler;
+    private long explainedNanos;
 
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, Profile profile, Path out, Manifest manifest,
                         Progress progress, Optional<Path> cliJar, Set<String> wantedTargets) {
-        this(engine, workspace, peers, List.of(), profile, out, manifest, progress, cliJar, wantedTargets, Seccomp.DEFAULT);
+        this(engine, workspace, peers, List.of(), profile, out, manifest, progress, cliJar, wantedTargets, Seccomp.DEFAULT, Optional.empty());
     }
 
     /**
      * @param clients podman and docker over each runtime, and isobench's runtime alone (Targets#clients)
      * @param engineSeccomp the filter of the syscall suite's default engine variant (RunCommand's --engine-seccomp)
+     * @param profiler where the suites profile their headlines' workloads after their timed turns (--explain); empty: they do not
      */
     public SuiteContext(Engine engine, Workspace workspace, List<Target> peers, List<Target> clients, Profile profile, Path out, Manifest manifest,
-                        Progress progress, Optional<Path> cliJar, Set<String> wantedTargets, Seccomp engineSeccomp) {
+                        Progress progress, Optional<Path> cliJar, Set<String> wantedTargets, Seccomp engineSeccomp, Optional<Profiler> profiler) {
+        this.profiler = profiler;
         this.clients = List.copyOf(clients);
         this.engineSeccomp = engineSeccomp;
         this.engine = engine;
@@ -90,6 +95,20 @@ public final class SuiteContext {
 
     public Optional<Target> host() {
         return peers.stream().filter(t -> t.name().equals("host")).findFirst();
+    }
+
+    /** The profiler of an explaining run (--explain), or empty. */
+    public Optional<Profiler> profiler() {
+        return profiler;
+    }
+
+    /** Time spent on untimed explain passes: the runner adds it to the budget, which is the timed work's. */
+    void explained(long nanos) {
+        explainedNanos += nanos;
+    }
+
+    long explainedNanos() {
+        return explainedNanos;
     }
 
     /** What the suite in progress may still spend: its share of the run's budget. */

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * skipped. Everything found runs the probe from the same rootfs copy.
  */
 public final class Targets implements AutoCloseable {
-    public static final List<String> PEERS = List.of("unshare", "bwrap", "nspawn", "lxc", "runc", "crun", "podman", "docker", "runsc", "vm");
+    public static final List<String> PEERS = List.of("floor", "unshare", "bwrap", "nspawn", "lxc", "runc", "crun", "podman", "docker", "runsc", "vm");
     /** The Debian package of each peer whose name is not its package's. */
     private static final Map<String, String> PACKAGES = Map.of("bwrap", "bubblewrap", "unshare", "util-linux", "nspawn", "systemd-container",
             "docker", "docker.io");
@@ -47,6 +47,11 @@ public final class Targets implements AutoCloseable {
         Path scratch = ws.scratch();
         Path rootfs = ws.probeRootfs();
         if (wanted.contains("host")) t.found.add(new HostTarget(rootfs.resolve("probe"), scratch));
+        if (wanted.contains("floor")) { // built with the engine: found wherever the engine is
+            Path floor = engine.binaries().floor();
+            t.add("floor", Optional.of("isobench-floor " + engine.binaries().version()), () -> new CommandTarget("floor", "",
+                    () -> List.of(floor.toString(), rootfs.toString()), () -> { }, scratch));
+        }
         if (wanted.contains("unshare")) {
             t.add("unshare", Processes.firstLine(scratch, "unshare", "--version"), () -> new CommandTarget("unshare", "",
                     () -> List.of("unshare", "-fpmuin", "--mount-proc=" + rootfs.resolve("proc"), "chroot", rootfs.toString()), () -> { }, scratch));

@@ -20,7 +20,9 @@ public final class NativeBinaries {
     public static final String INIT = "isobench-init";
     public static final String PROBE = "probe";
     public static final String PROXY = "isobench-proxy";
-    /** Written by the Makefile: the first 16 hex digits of the SHA-256 of the three binaries in this order. */
+    /** The least a container start must do: the startup suite's floor target. */
+    public static final String FLOOR = "isobench-floor";
+    /** Written by the Makefile: the first 16 hex digits of the SHA-256 of the unpacked binaries in this order. */
     private static final String VERSION = "VERSION";
 
     private final Path dir;
@@ -32,7 +34,7 @@ public final class NativeBinaries {
     /** Unpacks the binaries (once per content) under {@code root/bin}. */
     public static NativeBinaries unpack(Path root) {
         Path dir = root.resolve("bin").resolve(new String(resource(VERSION), StandardCharsets.US_ASCII).strip());
-        for (String name : List.of(INIT, PROBE, PROXY)) install(dir, name);
+        for (String name : List.of(INIT, PROBE, PROXY, FLOOR)) install(dir, name);
         return new NativeBinaries(dir);
     }
 
@@ -46,6 +48,10 @@ public final class NativeBinaries {
 
     public Path proxy() {
         return dir.resolve(PROXY);
+    }
+
+    public Path floor() {
+        return dir.resolve(FLOOR);
     }
 
     /** The content hash that names this build's directory; images built from the probe reuse it. */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * x86_64 system call numbers by name: the one table the engine has, read from {@code x86_64.txt} beside this class
@@ -19,6 +20,11 @@ public final class SyscallTable {
     /** The call's number, or null for a name the table lacks. */
     public static Integer number(String name) {
         return X86_64.get(name);
+    }
+
+    /** The call's name, or empty for a number the table lacks. */
+    public static Optional<String> name(int number) {
+        return X86_64.entrySet().stream().filter(e -> e.getValue() == number).map(Map.Entry::getKey).findFirst();
     }
 
     private static Map<String, Integer> load() {

@@ -1,0 +1,179 @@
+package dev.isobench.bench.explain;
+
+import dev.isobench.engine.seccomp.SyscallTable;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.ObjectName;
+
+/**
+ * Where a workload's time goes, by perf: its on-CPU stacks ({@code perf record -e cpu-clock -g}, kernel and user,
+ * Java methods named through the JVM's perf map) and its system calls by name ({@code raw_syscalls:sys_enter}),
+ * each recorded over the processes given and whatever they start while it runs. Never during a timed measurement.
+ */
+public final class Profiler {
+    /** One sample per this much CPU time (cpu-clock counts nanoseconds): a sample's weight in the tables. */
+    public static final long PERIOD_NANOS = 100_000;
+    private static final List<String> CPU_EVENTS = List.of("-e", "cpu-clock", "-c", Long.toString(PERIOD_NANOS), "-g");
+    private static final List<String> SYSCALL_EVENTS = List.of("-e", "raw_syscalls:sys_enter", "-c", "1");
+    private static final Pattern SYSCALL = Pattern.compile("\\sNR (\\d+) \\(");
+    private static final long SCRIPT_MINUTES = 10;
+
+    private final Path dir;
+
+    /** @param dir where perf's data and fifos go while it records (the run's scratch) */
+    public Profiler(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Why perf cannot profile here, in one line, or empty where it can: perf missing, the events refused
+     * (perf_event_paranoid without root, a kernel without them), or the system-call tracepoint unreadable.
+     */
+    public Optional<String> unavailable() {
+        Optional<String> cpu = tryRecord(CPU_EVENTS);
+        if (cpu.isPresent()) return cpu;
+        return tryRecord(SYSCALL_EVENTS).map(why -> "the system-call tracepoint: " + why);
+    }
+
+    /** The on-CPU stacks of {@code pids} and their descendants while the workload runs, folded: stack to samples. */
+    public Map<String, Long> stacks(List<Long> pids, Runnable workload) {
+        Path data = dir.resolve("perf-cpu.data");
+        PerfRecording r = PerfRecording.start(CPU_EVENTS, pids, data, dir);
+        try {
+            r.during(workload);
+        } finally {
+            r.stop();
+        }
+        long self = ProcessHandle.current().pid();
+        Path map = Path.of("/tmp/perf-" + self + ".map");
+        boolean ownMap = pids.contains(self) && !Files.exists(map) && writeJvmPerfMap();
+        try {
+            return script(data, List.of("-F", "comm,pid,event,ip,sym,dso"), in -> StackFolder.fold(in, "cpu-clock"));
+        } finally {
+            if (ownMap) deleteQuietly(map);
+            deleteQuietly(data);
+        }
+    }
+
+    /** The system calls {@code pids} and their descendants make while the workload runs, by name: name to calls. */
+    public Map<String, Long> syscalls(List<Long> pids, Runnable workload) {
+        Path data = dir.resolve("perf-syscalls.data");
+        PerfRecording r = PerfRecording.start(SYSCALL_EVENTS, pids, data, dir);
+        try {
+            r.during(workload);
+        } finally {
+            r.stop();
+        }
+        try {
+            return script(data, List.of("-F", "comm,pid,trace"), Profiler::tally);
+        } finally {
+            deleteQuietly(data);
+        }
+    }
+
+    static Map<String, Long> tally(BufferedReader in) throws IOException {
+        Map<Integer, Long> byNumber = new HashMap<>();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            Matcher m = SYSCALL.matcher(line);
+            if (m.find()) byNumber.merge(Integer.parseInt(m.group(1)), 1L, Long::sum);
+        }
+        Map<String, Long> byName = new TreeMap<>();
+        byNumber.forEach((nr, n) -> byName.merge(SyscallTable.name(nr).orElse("syscall_" + nr), n, Long::sum));
+        return byName;
+    }
+
+    /**
+     * The JVM's compiled methods, named for perf ({@code jcmd PID Compiler.perfmap}, asked of this JVM through its
+     * diagnostic command bean): without it, Java frames are bare addresses.
+     */
+    private static boolean writeJvmPerfMap() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "compilerPerfmap", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return true;
+        } catch (Exception | LinkageError e) { // a JVM without the command: its frames stay addresses
+            return false;
+        }
+    }
+
+    private interface Reader<T> {
+        T read(BufferedReader in) throws IOException;
+    }
+
+    private <T> T script(Path data, List<String> fields, Reader<T> reader) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("perf", "script", "-i", data.toString()));
+        cmd.addAll(fields);
+        Path log = dir.resolve("perf-script.log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+            T result;
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                result = reader.read(in);
+            }
+            if (!p.waitFor(SCRIPT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("perf script did not finish within " + SCRIPT_MINUTES + " min");
+            }
+            if (p.exitValue() != 0) throw new IllegalStateException("perf script exited " + p.exitValue() + ": " + lastLine(log));
+            return result;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read perf's samples: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading perf's samples", e);
+        }
+    }
+
+    /** A short recording of {@code true}: what perf says when it cannot, or empty. */
+    private Optional<String> tryRecord(List<String> events) {
+        try {
+            Files.createDirectories(dir);
+            Path data = dir.resolve("perf-check.data"), log = dir.resolve("perf-check.log");
+            List<String> cmd = new java.util.ArrayList<>(List.of("perf", "record", "-q", "-o", data.toString()));
+            cmd.addAll(events);
+            cmd.addAll(List.of("--", "true"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean done = p.waitFor(60, TimeUnit.SECONDS);
+            if (!done) p.destroyForcibly();
+            int rc = done ? p.exitValue() : -1;
+            String said = lastLine(log);
+            deleteQuietly(data);
+            deleteQuietly(log);
+            return rc == 0 ? Optional.empty() : Optional.of("perf record " + String.join(" ", events) + " failed" + (said.isEmpty() ? "" : ": " + said));
+        } catch (IOException e) {
+            return Optional.of("perf is not installed (apt-get install linux-perf): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            return Files.isRegularFile(log) ? Files.readString(log).strip().lines().reduce((a, b) -> b).orElse("") : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // scratch: the workspace goes with the run
+        }
+    }
+}
