@@ -17,11 +17,11 @@ import java.util.TreeSet;
  */
 public final class Differential {
     /** The thresholds tried, largest first: the first whose rows account for {@link #ENOUGH} is taken. */
-    private static final double[] THRESHOLDS = {0.10, 0.05, 0.025, 0.01};
+    private static final double[] THRESHOLDS = {0.10, 0.05, 0.025, 0.01, 0.005, 0.0025};
     static final double ENOUGH = 0.8;
     /** A difference under this share of the baseline is within what two profiles of the same work differ by. */
     static final double NOTABLE = 0.05;
-    private static final int MAX_ROWS = 30;
+    private static final int MAX_ROWS = 60;
     private static final int SYSCALL_ROWS = 10;
     /** The root of the merged tree; a row of it holds what is spread over frames each under the threshold. */
     public static final String ROOT = "all";
@@ -107,11 +107,18 @@ public final class Differential {
         List<Row> rows = List.of();
         double coverage = 0;
         if (total > 0) {
-            for (double t : THRESHOLDS) {
+            for (double t : THRESHOLDS) { // the largest rows first, as few as hold ENOUGH of the difference
                 List<Row> r = merged(cut(root, t * total, new ArrayList<>()));
                 r.sort(Comparator.comparingDouble(Row::extraNanos).reversed());
-                rows = r.size() > MAX_ROWS ? r.subList(0, MAX_ROWS) : r;
-                coverage = rows.stream().filter(x -> x != null && !x.frame().equals(ROOT)).mapToDouble(Row::extraNanos).sum() / total;
+                List<Row> taken = new ArrayList<>();
+                double held = 0;
+                for (Row x : r) {
+                    if (held >= ENOUGH * total || taken.size() == MAX_ROWS) break;
+                    taken.add(x);
+                    if (!x.frame().equals(ROOT)) held += x.extraNanos();
+                }
+                rows = taken;
+                coverage = held / total;
                 if (coverage >= ENOUGH) break;
             }
         }

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 final class PerfRecording {
     /** perf's start (reading symbols, opening events on every thread of a JVM) and its answers take under this. */
     private static final long ANSWER_SECONDS = 60;
+    private static final long LOOK_MILLIS = 100;
 
     private final Process perf;
     private final FileChannel control;
@@ -42,7 +43,7 @@ final class PerfRecording {
      *
      * @param events perf's event options, e.g. {@code -e cpu-clock -c 100000 -g}
      */
-    static PerfRecording start(List<String> events, List<Long> pids, Path data, Path dir) {
+    static PerfRecording start(String perf, List<String> events, List<Long> pids, Path data, Path dir) {
         try {
             Files.createDirectories(dir);
             Path ctl = dir.resolve("perf-control"), ackFifo = dir.resolve("perf-ack");
@@ -50,7 +51,7 @@ final class PerfRecording {
                 Files.deleteIfExists(f);
                 Native.mkfifo(f.toString(), 0600);
             }
-            List<String> cmd = new ArrayList<>(List.of("perf", "record", "-q"));
+            List<String> cmd = new ArrayList<>(List.of(perf, "record", "-q"));
             cmd.addAll(events);
             cmd.addAll(List.of("-p", pids.stream().map(String::valueOf).collect(Collectors.joining(",")), "-o", data.toString(),
                     "--control", "fifo:" + ctl + "," + ackFifo, "-D", "-1"));
@@ -99,7 +100,15 @@ final class PerfRecording {
         try {
             control.write(ByteBuffer.wrap((word + "\n").getBytes(StandardCharsets.US_ASCII)));
             CompletableFuture<String> answer = CompletableFuture.supplyAsync(this::readAnswer);
-            answer.get(ANSWER_SECONDS, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ANSWER_SECONDS);
+            while (true) { // a perf that exited (it refused the processes, the events) answers nothing: no use waiting
+                try {
+                    answer.get(LOOK_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    if (!perf.isAlive() || System.nanoTime() > deadline) throw e;
+                }
+            }
         } catch (IOException | ExecutionException | TimeoutException e) {
             perf.destroyForcibly();
             closeQuietly();

@@ -8,12 +8,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
@@ -30,12 +32,20 @@ public final class Profiler {
     private static final List<String> SYSCALL_EVENTS = List.of("-e", "raw_syscalls:sys_enter", "-c", "1");
     private static final Pattern SYSCALL = Pattern.compile("\\sNR (\\d+) \\(");
     private static final long SCRIPT_MINUTES = 10;
+    private static final int ATTACH_ATTEMPTS = 5;
 
     private final Path dir;
+    private final String perf;
 
     /** @param dir where perf's data and fifos go while it records (the run's scratch) */
     public Profiler(Path dir) {
+        this(dir, "perf");
+    }
+
+    /** @param perf the perf command (tests name one that is missing) */
+    public Profiler(Path dir, String perf) {
         this.dir = dir;
+        this.perf = perf;
     }
 
     /**
@@ -49,9 +59,10 @@ public final class Profiler {
     }
 
     /** The on-CPU stacks of {@code pids} and their descendants while the workload runs, folded: stack to samples. */
-    public Map<String, Long> stacks(List<Long> pids, Runnable workload) {
+    public Map<String, Long> stacks(Supplier<List<Long>> processes, Runnable workload) {
         Path data = dir.resolve("perf-cpu.data");
-        PerfRecording r = PerfRecording.start(CPU_EVENTS, pids, data, dir);
+        List<Long> pids = new ArrayList<>();
+        PerfRecording r = attach(CPU_EVENTS, processes, data, pids);
         try {
             r.during(workload);
         } finally {
@@ -69,9 +80,9 @@ public final class Profiler {
     }
 
     /** The system calls {@code pids} and their descendants make while the workload runs, by name: name to calls. */
-    public Map<String, Long> syscalls(List<Long> pids, Runnable workload) {
+    public Map<String, Long> syscalls(Supplier<List<Long>> processes, Runnable workload) {
         Path data = dir.resolve("perf-syscalls.data");
-        PerfRecording r = PerfRecording.start(SYSCALL_EVENTS, pids, data, dir);
+        PerfRecording r = attach(SYSCALL_EVENTS, processes, data, new ArrayList<>());
         try {
             r.during(workload);
         } finally {
@@ -81,6 +92,23 @@ public final class Profiler {
             return script(data, List.of("-F", "comm,pid,trace"), Profiler::tally);
         } finally {
             deleteQuietly(data);
+        }
+    }
+
+    /**
+     * perf attached to the processes as they are now; a process that exits between the listing and perf's attach
+     * makes perf refuse them all, so a refusal lists them anew, a few times.
+     */
+    private PerfRecording attach(List<String> events, Supplier<List<Long>> processes, Path data, List<Long> attached) {
+        for (int attempt = 1; ; attempt++) {
+            List<Long> pids = processes.get().stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
+            try {
+                PerfRecording r = PerfRecording.start(perf, events, pids, data, dir);
+                attached.addAll(pids);
+                return r;
+            } catch (IllegalStateException e) {
+                if (attempt == ATTACH_ATTEMPTS) throw e;
+            }
         }
     }
 
@@ -114,7 +142,7 @@ public final class Profiler {
     }
 
     private <T> T script(Path data, List<String> fields, Reader<T> reader) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("perf", "script", "-i", data.toString()));
+        List<String> cmd = new ArrayList<>(List.of(perf, "script", "-i", data.toString()));
         cmd.addAll(fields);
         Path log = dir.resolve("perf-script.log");
         try {
@@ -142,22 +170,32 @@ public final class Profiler {
         try {
             Files.createDirectories(dir);
             Path data = dir.resolve("perf-check.data"), log = dir.resolve("perf-check.log");
-            List<String> cmd = new java.util.ArrayList<>(List.of("perf", "record", "-q", "-o", data.toString()));
+            List<String> cmd = new ArrayList<>(List.of(perf, "record", "-q", "-o", data.toString()));
             cmd.addAll(events);
             cmd.addAll(List.of("--", "true"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             boolean done = p.waitFor(60, TimeUnit.SECONDS);
             if (!done) p.destroyForcibly();
             int rc = done ? p.exitValue() : -1;
-            String said = lastLine(log);
+            String said = firstSaid(log);
             deleteQuietly(data);
             deleteQuietly(log);
             return rc == 0 ? Optional.empty() : Optional.of("perf record " + String.join(" ", events) + " failed" + (said.isEmpty() ? "" : ": " + said));
         } catch (IOException e) {
-            return Optional.of("perf is not installed (apt-get install linux-perf): " + e.getMessage());
+            return Optional.of("perf is not installed (apt-get install linux-perf, or run scripts/setup)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted");
+        }
+    }
+
+    /** What perf said first, past its "Error:" heading (perf explains a refusal over many lines). */
+    private static String firstSaid(Path log) {
+        try {
+            if (!Files.isRegularFile(log)) return "";
+            return Files.readString(log).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.equals("Error:")).findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
         }
     }
 

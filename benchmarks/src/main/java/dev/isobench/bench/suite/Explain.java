@@ -59,17 +59,14 @@ final class Explain {
         index.put("baseline", "host");
         index.put("period_ns", Profiler.PERIOD_NANOS);
         ArrayNode targets = index.putArray("targets");
-        long self = ProcessHandle.current().pid();
         try {
             Files.createDirectories(dir);
             for (Work w : works) {
                 Target t = w.target();
                 ctx.progress().step(suite, "explain: profiling " + t.label() + " over " + w.cpuOps() + " " + unit + "s (untimed)");
-                List<Long> pids = new ArrayList<>(List.of(self));
-                pids.addAll(t.daemons());
                 try {
-                    Map<String, Long> stacks = profiler.stacks(pids, w.workload().apply(w.cpuOps()));
-                    Map<String, Long> calls = profiler.syscalls(pids, w.workload().apply(w.syscallOps()));
+                    Map<String, Long> stacks = profiler.stacks(Explain::runProcesses, w.workload().apply(w.cpuOps()));
+                    Map<String, Long> calls = profiler.syscalls(Explain::runProcesses, w.workload().apply(w.syscallOps()));
                     String file = Explanations.fileName(t.label()) + ".folded";
                     writeFolded(dir.resolve(file), stacks);
                     ObjectNode o = targets.addObject();
@@ -92,6 +89,16 @@ final class Explain {
         } finally {
             ctx.explained(System.nanoTime() - begun);
         }
+    }
+
+    /**
+     * The run's JVM and every process it started that is still there: the engine's spare monitor, the run's own dockerd
+     * and containerd; what they start from then on perf follows itself.
+     */
+    private static List<Long> runProcesses() {
+        List<Long> pids = new ArrayList<>(List.of(ProcessHandle.current().pid()));
+        ProcessHandle.current().descendants().forEach(p -> pids.add(p.pid()));
+        return pids;
     }
 
     private static void writeFolded(Path file, Map<String, Long> stacks) throws IOException {

@@ -189,13 +189,6 @@ final class DockerDaemon implements AutoCloseable {
         return ImageStore.digest(bytes).substring("sha256:".length());
     }
 
-    /** dockerd and what it runs now (containerd, its shims): the processes a profile of a docker run attaches to. */
-    List<Long> processes() {
-        List<Long> pids = new ArrayList<>(List.of(dockerd.pid()));
-        dockerd.descendants().forEach(p -> pids.add(p.pid()));
-        return pids;
-    }
-
     /**
      * Stops the daemon (it stops its containerd), then kills what outlived it (a shim; a runsc sandbox and gofer
      * of a container that failed to start), unmounts what it left mounted, and removes its directories.

@@ -78,11 +78,6 @@ public final class DockerTarget implements Target {
     }
 
     /** The network a published port's container joins. */
-    @Override
-    public List<Long> daemons() {
-        return daemon.processes();
-    }
-
     public static final String NETWORK = DockerDaemon.NETWORK;
 
     /** The docker CLI against this target's daemon. */

@@ -55,14 +55,6 @@ public interface Target {
         return false;
     }
 
-    /**
-     * The processes that do this target's work without being started by the run for each workload (a daemon and what
-     * it runs): a profile of the target attaches to them as well as to the run's own JVM.
-     */
-    default List<Long> daemons() {
-        return List.of();
-    }
-
     default String label() {
         return variant().isEmpty() ? name() : name() + "/" + variant();
     }
