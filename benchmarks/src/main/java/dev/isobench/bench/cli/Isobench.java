@@ -12,7 +12,7 @@ import picocli.CommandLine;
 /** The {@code isobench} command: the container engine ({@code ctr}) and, on top of it, the benchmark runner. */
 @Command(name = "isobench", mixinStandardHelpOptions = true, version = "isobench 0.1.0",
         description = "Measures what OS-level virtualization costs on this host.",
-        subcommands = {RunCommand.class, ReportCommand.class, CompareCommand.class, HistoryCommand.class, FleetCommand.class, SpreadCommand.class, SoakCommand.class, GcCommand.class, GuestPointCommand.class})
+        subcommands = {RunCommand.class, ExplainCommand.class, ReportCommand.class, CompareCommand.class, HistoryCommand.class, FleetCommand.class, SpreadCommand.class, SoakCommand.class, GcCommand.class, GuestPointCommand.class})
 public final class Isobench {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("ctr")) {

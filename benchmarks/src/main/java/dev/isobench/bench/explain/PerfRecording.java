@@ -41,9 +41,10 @@ final class PerfRecording {
     /**
      * Starts {@code perf record EVENTS -p PIDS -o DATA} with its events disabled; it is ready once it answers.
      *
+     * @param perf perf and its global options
      * @param events perf's event options, e.g. {@code -e cpu-clock -c 100000 -g}
      */
-    static PerfRecording start(String perf, List<String> events, List<Long> pids, Path data, Path dir) {
+    static PerfRecording start(List<String> perf, List<String> events, List<Long> pids, Path data, Path dir) {
         try {
             Files.createDirectories(dir);
             Path ctl = dir.resolve("perf-control"), ackFifo = dir.resolve("perf-ack");
@@ -51,7 +52,8 @@ final class PerfRecording {
                 Files.deleteIfExists(f);
                 Native.mkfifo(f.toString(), 0600);
             }
-            List<String> cmd = new ArrayList<>(List.of(perf, "record", "-q"));
+            List<String> cmd = new ArrayList<>(perf);
+            cmd.addAll(List.of("record", "-q"));
             cmd.addAll(events);
             cmd.addAll(List.of("-p", pids.stream().map(String::valueOf).collect(Collectors.joining(",")), "-o", data.toString(),
                     "--control", "fifo:" + ctl + "," + ackFifo, "-D", "-1"));

@@ -28,33 +28,44 @@ import javax.management.ObjectName;
 public final class Profiler {
     /** One sample per this much CPU time (cpu-clock counts nanoseconds): a sample's weight in the tables. */
     public static final long PERIOD_NANOS = 100_000;
-    private static final List<String> CPU_EVENTS = List.of("-e", "cpu-clock", "-c", Long.toString(PERIOD_NANOS), "-g");
-    private static final List<String> SYSCALL_EVENTS = List.of("-e", "raw_syscalls:sys_enter", "-c", "1");
+    /** Build ids in the mmap events: a binary in a container's mount namespace is found by its id in the cache below. */
+    private static final List<String> CPU_EVENTS = List.of("-e", "cpu-clock", "-c", Long.toString(PERIOD_NANOS), "-g", "--buildid-mmap");
+    /** Every call is a record: a buffer that holds a burst of them (perf drops what does not fit, and says so). */
+    private static final List<String> SYSCALL_EVENTS = List.of("-e", "raw_syscalls:sys_enter", "-c", "1", "--mmap-pages", "16M");
     private static final Pattern SYSCALL = Pattern.compile("\\sNR (\\d+) \\(");
     private static final long SCRIPT_MINUTES = 10;
     private static final int ATTACH_ATTEMPTS = 5;
 
     private final Path dir;
-    private final String perf;
+    private final List<String> perf;
+    private final List<Path> known;
 
-    /** @param dir where perf's data and fifos go while it records (the run's scratch) */
-    public Profiler(Path dir) {
-        this(dir, "perf");
+    /**
+     * @param dir where perf's data, fifos and build-id cache go while it records (the run's scratch)
+     * @param known binaries that run inside containers (the probe, the engine's stage): put in the build-id cache, so
+     *              that their functions are named where perf cannot reach them by path, as on the host
+     */
+    public Profiler(Path dir, List<Path> known) {
+        this(dir, "perf", known);
     }
 
     /** @param perf the perf command (tests name one that is missing) */
-    public Profiler(Path dir, String perf) {
+    public Profiler(Path dir, String perf, List<Path> known) {
         this.dir = dir;
-        this.perf = perf;
+        // a cache of the run's own, not the user's ~/.debug: it goes with the workspace
+        this.perf = List.of(perf, "--buildid-dir", dir.resolve("buildid").toString());
+        this.known = List.copyOf(known);
     }
 
     /**
-     * Why perf cannot profile here, in one line, or empty where it can: perf missing, the events refused
-     * (perf_event_paranoid without root, a kernel without them), or the system-call tracepoint unreadable.
+     * Readies perf (the known binaries in its build-id cache) and says why it cannot profile here, in one line, or
+     * nothing where it can: perf missing, the events refused (perf_event_paranoid without root, a kernel without
+     * them), or the system-call tracepoint unreadable.
      */
-    public Optional<String> unavailable() {
+    public Optional<String> prepare() {
         Optional<String> cpu = tryRecord(CPU_EVENTS);
         if (cpu.isPresent()) return cpu;
+        for (Path binary : known) run("buildid-cache", "--add", binary.toString());
         return tryRecord(SYSCALL_EVENTS).map(why -> "the system-call tracepoint: " + why);
     }
 
@@ -89,7 +100,10 @@ public final class Profiler {
             r.stop();
         }
         try {
-            return script(data, List.of("-F", "comm,pid,trace"), Profiler::tally);
+            Map<String, Long> calls = script(data, List.of("-F", "comm,pid,trace"), Profiler::tally);
+            Optional<String> lost = linesOf(dir.resolve("perf-script.log")).stream().filter(l -> l.contains(" lost ")).findFirst();
+            if (lost.isPresent()) throw new IllegalStateException("perf lost system-call records at this rate (" + lost.get() + "): no count");
+            return calls;
         } finally {
             deleteQuietly(data);
         }
@@ -142,7 +156,8 @@ public final class Profiler {
     }
 
     private <T> T script(Path data, List<String> fields, Reader<T> reader) {
-        List<String> cmd = new ArrayList<>(List.of(perf, "script", "-i", data.toString()));
+        List<String> cmd = new ArrayList<>(perf);
+        cmd.addAll(List.of("script", "-i", data.toString()));
         cmd.addAll(fields);
         Path log = dir.resolve("perf-script.log");
         try {
@@ -170,7 +185,8 @@ public final class Profiler {
         try {
             Files.createDirectories(dir);
             Path data = dir.resolve("perf-check.data"), log = dir.resolve("perf-check.log");
-            List<String> cmd = new ArrayList<>(List.of(perf, "record", "-q", "-o", data.toString()));
+            List<String> cmd = new ArrayList<>(perf);
+            cmd.addAll(List.of("record", "-q", "-o", data.toString()));
             cmd.addAll(events);
             cmd.addAll(List.of("--", "true"));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -189,6 +205,20 @@ public final class Profiler {
         }
     }
 
+    /** Runs a perf subcommand whose failure changes only how well frames are named. */
+    private void run(String... args) {
+        List<String> cmd = new ArrayList<>(perf);
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (IOException e) {
+            // perf answered the check just before: nothing more to say than its frames will
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** What perf said first, past its "Error:" heading (perf explains a refusal over many lines). */
     private static String firstSaid(Path log) {
         try {
@@ -196,6 +226,14 @@ public final class Profiler {
             return Files.readString(log).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.equals("Error:")).findFirst().orElse("");
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private static List<String> linesOf(Path log) {
+        try {
+            return Files.isRegularFile(log) ? Files.readAllLines(log) : List.of();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

@@ -167,8 +167,9 @@ public final class Runner {
      */
     private Optional<Profiler> profiler(Workspace ws, Manifest manifest, Progress progress) {
         if (!explain) return Optional.empty();
-        Profiler p = new Profiler(ws.scratch().resolve("perf"));
-        Optional<String> why = p.unavailable();
+        var bin = engine.binaries();
+        Profiler p = new Profiler(ws.scratch().resolve("perf"), List.of(bin.probe(), bin.init(), bin.floor()));
+        Optional<String> why = p.prepare();
         if (why.isEmpty()) return Optional.of(p);
         String w = "--explain: no profiles in this run: " + why.get();
         manifest.warn(w);

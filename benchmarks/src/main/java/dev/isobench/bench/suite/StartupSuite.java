@@ -170,18 +170,20 @@ public final class StartupSuite implements Suite {
         // what is left of the suite's share, spread over the storms; each at least MIN_STORM_SECONDS, at most the profile's
         double stormSeconds = Math.max(MIN_STORM_SECONDS, Math.min(p.stormSeconds(), STORMS_SHARE * ctx.budget().secondsLeft() / Math.max(1, windows)));
         for (Target t : storms) StartStorm.run(ctx, t, stormSeconds);
-        explain(ctx, usable, samples);
+        explain(ctx, usable.stream().filter(t -> !(t instanceof EngineTarget) || t.variant().isEmpty()).toList(),
+                t -> Stats.summarize(samples.get(t).values()).median());
     }
 
     /**
      * --explain: each target's start-to-exit of /probe true once more under perf, untimed, after every timed part of
-     * the suite; the engine's default only among its variants (the variants' differences are in the phase rows).
+     * the suite (the engine's default only among its variants: the variants' differences are in the phase rows).
+     *
+     * @param medianNanos each target's timed median, which sizes its pass
      */
-    private static void explain(SuiteContext ctx, List<Target> usable, Map<Target, Series> samples) {
+    static void explain(SuiteContext ctx, List<Target> targets, java.util.function.ToDoubleFunction<Target> medianNanos) {
         List<Explain.Work> works = new ArrayList<>();
-        for (Target t : usable) {
-            if (t instanceof EngineTarget && !t.variant().isEmpty()) continue;
-            double median = Stats.summarize(samples.get(t).values()).median();
+        for (Target t : targets) {
+            double median = medianNanos.applyAsDouble(t);
             long ops = Explain.opsFor(EXPLAIN_SECONDS, median, EXPLAIN_MIN_OPS, EXPLAIN_MAX_OPS);
             works.add(new Explain.Work(t, median, ops, Math.max(EXPLAIN_MIN_OPS / 2, ops / 4),
                     n -> () -> { for (long i = 0; i < n; i++) t.run(TRUE).requireSuccess(t.label()); }));

@@ -43,7 +43,7 @@ public final class SyscallSuite implements Suite {
     private static final double TURNS_SHARE = 0.75;
     private static final int HEADLINE_BATCHES = 4;
     /** The explain pass's calls: its stacks over about two seconds' worth; its system calls (each a record) over fewer. */
-    private static final long EXPLAIN_MIN_CALLS = 10_000, EXPLAIN_MAX_CALLS = 50_000_000, EXPLAIN_SYSCALL_CALLS = 100_000;
+    private static final long EXPLAIN_MIN_CALLS = 10_000, EXPLAIN_MAX_CALLS = 50_000_000, EXPLAIN_SYSCALL_CALLS = 20_000;
     /** Slow operations run fewer iterations a batch, so every op takes about the same time. */
     private static final Map<String, Integer> DIVISOR = Map.of("mmap", 10, "pipe-pingpong", 10, "fork", 100, "open-close", 2);
 
@@ -101,22 +101,30 @@ public final class SyscallSuite implements Suite {
             }
         }
         JmhSyscalls.run(ctx, Optional.ofNullable(nativeHostGetpid));
-        List<Explain.Work> works = new ArrayList<>();
-        for (Target t : targets) explainWork(t, samples.get(t).get(HEADLINE_OP)).ifPresent(works::add);
-        for (var e : separate.entrySet()) explainWork(e.getKey(), e.getValue().get(HEADLINE_OP)).ifPresent(works::add);
-        Explain.run(ctx, NAME, "getpid in the probe's loop", "call", works);
+        Map<Target, Double> medians = new LinkedHashMap<>();
+        for (Target t : targets) median(samples.get(t).get(HEADLINE_OP)).ifPresent(m -> medians.put(t, m));
+        for (var e : separate.entrySet()) median(e.getValue().get(HEADLINE_OP)).ifPresent(m -> medians.put(e.getKey(), m));
+        explain(ctx, medians.keySet().stream().filter(t -> !(t instanceof EngineTarget) || t.variant().isEmpty()).toList(), medians::get);
+    }
+
+    private static Optional<Double> median(List<double[]> runs) {
+        return runs == null || runs.isEmpty() ? Optional.empty() : Optional.of(Stats.summarize(Stats.pool(runs)).median());
     }
 
     /**
-     * --explain: a target's getpid loop once more under perf, untimed, sized to about as long as the pass allows at its
-     * timed median (its container's start is in the profile too, spread over the calls); the engine's default only.
+     * --explain: each target's getpid loop once more under perf, untimed, for about a second at its timed median (its
+     * container's start is in the profile too, spread over the calls).
      */
-    private static Optional<Explain.Work> explainWork(Target t, List<double[]> runs) {
-        if (runs == null || runs.isEmpty() || t instanceof EngineTarget && !t.variant().isEmpty()) return Optional.empty();
-        double median = Stats.summarize(Stats.pool(runs)).median();
-        long calls = Explain.opsFor(1, median, EXPLAIN_MIN_CALLS, EXPLAIN_MAX_CALLS); // a second of the loop
-        return Optional.of(new Explain.Work(t, median, calls, Math.min(calls, EXPLAIN_SYSCALL_CALLS),
-                n -> () -> t.run(List.of("bench", HEADLINE_OP, "1", Long.toString(n))).requireSuccess(t.label())));
+    static void explain(SuiteContext ctx, List<Target> targets, java.util.function.ToDoubleFunction<Target> medianNanos) {
+        List<Explain.Work> works = new ArrayList<>();
+        for (Target t : targets) {
+            double median = medianNanos.applyAsDouble(t);
+            long calls = Explain.opsFor(1, median, EXPLAIN_MIN_CALLS, EXPLAIN_MAX_CALLS);
+            works.add(new Explain.Work(t, median, calls, Math.min(calls, EXPLAIN_SYSCALL_CALLS),
+                    // the probe runs an untimed batch before its timed one: n calls are two batches of n/2
+                    n -> () -> t.run(List.of("bench", HEADLINE_OP, "1", Long.toString(Math.max(1, n / 2)))).requireSuccess(t.label())));
+        }
+        Explain.run(ctx, NAME, "getpid in the probe's loop", "call", works);
     }
 
     /**

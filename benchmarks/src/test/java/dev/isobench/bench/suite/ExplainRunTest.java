@@ -34,7 +34,7 @@ class ExplainRunTest {
     @Test
     void eachTargetsStartIsProfiledWithItsSystemCallsAndTheEnginesJavaIsNamed() throws Exception {
         Privileges.assumeRoot();
-        Optional<String> why = new Profiler(t.root().resolve("perf-check")).unavailable();
+        Optional<String> why = new Profiler(t.root().resolve("perf-check"), List.of()).prepare();
         assumeTrue(why.isEmpty(), () -> "perf cannot profile here: " + why.orElse("") + " (scripts/setup installs linux-perf)");
         Path out = t.root().resolve("results");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -71,7 +71,7 @@ class ExplainRunTest {
 
     @Test
     void wherePerfIsMissingItSaysSoInOneLine() {
-        Optional<String> why = new Profiler(t.root().resolve("perf-check"), t.root().resolve("no-perf-here").toString()).unavailable();
+        Optional<String> why = new Profiler(t.root().resolve("perf-check"), t.root().resolve("no-perf-here").toString(), List.of()).prepare();
         assertTrue(why.isPresent() && why.get().contains("apt-get install linux-perf") && !why.get().contains("\n"), why.toString());
     }
 }
