@@ -40,12 +40,14 @@ class ArchitectureTest {
 
     /**
      * The engine packages the benchmarks may use: its facade, what a container is (spec), containers themselves
-     * (runtime) and the resources and images the suites measure, and the small utilities (sys, files, proc). Never its
+     * (runtime) and the resources and images the suites measure, and the small utilities (sys, files, proc, and the
+     * system call table in seccomp, which names what perf counts). Never its
      * state files, plan compiler, monitors, OCI runtime, builder or resident engine.
      */
     static final List<String> ENGINE_API = List.of("dev.isobench.engine", "dev.isobench.engine.spec..", "dev.isobench.engine.runtime..",
             "dev.isobench.engine.cgroup..", "dev.isobench.engine.image..", "dev.isobench.engine.net..", "dev.isobench.engine.rootfs..",
-            "dev.isobench.engine.plan..", "dev.isobench.engine.sys..", "dev.isobench.engine.files..", "dev.isobench.engine.proc..");
+            "dev.isobench.engine.plan..", "dev.isobench.engine.sys..", "dev.isobench.engine.files..", "dev.isobench.engine.proc..",
+            "dev.isobench.engine.seccomp..");
 
     @Test
     void theBenchmarksUseOnlyTheEnginesApiPackages() {

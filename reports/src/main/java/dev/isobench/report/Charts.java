@@ -113,23 +113,38 @@ public final class Charts {
     // ---- startup
 
     private void startup(List<ResultRow> rows) {
-        // a JVM per container (the CLI) is two orders above the rest: a log axis keeps both readable
-        grouped("startup", "startup-start-to-exit", "Create, start, exit and delete of /probe true (median)", "target", "ms (log)",
-                select(rows, "start-to-exit", "median"), r -> "start-to-exit", true);
+        // every target and variant on one log axis (a JVM per container is two orders above the rest, a VM three), a
+        // marker per target and a colour per tier: one legend entry per tier, not per target
+        List<ResultRow> medians = select(rows, "start-to-exit", "median");
+        if (!medians.isEmpty()) {
+            CategoryChart c = category("Create, start, exit and delete of /probe true (median)", "target", "ms (log)");
+            c.getStyler().setYAxisLogarithmic(true);
+            c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+            List<String> x = medians.stream().map(Charts::label).toList();
+            for (String tier : Spectrum.TIERS) {
+                if (medians.stream().noneMatch(r -> Spectrum.tier(r).equals(tier))) continue;
+                c.addSeries(tier, x, medians.stream().map(r -> Spectrum.tier(r).equals(tier) ? r.value() : null).toList());
+            }
+            save("startup", "startup-start-to-exit", c);
+        }
+        // the engine's phases, stacked: a VM's boot is not an engine's phase, and three orders above them (its own chart)
         List<ResultRow> phases = select(rows, "phase", "median");
-        if (!phases.isEmpty()) {
+        List<ResultRow> enginePhases = phases.stream().filter(r -> r.target().equals("engine")).toList();
+        if (!enginePhases.isEmpty()) {
             CategoryChart c = category("Engine start-up phases (median)", "engine variant", "ms");
             c.getStyler().setStacked(true);
-            Set<String> variants = phases.stream().map(Charts::label).collect(Collectors.toCollection(LinkedHashSet::new));
-            for (String phase : phases.stream().map(ResultRow::param).collect(Collectors.toCollection(LinkedHashSet::new))) {
+            Set<String> variants = enginePhases.stream().map(Charts::label).collect(Collectors.toCollection(LinkedHashSet::new));
+            for (String phase : enginePhases.stream().map(ResultRow::param).collect(Collectors.toCollection(LinkedHashSet::new))) {
                 List<Double> y = new ArrayList<>();
                 for (String v : variants) {
-                    y.add(phases.stream().filter(r -> r.param().equals(phase) && label(r).equals(v)).mapToDouble(ResultRow::value).findFirst().orElse(0));
+                    y.add(enginePhases.stream().filter(r -> r.param().equals(phase) && label(r).equals(v)).mapToDouble(ResultRow::value).findFirst().orElse(0));
                 }
                 c.addSeries(phase.replace("phase=", ""), new ArrayList<>(variants), y);
             }
             save("startup", "startup-phases", c);
         }
+        grouped("startup", "startup-vm-boot", "VM boot: QEMU's start to the guest's /init, and the guest's own clock (median)", "phase", "ms",
+                phases.stream().filter(r -> r.target().equals("vm")).toList(), r -> r.param().replace("phase=", ""), false);
         XYChart pct = xy("Start-up latency percentiles", "percentile", "ms (log)");
         pct.getStyler().setYAxisLogarithmic(true);
         Map<String, List<ResultRow>> byTarget = group(rows.stream().filter(r -> r.benchmark().equals("start-to-exit")).toList(), Charts::label);
@@ -305,6 +320,7 @@ public final class Charts {
     }
 
     private void save(String suite, String stem, Chart<?, ?> chart) {
+        SeriesStyles.distinct(chart);
         try {
             BitmapEncoder.saveBitmap(chart, dir.resolve(stem).toString(), BitmapEncoder.BitmapFormat.PNG);
             VectorGraphicsEncoder.saveVectorGraphic(chart, dir.resolve(stem).toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);

@@ -22,10 +22,21 @@ public final class Headlines {
                     && r.metric().equals("median") && !r.target().equals("host") && !r.target().startsWith("engine"))
                     .min(Comparator.comparingDouble(ResultRow::value));
             String vsPeer = peer.map(p -> String.format(Locale.ROOT, "; %.2fx the fastest peer (%s, %s)", e.value() / p.value(), p.target(), ms(p))).orElse("");
-            h.add(new Headline("startup", "engine create-start-exit-delete of /probe true", ms(e), (vsHost.isEmpty() ? "" : vsHost + " of host fork+exec") + vsPeer));
+            h.add(new Headline("startup", "engine create-start-exit-delete of /probe true", interval(e), (vsHost.isEmpty() ? "" : vsHost + " of host fork+exec") + vsPeer));
         });
-        find(all, "startup", "start-to-exit", "engine-cli", "", "median").ifPresent(e ->
-                h.add(new Headline("startup", "engine CLI (a whole JVM per container)", ms(e), "")));
+        // the CLI as users run it (scripts/isobench ctr run: the C client to the resident engine); a JVM per call beside it
+        Optional<ResultRow> resident = find(all, "startup", "start-to-exit", "engine-cli", "resident", "median");
+        Optional<ResultRow> jvm = find(all, "startup", "start-to-exit", "engine-cli", "", "median");
+        if (resident.isPresent()) {
+            List<String> vs = new ArrayList<>();
+            find(all, "startup", "start-to-exit", "engine-cli", "resident", "ratio_vs_runc").ifPresent(r -> vs.add(ratio(r) + " of runc run"));
+            find(all, "startup", "start-to-exit", "engine-cli", "resident", "ratio_vs_host").ifPresent(r -> vs.add(ratio(r) + " of host fork+exec"));
+            jvm.ifPresent(j -> vs.add("a JVM per call instead (ISOBENCH_RESIDENT=0): " + ms(j)));
+            h.add(new Headline("startup", "isobench ctr run --rm of /probe true, as a user runs it (resident engine)", interval(resident.get()),
+                    String.join("; ", vs)));
+        } else {
+            jvm.ifPresent(e -> h.add(new Headline("startup", "engine CLI (a whole JVM per container)", ms(e), "")));
+        }
         for (ResultRow r : all) {
             if (r.suite().equals("syscall") && r.target().equals("engine") && r.variant().isEmpty() && r.metric().equals("ratio_vs_host")
                     && (r.benchmark().equals("getpid") || r.benchmark().equals("open-close") || r.benchmark().equals("fork"))) {
@@ -62,6 +73,10 @@ public final class Headlines {
     private static Optional<ResultRow> find(List<ResultRow> rows, String suite, String bench, String target, String variant, String metric, String param) {
         return rows.stream().filter(r -> r.suite().equals(suite) && r.benchmark().equals(bench) && r.target().equals(target)
                 && r.variant().equals(variant) && r.metric().equals(metric) && r.param().equals(param)).findFirst();
+    }
+
+    private static String interval(ResultRow r) {
+        return r.hasCi() ? String.format(Locale.ROOT, "%.2f ms [%.2f, %.2f]", r.value(), r.ciLow(), r.ciHigh()) : ms(r);
     }
 
     private static String ms(ResultRow r) {

@@ -68,6 +68,22 @@ class HtmlReportTest {
         assertTrue(page.contains("redis-get (16 clients): engine vs the host"), "the summary names Redis in the engine");
     }
 
+    /** A real quick run with --explain (dev-c, 2026-12-07; fixture run-e, its profiles trimmed as ExplanationsTest says). */
+    @Test
+    void aRunWithExplainShowsAParagraphATableAndAFlameGraphPerComparison() throws Exception {
+        Path dir = Fixtures.copy("run-e", tmp);
+        String page = Files.readString(HtmlReport.render(dir));
+        int comparisons = Explanations.load(dir).stream().mapToInt(s -> s.comparisons().size()).sum();
+        assertEquals(comparisons, count(page, "<div class=flame "), "a flame graph per comparison");
+        assertEquals(comparisons, count(page, "<p class=explain>"), "a paragraph per comparison");
+        assertTrue(page.contains("<h4>floor vs host</h4>") && page.contains("<h4>engine vs floor</h4>"));
+        assertTrue(page.contains("<th>extra CPU per container</th>"), "the rows' table");
+        assertTrue(page.indexOf("id=\"explain-startup\"") > page.indexOf("id=\"startup\""), "under its suite");
+        assertFalse(Pattern.compile("(src|href)=\"https?:").matcher(page).find(), "d3 and d3-flame-graph inlined: no network");
+        Path plain = Fixtures.copy("run-a", tmp.resolve("plain"));
+        assertFalse(Files.readString(HtmlReport.render(plain)).contains("flamegraph"), "a run without --explain carries no script for it");
+    }
+
     @Test
     void notAResultsDirectoryIsAClearError() {
         ReportException e = assertThrows(ReportException.class, () -> HtmlReport.render(tmp));
@@ -135,6 +151,30 @@ class HtmlReportTest {
         assertFalse(Files.readString(log).contains("Uncaught"), "console errors in " + log);
         Path shot = Path.of("target/report-screenshot.png").toAbsolutePath();
         browser(chromium, flags, List.of("--window-size=1280,2400", "--screenshot=" + shot, html.toUri().toString()), log);
+        assertTrue(Files.size(shot) > 10_000, "screenshot saved as a test artifact: " + shot);
+    }
+
+    /** The flame graphs drawn in a real headless Chromium, from disk, without script errors; keeps a screenshot. */
+    @Test
+    @Tag("integration")
+    void theFlameGraphsDrawInARealBrowser() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assumeTrue(Files.isExecutable(chromium), "needs Debian's chromium (.ci/run installs it)");
+        Path dir = Fixtures.copy("run-e", tmp);
+        Path html = HtmlReport.render(dir);
+        int comparisons = Explanations.load(dir).stream().mapToInt(s -> s.comparisons().size()).sum();
+        List<String> flags = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + tmp.resolve("profile"),
+                "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0");
+        Path log = tmp.resolve("chromium.log");
+        String dom = browser(chromium, flags, List.of("--dump-dom", html.toUri().toString()), log);
+        Matcher flames = Pattern.compile("data-flames=\"(\\d+)\"").matcher(dom);
+        assertTrue(flames.find(), "the flame graphs' set-up ran");
+        assertEquals(Integer.toString(comparisons), flames.group(1), "flame graphs drawn");
+        Matcher errors = Pattern.compile("data-errors=\"([^\"]*)\"").matcher(dom);
+        assertFalse(errors.find(), () -> "script errors: " + errors.group(1));
+        Path shot = Path.of("target/report-explain-screenshot.png").toAbsolutePath();
+        browser(chromium, flags, List.of("--window-size=1280,4000", "--screenshot=" + shot, html.toUri().toString()), log);
         assertTrue(Files.size(shot) > 10_000, "screenshot saved as a test artifact: " + shot);
     }
 

@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code isobench compare}: several runs side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true, description = {
-        "Compare results directories (hosts, engines, kernels): each value, its ratio to the baseline with an interval,",
-        "and whether the difference is significant. Writes compare.csv, compare.html and charts; prints the HTML's path."})
+        "Compare results directories (hosts, engines, kernels) side by side, with ratios, intervals and verdicts.",
+        "Each value, its ratio to the baseline with an interval, and whether the difference is significant. Writes",
+        "compare.csv, compare.html and charts; prints the HTML's path."})
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RESULTS_DIR", arity = "2..*")
     List<Path> dirs;

@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code isobench explain}: where each target's time goes, for a results directory measured without --explain. */
 @Command(name = "explain", mixinStandardHelpOptions = true, description = {
-        "Profile a results directory's startup and syscall headlines on this host with perf, untimed, for each target its",
-        "rows name, and add to its report where each target's time goes (as run --explain does). Needs root."})
+        "Say where each target's time goes in a results directory's report, from perf profiles taken on this host now.",
+        "The startup and syscall headlines are run once more, untimed, on each target the directory's rows name and this host",
+        "has, sized by the directory's timed medians, as run --explain does after its timed turns. Needs root."})
 public final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RESULTS_DIR")
     Path dir;

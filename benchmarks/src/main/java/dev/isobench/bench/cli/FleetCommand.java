@@ -21,9 +21,10 @@ import picocli.CommandLine.Parameters;
         subcommands = FleetCommand.Run.class)
 public final class FleetCommand {
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, description = {
-            "Run the suites on every host of an Ansible inventory (deploy/ansible/isobench.yml): copy the built isobench to each,",
-            "run it (hosts in parallel unless --serial), bring each host's results directory back into OUT/HOST/, and compare",
-            "them all in OUT/comparison/. OUT/fleet.json has each host's status, reason and time per phase.",
+            "Run the suites on every host of an Ansible inventory and compare the hosts' results in one directory.",
+            "Copy the built isobench to each host of the inventory (deploy/ansible/isobench.yml), run it (hosts in parallel",
+            "unless --serial), bring each host's results directory back into OUT/HOST/, and compare them all in",
+            "OUT/comparison/. OUT/fleet.json has each host's status, reason and time per phase.",
             "Per host, the inventory may set isobench_dir (where isobench goes; default /var/lib/isobench-fleet) and",
             "isobench_run_args (more 'isobench run' arguments for that host only). Arguments after -- go to every host's run.",
             "Exit: 0 when every host ran, 3 when some did not (the others' results are kept), 130 on Ctrl-C."})

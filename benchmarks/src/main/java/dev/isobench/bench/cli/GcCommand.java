@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code isobench gc}: the engine's gc, and what killed benchmark runs left (workspaces, their own dockerd). */
 @Command(name = "gc", mixinStandardHelpOptions = true, description = {
-        "Remove what crashed runs left: the engine's leftovers (as 'isobench ctr gc'), and the workspaces and own",
-        "dockerd of benchmark runs whose runner is gone. Nothing isobench did not make is touched."})
+        "Remove what crashed runs left behind; nothing isobench did not make is touched.",
+        "The engine's leftovers (as 'isobench ctr gc'), and the workspaces, guests and own dockerd of benchmark runs whose",
+        "runner is gone."})
 final class GcCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "Engine state and images (default: $ISOBENCH_ROOT or /var/lib/isobench).")
     Path root;

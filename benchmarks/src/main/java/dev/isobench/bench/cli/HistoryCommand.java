@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code isobench history}: runs of one host over time. */
 @Command(name = "history", mixinStandardHelpOptions = true, description = {
-        "Runs of one host over time (before and after a kernel update): a line chart per headline metric with each run's",
-        "median and interval, each run that differs from the one before flagged by compare's test. Prints history.html's path."})
+        "Chart the runs of one host over time (before and after a kernel update), with each change flagged.",
+        "A line chart per headline metric with each run's median and interval, each run that differs from the one before",
+        "flagged by compare's test. Prints history.html's path."})
 public final class HistoryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RESULTS_DIR", arity = "2..*")
     List<Path> dirs;

@@ -32,9 +32,13 @@ public final class Isobench {
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             System.exit(OciCommand.commandLine(rest).setCommandName("isobench oci").execute(rest));
         }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The whole command line: the runner's commands, ctr's and oci's, and help. */
+    static CommandLine commandLine() {
         CommandLine cl = CtrCommand.commandLine(new Isobench());
         cl.setExecutionExceptionHandler(new Errors(ReportException.class, IllegalStateException.class, FleetException.class));
-        cl.addSubcommand(CtrCommand.full()).addSubcommand(OciCommand.commandLine()).addSubcommand(new CommandLine.HelpCommand());
-        System.exit(cl.execute(args));
+        return cl.addSubcommand(CtrCommand.full()).addSubcommand(OciCommand.commandLine()).addSubcommand(new CommandLine.HelpCommand());
     }
 }

@@ -28,8 +28,8 @@ import picocli.CommandLine;
 
 /** {@code isobench run}: the benchmark suites, a results directory, and its report. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, description = {
-        "Run benchmark suites on the host and in containers, side by side, and write results/<host>-<time>/",
-        "(manifest.json, one CSV per suite, HdrHistogram logs) and its report.html. Needs root."})
+        "Run benchmark suites on the host and in containers, side by side, and write a results directory and its report.",
+        "The directory is results/<host>-<time>/ (manifest.json, one CSV per suite, HdrHistogram logs, report.html). Needs root."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     SuiteSelection selection;

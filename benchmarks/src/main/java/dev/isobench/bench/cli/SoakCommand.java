@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
  * port proxies, the engine's own fds, zombie children, bytes under the state dir, and the engine's heap.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false, description = {
-        "Runs create/start/delete cycles and prints what leaked (nothing, when all is well). Needs root."})
+        "Run create, start and delete cycles and print what leaked (nothing, when all is well). Needs root."})
 public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--cycles", defaultValue = "1000", description = "Sequential cycles per rootfs mode. Default: ${DEFAULT-VALUE}.")
     int cycles;

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code isobench spread}: how much the headline medians move between repeated runs. */
 @Command(name = "spread", mixinStandardHelpOptions = true, description = {
-        "Print the run-to-run spread ((max - min) / median) of the headline figures across results directories,",
-        "e.g. three quick runs on one host (scripts/spread makes them)."})
+        "Print the run-to-run spread ((max - min) / median) of the headline figures across results directories.",
+        "E.g. three quick runs on one host (scripts/spread makes them)."})
 public final class SpreadCommand implements Callable<Integer> {
     /** A headline figure and how to find it in a run. */
     record Headline(String name, Predicate<ResultRow> row) {}

@@ -5,13 +5,16 @@ import java.io.PrintStream;
 /**
  * Shows where a run is: a bar redrawn in place on a terminal, plain lines otherwise (CI logs, pipes). The run is
  * planned against its budget, not a count of steps (the runner sizes the work to fit the time), so the bar is the
- * time spent against the budget and the time left only counts down; a run past its budget says by how much.
+ * time spent against the budget and the time left only counts down (a deadline moved later, by the untimed explain
+ * passes, holds it where it was until the clock catches up); a run past its budget says by how much, and the last
+ * line says the run is done.
  */
 public final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final long start = System.nanoTime();
     private Budget budget;
+    private double shownLeft = Double.POSITIVE_INFINITY;
 
     public Progress(PrintStream out, boolean terminal) {
         this.out = out;
@@ -44,7 +47,10 @@ public final class Progress {
     private String left() {
         if (budget == null) return "";
         double s = budget.secondsLeft();
-        if (s > 0) return String.format("%.0fs left", s);
+        if (s > 0) {
+            shownLeft = Math.min(shownLeft, s);
+            return String.format("%.0fs left", shownLeft);
+        }
         return String.format("%.0fs over budget", (System.nanoTime() - budget.deadlineNanos()) / 1e9);
     }
 
@@ -55,6 +61,9 @@ public final class Progress {
     }
 
     public synchronized void finish() {
-        if (terminal) out.println();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (terminal) out.printf("\r\033[K[%s] %-8s %-48.48s %5.0fs 0s left%n", "#".repeat(24), "", "done", elapsed);
+        else out.printf("[%4.0fs] done (0s left)%n", elapsed);
+        out.flush();
     }
 }

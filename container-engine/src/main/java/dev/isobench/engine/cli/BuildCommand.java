@@ -15,8 +15,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code ctr build}: an image from a Dockerfile. */
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false, description = {
-        "Build an image from a Dockerfile (FROM, RUN, COPY, ADD, ENV, WORKDIR, USER, CMD, ENTRYPOINT, EXPOSE, VOLUME,",
-        "LABEL, MAINTAINER, ARG). RUN steps run in real containers; unchanged steps come from the cache.",
+        "Build an image from a Dockerfile, its RUN steps in real containers.",
+        "Instructions: FROM, RUN, COPY, ADD, ENV, WORKDIR, USER, CMD, ENTRYPOINT, EXPOSE, VOLUME, LABEL, MAINTAINER, ARG.",
+        "Unchanged steps come from the cache.",
         "Example: isobench ctr build -t app:1 -f Dockerfile ."})
 final class BuildCommand implements Callable<Integer> {
     @ParentCommand

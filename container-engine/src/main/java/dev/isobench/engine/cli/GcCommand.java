@@ -8,8 +8,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code ctr gc}: clean up after crashed runs. */
 @Command(mixinStandardHelpOptions = true, name = "gc", description = {
-        "Remove what crashed runs left behind: containers whose CLI or creator died, and cgroups under isobench/",
-        "with no container. Detached containers are kept unless --all. Nothing isobench did not make is touched."})
+        "Remove what crashed runs left behind; nothing isobench did not make is touched.",
+        "Containers whose CLI or creator died, and cgroups under isobench/ with no container. Detached containers are kept",
+        "unless --all."})
 final class GcCommand implements Callable<Integer> {
     @ParentCommand
     CtrCommand ctr;

@@ -103,8 +103,9 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "prune", mixinStandardHelpOptions = true, description = {"Delete untagged images (with --all, every unused one) and unused layers, and what other builds",
-            "of isobench left: their built-in images and binaries. Run it while no other build uses this root."})
+    @Command(name = "prune", mixinStandardHelpOptions = true, description = {"Delete untagged images (with --all, every unused one) and unused layers.",
+            "Also what other builds of isobench left: their built-in images and binaries. Run it while no other build uses",
+            "this root."})
     static final class Prune implements Callable<Integer> {
         @ParentCommand
         ImageCommand image;
