@@ -1,5 +1,9 @@
 package dev.isobench.engine.cli;
 
+import dev.isobench.engine.Engine;
+import dev.isobench.engine.runtime.Container;
+import dev.isobench.engine.sys.EngineException;
+
 import dev.isobench.engine.spec.ContainerSpec;
 import dev.isobench.engine.spec.HostEntry;
 import dev.isobench.engine.spec.IdMap;
@@ -24,8 +28,11 @@ final class ContainerOptions {
     @Option(names = "--name", paramLabel = "NAME", description = "Assign a name to the container.")
     String name;
 
-    @Option(names = "--image", paramLabel = "IMAGE", defaultValue = "probe",
-            description = "Image to run: probe (the static probe only) or host (host binaries, read-only). Default: ${DEFAULT-VALUE}.")
+    /** The image when no --image names one and the first argument is a command's absolute path (as before images were positional). */
+    static final String DEFAULT_IMAGE = "probe";
+
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "Image to run, instead of the first argument: probe (the static probe only), host (host binaries, read-only), or an imported or built one.")
     String image;
 
     @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "Container host name (default: the id).")
@@ -95,11 +102,47 @@ final class ContainerOptions {
     @CommandLine.Mixin
     LimitOptions limits;
 
-    @Parameters(paramLabel = "CMD", arity = "0..*", description = "Command and arguments (after --); default: the image's.")
-    List<String> command = new ArrayList<>();
+    @Parameters(paramLabel = "IMAGE [COMMAND [ARG...]]", arity = "0..*", description = {"The image, then the command and its arguments"
+            + " (default: the image's), as docker run takes them. Without --image, an absolute path first is a command in the probe image:"
+            + " 'run --rm -- /probe true'."})
+    List<String> args = new ArrayList<>();
+
+    /** The image: --image, else the first argument unless it is an absolute path (a command), else probe. */
+    String image() {
+        if (image != null) return image;
+        return args.isEmpty() || args.get(0).startsWith("/") ? DEFAULT_IMAGE : args.get(0);
+    }
+
+    /** Whether the image came from the first argument, where a typo'd command would read as an image. */
+    boolean imageFromArgument() {
+        return image == null && !args.isEmpty() && !args.get(0).startsWith("/");
+    }
+
+    List<String> command() {
+        return withoutSeparator(imageFromArgument() ? args.subList(1, args.size()) : args);
+    }
+
+    /**
+     * A command without the "--" that may follow the image or the container: options end at the first argument (as
+     * docker's), so a "--" after it is not picocli's to take, but it still means "the command follows".
+     */
+    static List<String> withoutSeparator(List<String> command) {
+        return !command.isEmpty() && command.get(0).equals("--") ? command.subList(1, command.size()) : command;
+    }
+
+    /** Creates the container; an unknown image read from the first argument says how a command is given instead. */
+    Container create(Engine engine, ContainerSpec spec) {
+        try {
+            return engine.create(spec);
+        } catch (EngineException e) {
+            if (!imageFromArgument() || !e.getMessage().startsWith("no such image")) throw e;
+            throw new EngineException(e.getMessage() + "; the first argument is the image, as docker run's: a command in the probe"
+                    + " image is given by its absolute path ('run -- /probe true') or after --image probe", e);
+        }
+    }
 
     ContainerSpec.Builder toSpec() {
-        ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image).hostname(hostname).command(command)
+        ContainerSpec.Builder b = ContainerSpec.builder().name(name).image(image()).hostname(hostname).command(command())
                 .workdir(workdir).network(Networking.parse(net)).rootfs(choice("--rootfs", rootfs, RootfsMode.class));
         publish.forEach(port -> b.publish(PortMapping.parse(port)));
         addHosts.forEach(h -> b.addHost(HostEntry.parse(h)));

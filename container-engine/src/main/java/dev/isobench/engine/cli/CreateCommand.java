@@ -19,7 +19,7 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Container c = ctr.engine().create(options.toSpec().detached(true).build());
+        Container c = options.create(ctr.engine(), options.toSpec().detached(true).build());
         System.out.println(c.id());
         return 0;
     }

@@ -18,8 +18,11 @@ import picocli.CommandLine;
 public final class CtrCommand {
     /** The subcommands, in the order help lists them. They are added by {@link #forArgs}, not by the annotation. */
     private static final List<Supplier<Object>> SUBCOMMANDS = List.of(RunCommand::new, CreateCommand::new, StartCommand::new,
-            ExecCommand::new, PsCommand::new, KillCommand::new, RmCommand::new, UpdateCommand::new, StatsCommand::new,
+            ExecCommand::new, PsCommand::new, InspectCommand::new, StopCommand::new, WaitCommand::new, TopCommand::new, PortCommand::new,
+            KillCommand::new, RmCommand::new, UpdateCommand::new, StatsCommand::new,
             ImagesCommand::new, ImageCommand::new, BuildCommand::new, GcCommand::new, CommandLine.HelpCommand::new);
+
+    private static final java.util.Set<String> COMMAND_AFTER_ARGUMENT = java.util.Set.of("run", "create", "exec");
 
     @Option(names = "--root", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Engine state and images (default: $ISOBENCH_ROOT or /var/lib/isobench).")
@@ -64,7 +67,18 @@ public final class CtrCommand {
     /** {@code ctr} with every subcommand: for help and for a root command that lists it. */
     public static CommandLine full() {
         CommandLine cl = commandLine(new CtrCommand());
-        for (Supplier<Object> sub : SUBCOMMANDS) cl.addSubcommand(sub.get());
+        for (Supplier<Object> sub : SUBCOMMANDS) add(cl, sub.get());
+        return cl;
+    }
+
+    /**
+     * Adds a subcommand. run, create and exec read their options up to the first argument only, as docker's: what
+     * follows the image (or the container) is the command's, '-c' and '-a' included.
+     */
+    private static CommandLine add(CommandLine cl, Object command) {
+        cl.addSubcommand(command);
+        String name = command.getClass().getAnnotation(Command.class).name();
+        if (COMMAND_AFTER_ARGUMENT.contains(name)) cl.getSubcommands().get(name).setStopAtPositional(true);
         return cl;
     }
 
@@ -80,7 +94,7 @@ public final class CtrCommand {
             Command c = command.getClass().getAnnotation(Command.class);
             if (c != null && !(command instanceof CommandLine.HelpCommand)
                     && (c.name().equals(name) || Arrays.asList(c.aliases()).contains(name))) {
-                return commandLine(new CtrCommand()).addSubcommand(command);
+                return add(commandLine(new CtrCommand()), command);
             }
         }
         return full();

@@ -40,6 +40,6 @@ final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Stdio stdio = interactive ? Stdio.INHERIT.withStdin() : Stdio.INHERIT;
-        return ctr.engine().get(ref).exec(new ExecSpec(command, env, workdir, User.parse(user), stdio));
+        return ctr.engine().get(ref).exec(new ExecSpec(ContainerOptions.withoutSeparator(command), env, workdir, User.parse(user), stdio));
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ctr run}: create and start a container, then wait for it (or detach). */
 @Command(name = "run", sortOptions = false, description = {
         "Run a command in a new container and exit with its exit code (128+n if killed by signal n).",
-        "Example: isobench ctr run --rm --image probe -- /probe hostname"})
+        "Usage as docker run's: run [OPTIONS] IMAGE [COMMAND [ARG...]]. Example: isobench ctr run --rm probe /probe hostname"})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     CtrCommand ctr;
@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         if (detach && remove) throw new IllegalArgumentException("--rm and -d cannot be combined yet: remove a detached container with 'isobench ctr rm'");
         ContainerSpec spec = options.toSpec().detached(detach).ephemeral(remove).stdio(interactive ? Stdio.INHERIT.withStdin() : Stdio.INHERIT).build();
-        Container c = ctr.engine().create(spec);
+        Container c = options.create(ctr.engine(), spec);
         if (detach) {
             c.start();
             System.out.println(c.id());

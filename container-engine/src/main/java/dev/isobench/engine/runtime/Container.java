@@ -154,10 +154,10 @@ public final class Container {
                 Native.close(fd);
             }
             phases.put(Phase.STARTED, System.nanoTime());
-            try {
-                Files.delete(dir.startFifo()); // the process has it open until its exec; the name says "not started"
+            try { // the process has it open until its exec; its name says "not started", its new one when it started
+                Files.move(dir.startFifo(), dir.started(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                throw new EngineException("cannot remove the start fifo of " + id() + ": " + e.getMessage(), e);
+                throw new EngineException("cannot rename the start fifo of " + id() + ": " + e.getMessage(), e);
             }
         }
         FaultInjection.at("STARTED", record.monitorPid(), record.pid());

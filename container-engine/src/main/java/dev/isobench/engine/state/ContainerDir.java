@@ -13,6 +13,11 @@ public record ContainerDir(Path path) {
         return path.resolve("start");
     }
 
+    /** The start fifo once passed, renamed at start: its change time is when the container started (inspect's StartedAt). */
+    public Path started() {
+        return path.resolve("started");
+    }
+
     /** Written by the monitor when the container exits: "CODE SIGNAL". */
     public Path exitFile() {
         return path.resolve("exit");

@@ -25,21 +25,14 @@ class CliTest {
     @RegisterExtension
     final TestEngine t = new TestEngine();
 
-    record Run(int code, String out, String err) {}
+    private final CtrCli ctr = new CtrCli(t);
 
     private List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CtrCommand.class.getName(), "--root", t.root().toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return ctr.command(args);
     }
 
-    private Run cli(String... args) throws Exception {
-        Path out = Files.createTempFile(t.root(), "out", "");
-        Path err = Files.createTempFile(t.root(), "err", "");
-        Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "CLI did not finish: " + List.of(args));
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    private CtrCli.Run cli(String... args) throws Exception {
+        return ctr.run(args);
     }
 
     @Test
@@ -53,21 +46,21 @@ class CliTest {
 
     @Test
     void badInputIsOneLineAndNonZero() throws Exception {
-        Run unknownFlag = cli("run", "--bogus");
+        CtrCli.Run unknownFlag = cli("run", "--bogus");
         assertEquals(2, unknownFlag.code());
         assertEquals(1, unknownFlag.err().lines().count(), unknownFlag.err());
         assertTrue(unknownFlag.err().contains("--bogus"), unknownFlag.err());
 
-        Run noImage = cli("run", "--rm", "--image", "nope", "--", "/probe", "true");
+        CtrCli.Run noImage = cli("run", "--rm", "--image", "nope", "--", "/probe", "true");
         assertEquals(125, noImage.code());
         assertEquals("isobench: error: no such image: 'nope' (built-in images: probe, host, synthetic:SIZE[:FILES], layers:N;"
                 + " imported ones: isobench ctr images)\n", noImage.err());
 
-        Run noCommand = cli("run", "--rm", "--", "/usr/bin/nosuch");
+        CtrCli.Run noCommand = cli("run", "--rm", "--", "/usr/bin/nosuch");
         assertEquals(125, noCommand.code());
         assertTrue(noCommand.err().contains("exec /usr/bin/nosuch") && noCommand.err().lines().count() == 1, noCommand.err());
 
-        Run badNet = cli("run", "--net", "bridge0", "--", "/probe", "true");
+        CtrCli.Run badNet = cli("run", "--net", "bridge0", "--", "/probe", "true");
         assertEquals(125, badNet.code());
         assertTrue(badNet.err().contains("--net must be none, host, bridge or container:ID"), badNet.err());
         t.assertNoLeftovers();
@@ -75,9 +68,9 @@ class CliTest {
 
     @Test
     void nameInUseIsRefused() throws Exception {
-        Run first = cli("create", "--name", "web", "--", "/probe", "sleep", "30");
+        CtrCli.Run first = cli("create", "--name", "web", "--", "/probe", "sleep", "30");
         assertEquals(0, first.code(), first.err());
-        Run second = cli("run", "--name", "web", "--", "/probe", "true");
+        CtrCli.Run second = cli("run", "--name", "web", "--", "/probe", "true");
         assertEquals(125, second.code());
         assertTrue(second.err().contains("'web' is already in use"), second.err());
         assertEquals(0, cli("rm", "-f", "web").code());
@@ -91,10 +84,10 @@ class CliTest {
         assertTrue(cli("ps").out().contains("created"));
         assertEquals(0, cli("start", "svc").code());
         assertTrue(cli("ps").out().contains("running"));
-        Run exec = cli("exec", "svc", "--", "/probe", "hostname");
+        CtrCli.Run exec = cli("exec", "svc", "--", "/probe", "hostname");
         assertEquals(0, exec.code(), exec.err());
         assertEquals(id + "\n", exec.out());
-        Run rmRunning = cli("rm", "svc");
+        CtrCli.Run rmRunning = cli("rm", "svc");
         assertEquals(125, rmRunning.code());
         assertTrue(rmRunning.err().contains("kill it first or use rm -f"), rmRunning.err());
         assertEquals(0, cli("kill", "svc").code());
@@ -114,7 +107,7 @@ class CliTest {
         int pid = c.pid();
         p.destroyForcibly().waitFor();
         assertEquals(ContainerState.RUNNING, c.state(), "the container outlives its killed CLI until gc");
-        Run gc = cli("gc");
+        CtrCli.Run gc = cli("gc");
         assertEquals(0, gc.code(), gc.err());
         assertTrue(gc.out().contains("removed container " + c.id()), gc.out());
         assertFalse(ProcessInfo.of(pid).map(ProcessInfo::isAlive).orElse(false), "container process still alive");
@@ -124,7 +117,7 @@ class CliTest {
     @Test
     void gcKeepsDetachedContainersAndContainersOfLiveOwners() throws Exception {
         String id = cli("run", "-d", "--", "/probe", "sleep", "30").out().trim();
-        Run gc = cli("gc");
+        CtrCli.Run gc = cli("gc");
         assertEquals(0, gc.code(), gc.err());
         assertEquals(ContainerState.RUNNING, t.engine().get(id).state());
         assertEquals(0, cli("rm", "-f", id).code());
