@@ -14,7 +14,7 @@
  *                                                                     unshare(cgroup), steps in order
  *   <-------------------------------------------------------------- ST_READY  (or ST_ERROR + exit 125)
  *   start(): byte into start fifo --------------------------------> barrier passes, close fds >= 3, exec
- *                                   waitpid(container)
+ *                                   waitpid(container)  (a detached one's: copying its output to its log, init_log.c)
  *   <-------------------- ST_EXIT   write exit file, exit with the container's code (128+n for a signal)
  */
 #define _GNU_SOURCE
@@ -159,6 +159,7 @@ int main(void) {
         else if (s->op == OP_USERNS_MAP) userns_step = i;
         else if (s->op == OP_HANDOFF) handoff = 1;
         else if (s->op == OP_CONSOLE && open_console(s->argv[0]) < 0) fail_step(i, errno);
+        else if (s->op == OP_LOG && log_open(s->argv[0], (long)num(s->argv[1])) < 0) fail_step(i, errno);
         if (fd < 0) fail_step(i, errno);
     }
     for (int i = 0, k = 0; i < nsteps; i++)
@@ -173,6 +174,7 @@ int main(void) {
         run_container(sync[0]);
     }
     close(sync[0]);
+    if (log_active()) log_release_writers();
     for (int i = 0; i < ncg; i++) close(cgroup_fds[i]); /* the child joins through its own copies */
     if (cgroup_dir >= 0) close(cgroup_dir);
     container_pid = pid;
@@ -191,8 +193,12 @@ int main(void) {
     if (handoff) _exit(0); /* the container is reparented to the caller's subreaper, which reaps it and hears its code */
 
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) _exit(EXIT_SETUP_FAILED);
+    if (log_active()) {
+        if (log_pump(pid, &status) < 0) _exit(EXIT_SETUP_FAILED);
+    } else {
+        while (waitpid(pid, &status, 0) < 0)
+            if (errno != EINTR) _exit(EXIT_SETUP_FAILED);
+    }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     write_exit_file(exit_dir, code, sig);

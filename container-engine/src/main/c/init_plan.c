@@ -22,6 +22,7 @@ const char *op_name(uint32_t op) {
     case OP_CLONE: return "clone";
     case OP_CGROUP: return "cgroup";
     case OP_CGROUP_INTO: return "cgroup-into";
+    case OP_LOG: return "log";
     case OP_SETNS: return "setns";
     case OP_EXIT_FILE: return "exit-file";
     case OP_SETSID: return "setsid";

@@ -244,7 +244,7 @@ int run_step(int i) {
     int r = 0;
     switch (s->op) {
     case OP_CLONE: case OP_CGROUP: case OP_SETNS: case OP_EXIT_FILE: case OP_SETSID: case OP_USERNS_MAP: case OP_STDIO:
-    case OP_HANDOFF: case OP_CONSOLE: case OP_CGROUP_INTO: break; /* the monitor's, done before the clone */
+    case OP_HANDOFF: case OP_CONSOLE: case OP_CGROUP_INTO: case OP_LOG: break; /* the monitor's, done before the clone */
     case OP_UNSHARE: r = unshare(num(s->argv[0])); break;
     case OP_MOUNT: {
         r = mount(*s->argv[0] ? s->argv[0] : NULL, s->argv[1], *s->argv[2] ? s->argv[2] : NULL,

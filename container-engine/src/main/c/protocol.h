@@ -48,6 +48,7 @@
 #define OP_BIND_CONSOLE 32 /* target: the console pty bound there (/dev/console), when there is one */
 #define OP_KEEP_CAPS 33 /* capabilities survive the set-user step, for a CAPSET after it */
 #define OP_CGROUP_INTO 34 /* a v2 group's directory: the container is cloned into it (clone3 CLONE_INTO_CGROUP), no join after */
+#define OP_LOG 35 /* path, max bytes: fds 1-2 into a pipe the monitor copies to path, rotated to path.1 past max (a detached container) */
 #define OP_END 99
 /* Status frames, written back to Java. */
 #define ST_PID 100

@@ -41,6 +41,11 @@ extern int barrier_fd;
 extern int handoff;     /* OP_HANDOFF: no monitor stays behind, so no parent-death signal either */
 extern int console_fd;  /* OP_CONSOLE: the pty's other end, made fds 0-2 of the container */
 int open_console(const char *socket_path);
+/* A detached container's log pump (init_log.c): fds 1-2 into a pipe copied to a file rotated past max bytes. */
+int log_open(const char *path, long max);
+int log_active(void);
+void log_release_writers(void);
+int log_pump(pid_t pid, int *status);
 /* Runs step i in the container; -1 with errno on failure. The exec step does not return. */
 int run_step(int i);
 

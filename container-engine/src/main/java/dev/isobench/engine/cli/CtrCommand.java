@@ -18,7 +18,7 @@ import picocli.CommandLine;
 public final class CtrCommand {
     /** The subcommands, in the order help lists them. They are added by {@link #forArgs}, not by the annotation. */
     private static final List<Supplier<Object>> SUBCOMMANDS = List.of(RunCommand::new, CreateCommand::new, StartCommand::new,
-            ExecCommand::new, PsCommand::new, InspectCommand::new, StopCommand::new, WaitCommand::new, TopCommand::new, PortCommand::new,
+            ExecCommand::new, PsCommand::new, InspectCommand::new, LogsCommand::new, StopCommand::new, WaitCommand::new, TopCommand::new, PortCommand::new, CpCommand::new,
             KillCommand::new, RmCommand::new, UpdateCommand::new, StatsCommand::new,
             ImagesCommand::new, ImageCommand::new, BuildCommand::new, GcCommand::new, CommandLine.HelpCommand::new);
 

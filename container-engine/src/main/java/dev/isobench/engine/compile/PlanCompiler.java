@@ -32,6 +32,9 @@ import java.util.Set;
  * namespaces, which mounts in which order, what is masked, which capabilities stay.
  */
 public final class PlanCompiler {
+    /** A detached container's log file is rotated past this size: at most twice it on the host. */
+    public static final long LOG_MAX_BYTES = 10L << 20;
+
     /** Paths Docker masks: files get /dev/null bound over them, directories an empty read-only tmpfs. */
     static final List<String> MASKED = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
@@ -63,6 +66,8 @@ public final class PlanCompiler {
         if (spec.handOff()) p.add(Op.HANDOFF);
         else if (spec.detached()) p.add(Op.SETSID);
         spec.process().consoleSocket().ifPresent(socket -> p.add(Op.CONSOLE, socket));
+        // a detached container's output: through its monitor into container.log, rotated to container.log.1 (ctr logs)
+        if (spec.detached() && !spec.handOff()) p.add(Op.LOG, dir.log().toString(), Long.toString(LOG_MAX_BYTES));
         cgroupSteps(p, cgroupJoinFiles);
         // For other processes (ps); one removed at exit is gone before anyone else could read it, and its owner
         // hears the code on the status pipe. A handed-off container has no monitor to write it: its reaper hears the code.

@@ -22,6 +22,8 @@ public final class NativeBinaries {
     public static final String PROXY = "isobench-proxy";
     /** The least a container start must do: the startup suite's floor target. */
     public static final String FLOOR = "isobench-floor";
+    /** A static program run with a container's root as its root: ctr cp's tar. */
+    public static final String INROOT = "isobench-inroot";
     /** Written by the Makefile: the first 16 hex digits of the SHA-256 of the unpacked binaries in this order. */
     private static final String VERSION = "VERSION";
 
@@ -34,7 +36,7 @@ public final class NativeBinaries {
     /** Unpacks the binaries (once per content) under {@code root/bin}. */
     public static NativeBinaries unpack(Path root) {
         Path dir = root.resolve("bin").resolve(new String(resource(VERSION), StandardCharsets.US_ASCII).strip());
-        for (String name : List.of(INIT, PROBE, PROXY, FLOOR)) install(dir, name);
+        for (String name : List.of(INIT, PROBE, PROXY, FLOOR, INROOT)) install(dir, name);
         return new NativeBinaries(dir);
     }
 
@@ -52,6 +54,10 @@ public final class NativeBinaries {
 
     public Path floor() {
         return dir.resolve(FLOOR);
+    }
+
+    public Path inroot() {
+        return dir.resolve(INROOT);
     }
 
     /** The content hash that names this build's directory; images built from the probe reuse it. */

@@ -95,7 +95,8 @@ public final class Creator {
         boolean leased = false;
         List<String> proxies = new ArrayList<>();
         try {
-            Stdio stdio = spec.detached() && !spec.handOff() ? Stdio.toFiles(dir.log(), dir.log()) : spec.stdio();
+            // a detached container's stdout and stderr go through its monitor into its log (the plan's LOG step)
+            Stdio stdio = spec.detached() && !spec.handOff() ? Stdio.INHERIT : spec.stdio();
             Path init = host.binaries().init();
             Future<InitStage> launching = Launcher.take(init, stdio);
             undo.push(() -> join(launching).kill()); // a monitor launched but not yet sent its plan, so in no cgroup yet

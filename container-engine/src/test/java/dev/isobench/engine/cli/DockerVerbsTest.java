@@ -3,21 +3,25 @@ package dev.isobench.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.isobench.engine.Privileges;
 import dev.isobench.engine.TestEngine;
+import dev.isobench.engine.compile.PlanCompiler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Docker's everyday verbs on the ctr CLI, as a user types them: inspect, port, top, stop, wait, and the image first. */
+/** Docker's everyday verbs on the ctr CLI, as a user types them: inspect, port, top, stop, wait, logs, cp, and the image first. */
 @Tag("integration")
 class DockerVerbsTest {
     @RegisterExtension
@@ -84,6 +88,62 @@ class DockerVerbsTest {
         assertEquals("3\n", ctr.run("wait", "later").out());
         assertEquals(0, ctr.run("rm", "later").code());
         oneLine(ctr.run("run", "--rm", "sh", "-c", "true"), "the first argument is the image");
+        t.assertNoLeftovers();
+    }
+
+    @Test
+    void aDetachedContainersOutputIsKeptByItsMonitorRotatedAndFollowed() throws Exception {
+        Privileges.assumeRoot();
+        // more than the log's size, then a last line: the log keeps the end, in two files at most
+        CtrCli.Run big = ctr.run("run", "-d", "--name", "talker", "--net", "none", "--image", "host", "--", "/bin/sh", "-c",
+                "head -c " + (PlanCompiler.LOG_MAX_BYTES + PlanCompiler.LOG_MAX_BYTES / 2) + " /dev/zero | tr '\\0' x; echo; echo last; echo oops >&2");
+        assertEquals(0, big.code(), big.err());
+        assertEquals("0\n", ctr.run("wait", "talker").out());
+        CtrCli.Run tail = ctr.run("logs", "--tail", "2", "talker");
+        assertEquals("last\noops\n", tail.out(), "stdout and stderr, in order: " + tail.err());
+        Path dir = t.root().resolve("containers").resolve(big.out().strip());
+        long kept = Files.size(dir.resolve("container.log")) + Files.size(dir.resolve("container.log.1"));
+        assertTrue(kept <= 2 * PlanCompiler.LOG_MAX_BYTES && Files.size(dir.resolve("container.log.1")) <= PlanCompiler.LOG_MAX_BYTES,
+                "bounded: " + kept);
+        CtrCli.Run follow = ctr.run("run", "-d", "--name", "ticker", "--net", "none", "probe", "/probe", "echo", "tick");
+        assertEquals(0, follow.code(), follow.err());
+        assertEquals("tick\n", ctr.run("logs", "-f", "ticker").out(), "-f returns once it stopped, with all it wrote");
+        oneLine(ctr.run("logs", "nosuch"), "no such container: nosuch");
+        assertEquals(0, ctr.run("rm", "talker", "ticker").code());
+        t.assertNoLeftovers();
+    }
+
+    @Test
+    void filesAreCopiedInAndOutAndASymlinkInTheContainerLeadsNowhereOnTheHost() throws Exception {
+        Privileges.assumeRoot();
+        assumeTrue(Files.isExecutable(CpCommand.BUSYBOX), "needs a static busybox (scripts/setup installs busybox-static)");
+        assertEquals(0, ctr.run("run", "-d", "--name", "box", "--net", "none", "probe", "/probe", "sleep", "60").code());
+        Path host = t.root().resolve("host-side");
+        Files.createDirectories(host.resolve("tree/sub"));
+        Files.writeString(host.resolve("tree/sub/a.txt"), "alpha\n");
+        Files.createSymbolicLink(host.resolve("tree/link"), Path.of("sub/a.txt"));
+        assertEquals(0, ctr.run("cp", host.resolve("tree").toString(), "box:/tmp/tree").code());
+        assertEquals("alpha\n", ctr.run("exec", "box", "--", "/probe", "cat", "/tmp/tree/link").out(), "in, the symlink kept as one");
+        Path out = host.resolve("out");
+        CtrCli.Run copiedOut = ctr.run("cp", "box:/tmp/tree", out.toString());
+        assertEquals(0, copiedOut.code(), copiedOut.err());
+        assertEquals("alpha\n", Files.readString(out.resolve("sub/a.txt")));
+        assertTrue(Files.isSymbolicLink(out.resolve("link")));
+        // a symlink in the container to /etc: what is copied through it lands in the container's /etc, not the host's
+        assertEquals(0, ctr.run("exec", "box", "--", "/probe", "symlink", "/etc", "/tmp/etc-link").code());
+        String name = "isobench-cp-" + ProcessHandle.current().pid();
+        Files.writeString(host.resolve(name), "inside\n");
+        CtrCli.Run through = ctr.run("cp", host.resolve(name).toString(), "box:/tmp/etc-link/" + name);
+        assertEquals(0, through.code(), through.err());
+        assertFalse(Files.exists(Path.of("/etc", name)), "nothing written on the host's /etc");
+        assertEquals("inside\n", ctr.run("exec", "box", "--", "/probe", "cat", "/etc/" + name).out());
+        oneLine(ctr.run("cp", "box:/nosuch", host.resolve("x").toString()), "nosuch");
+        oneLine(ctr.run("cp", host.toString(), host.resolve("y").toString()), "one of SRC and DEST is CONTAINER:PATH");
+        oneLine(ctr.run("cp", "box:relative", host.toString()), "must be absolute");
+        oneLine(ctr.run("cp", "nosuch:/etc", host.toString()), "no such container: nosuch");
+        assertEquals(0, ctr.run("stop", "-t", "0", "box").code());
+        oneLine(ctr.run("cp", "box:/etc", host.toString()), "cp needs a running one");
+        assertEquals(0, ctr.run("rm", "box").code());
         t.assertNoLeftovers();
     }
 

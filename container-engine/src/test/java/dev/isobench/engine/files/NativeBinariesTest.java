@@ -20,18 +20,18 @@ class NativeBinariesTest {
     @Test
     void unpacksEachBinaryUnderTheHashOfThemAll() throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        for (String name : List.of(NativeBinaries.INIT, NativeBinaries.PROBE, NativeBinaries.PROXY, NativeBinaries.FLOOR)) sha.update(resource(name));
+        for (String name : List.of(NativeBinaries.INIT, NativeBinaries.PROBE, NativeBinaries.PROXY, NativeBinaries.FLOOR, NativeBinaries.INROOT)) sha.update(resource(name));
         String expected = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
 
         NativeBinaries binaries = NativeBinaries.unpack(root);
 
         assertEquals(expected, binaries.version(), "the Makefile's VERSION must name these binaries' content");
         assertEquals(root.resolve("bin").resolve(expected).resolve(NativeBinaries.INIT), binaries.init());
-        for (Path p : List.of(binaries.init(), binaries.probe(), binaries.proxy(), binaries.floor())) {
+        for (Path p : List.of(binaries.init(), binaries.probe(), binaries.proxy(), binaries.floor(), binaries.inroot())) {
             assertTrue(Files.isExecutable(p), p + " is executable");
             assertArrayEquals(resource(p.getFileName().toString()), Files.readAllBytes(p));
         }
-        assertEquals(4, Files.list(binaries.init().getParent()).count(), "no temporary file is left behind");
+        assertEquals(5, Files.list(binaries.init().getParent()).count(), "no temporary file is left behind");
     }
 
     private static byte[] resource(String name) throws Exception {
