@@ -49,6 +49,13 @@ class HtmlReportTest {
             assertTrue(Files.size(dir.resolve("charts/" + c + ".png")) > 1000, c + ".png");
         }
         String page = Files.readString(html);
+        java.util.Map<String, List<String>> series = new java.util.HashMap<>();
+        Charts.render(ResultsDir.load(dir)).forEach(c -> series.put(c.stem(), c.series()));
+        assertEquals(List.of("vm/emulated"), series.get("startup-vm-boot"), "a VM's boot in a chart of its own");
+        assertFalse(series.get("startup-phases").stream().anyMatch(p -> p.contains("guest_boot")), "not among the engine's phases: " + series.get("startup-phases"));
+        assertTrue(series.get("syscall-ratio-sandboxes").contains("vm/emulated"), "a user-space kernel's and a VM's ratios apart");
+        assertFalse(series.get("syscall-ratio").contains("vm/emulated"), "the containers' ratios on their own scale: " + series.get("syscall-ratio"));
+        assertTrue(series.get("startup-start-to-exit").stream().allMatch(Spectrum.TIERS::contains), "one legend entry per tier: " + series.get("startup-start-to-exit"));
         assertTrue(page.contains("path=published") && page.contains("path=container-to-container"), "the network table lists every path");
         assertTrue(page.contains("vm</td><td>emulated"), "the VM's rows say they come from an emulator");
     }
