@@ -50,7 +50,7 @@ public final class Headlines {
                     Optional<ResultRow> copy = find(all, "rootfs", "provision", "engine", "copy", "median", size);
                     Optional<ResultRow> cp = find(all, "rootfs", "provision", "cp-a", "", "median", size);
                     if (overlay.isPresent() && copy.isPresent()) {
-                        h.add(new Headline("rootfs", "provision " + size + ": overlay vs full copy", ms(overlay.get()) + " vs " + ms(copy.get()),
+                        h.add(new Headline("rootfs", "provision " + size + ": overlay vs full copy", interval(overlay.get()) + " vs " + interval(copy.get()),
                                 cp.map(c -> String.format(Locale.ROOT, "copy is %.2fx cp -a (%s)", copy.get().value() / c.value(), ms(c))).orElse("")));
                     }
                 });
