@@ -144,9 +144,7 @@ class HtmlReportTest {
         assumeTrue(Files.isExecutable(chromium), "needs Debian's chromium (.ci/run installs it)");
         Path dir = Fixtures.copy("run-a", tmp);
         Path html = HtmlReport.render(dir);
-        List<String> flags = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + tmp.resolve("profile"),
-                "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0");
+        List<String> flags = chromiumFlags(tmp);
         Path log = tmp.resolve("chromium.log");
         String dom = browser(chromium, flags, List.of("--dump-dom", html.toUri().toString()), log);
         Matcher images = Pattern.compile("data-images=\"(\\d+)/(\\d+)\"").matcher(dom);
@@ -170,9 +168,7 @@ class HtmlReportTest {
         Path dir = Fixtures.copy("run-e", tmp);
         Path html = HtmlReport.render(dir);
         int comparisons = Explanations.load(dir).stream().mapToInt(s -> s.comparisons().size()).sum();
-        List<String> flags = List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + tmp.resolve("profile"),
-                "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0");
+        List<String> flags = chromiumFlags(tmp);
         Path log = tmp.resolve("chromium.log");
         String dom = browser(chromium, flags, List.of("--dump-dom", html.toUri().toString()), log);
         Matcher flames = Pattern.compile("data-flames=\"(\\d+)\"").matcher(dom);
@@ -183,6 +179,13 @@ class HtmlReportTest {
         Path shot = Path.of("target/report-explain-screenshot.png").toAbsolutePath();
         browser(chromium, flags, List.of("--window-size=1280,4000", "--screenshot=" + shot, html.toUri().toString()), log);
         assertTrue(Files.size(shot) > 10_000, "screenshot saved as a test artifact: " + shot);
+    }
+
+    /** Headless Chromium as the machine's notes say it runs here: no network of its own, a profile of its own. */
+    private static List<String> chromiumFlags(Path tmp) {
+        return List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + tmp.resolve("profile"),
+                "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0");
     }
 
     private static String browser(Path chromium, List<String> flags, List<String> args, Path log) throws Exception {
