@@ -106,9 +106,9 @@ public final class Charts {
                 medians, ResultRow::benchmark, true);
         // a user-space kernel's or a VM's ratio is hundreds where a container's is about one: each on its own scale
         List<ResultRow> ratios = nativeLoop.stream().filter(r -> r.metric().equals("ratio_vs_host")).toList();
-        grouped("syscall", "syscall-ratio", "Overhead vs host, native loop: namespaces and containers (ratio of medians, 95% bootstrap CI)",
+        grouped("syscall", "syscall-ratio", "Overhead vs host, native loop: containers (ratio of medians, 95% CI)",
                 "operation", "container / host", ratios.stream().filter(r -> !beyondTheKernel(r)).toList(), ResultRow::benchmark, false);
-        grouped("syscall", "syscall-ratio-sandboxes", "Overhead vs host, native loop: user-space kernels and VMs (ratio of medians, 95% bootstrap CI)",
+        grouped("syscall", "syscall-ratio-sandboxes", "Overhead vs host: user-space kernels and VMs (ratio of medians, 95% CI)",
                 "operation", "target / host", ratios.stream().filter(Charts::beyondTheKernel).toList(), ResultRow::benchmark, false);
         grouped("syscall", "syscall-jmh", "System call latency from a JVM, JMH + jnr-ffi (mean, 95% CI)", "operation", "ns per operation",
                 rows.stream().filter(r -> r.variant().equals("jmh") && r.metric().equals("mean")).toList(), ResultRow::benchmark, false);
@@ -312,10 +312,15 @@ public final class Charts {
         XYChart c = xy(title, xTitle, yTitle);
         c.getStyler().setXAxisLogarithmic(logX);
         c.getStyler().setYAxisLogarithmic(logY);
-        group(usable, key).forEach((k, rs) -> {
-            List<ResultRow> sorted = rs.stream().sorted(Comparator.comparingDouble(r -> Params.number(Params.parse(r.param()).get(param)))).toList();
-            c.addSeries(k, sorted.stream().map(r -> Params.number(Params.parse(r.param()).get(param))).toList(), sorted.stream().map(ResultRow::value).toList());
-        });
+        // each line's points in x order; the legend top to bottom as the lines end, highest first, so it reads as the chart does
+        Comparator<ResultRow> byX = Comparator.comparingDouble(r -> Params.number(Params.parse(r.param()).get(param)));
+        group(usable, key).entrySet().stream()
+                .sorted(Comparator.comparingDouble((Map.Entry<String, List<ResultRow>> e) -> e.getValue().stream().max(byX).orElseThrow().value()).reversed())
+                .forEach(e -> {
+                    List<ResultRow> sorted = e.getValue().stream().sorted(byX).toList();
+                    c.addSeries(e.getKey(), sorted.stream().map(r -> Params.number(Params.parse(r.param()).get(param))).toList(),
+                            sorted.stream().map(ResultRow::value).toList());
+                });
         save(suite, stem, c);
     }
 
