@@ -85,6 +85,8 @@ class HtmlReportTest {
         assertEquals(comparisons, count(page, "<p class=explain>"), "a paragraph per comparison");
         assertTrue(page.contains("<h4>floor vs host</h4>") && page.contains("<h4>engine vs floor</h4>"));
         assertTrue(page.contains("<th>extra CPU per container</th>"), "the rows' table");
+        String engine = Headlines.of(ResultsDir.load(dir)).stream().filter(x -> x.what().startsWith("engine create-start")).findFirst().orElseThrow().comparison();
+        assertTrue(engine.contains("of the floor") && !engine.contains("fastest peer (floor"), "the floor is named as the floor, not a peer: " + engine);
         assertTrue(page.indexOf("id=\"explain-startup\"") > page.indexOf("id=\"startup\""), "under its suite");
         assertFalse(Pattern.compile("(src|href)=\"https?:").matcher(page).find(), "d3 and d3-flame-graph inlined: no network");
         Path plain = Fixtures.copy("run-a", tmp.resolve("plain"));
