@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class Leftovers {
     static final Path RUN = Path.of("/run/isobench");
+    /** "N: isbdPID: <...": a run's dockerd's bridge. */
+    private static final Pattern DOCKER_BRIDGE = Pattern.compile("^\\d+: (isbd(\\d+)):");
 
     private Leftovers() {}
 
@@ -51,7 +53,33 @@ public final class Leftovers {
             removed.add("workspace " + ws);
         }
         removed.addAll(collectOciServers());
+        removed.addAll(collectDockerBridges());
         if (!removed.isEmpty()) LxcTarget.removePivot(); // LXC's pivot group, shared by runs: rmdir fails harmlessly while one uses it
+        return removed;
+    }
+
+    /**
+     * Deletes the bridges the runs' own dockerds made ({@code isbd<pid>}, DockerDaemon#bridgeName) whose dockerd is gone:
+     * a dockerd killed with its run leaves its network's bridge on the host. A bridge is its run's while that run's
+     * directory under /run/isobench (docker-PID-START) is there.
+     */
+    static List<String> collectDockerBridges() {
+        List<String> removed = new ArrayList<>();
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
+        Execution links;
+        try {
+            links = Processes.run(List.of("ip", "-o", "link", "show", "type", "bridge"), scratch);
+        } catch (IllegalStateException e) {
+            return removed; // no iproute2: no bridge of ours either
+        }
+        if (links.exitCode() != 0) return removed;
+        for (String line : links.stdout().lines().toList()) {
+            Matcher m = DOCKER_BRIDGE.matcher(line);
+            if (!m.find()) continue;
+            String pid = m.group(2);
+            if (!children(RUN, "docker-" + pid + "-").isEmpty()) continue; // its run's dockerd is there
+            if (Processes.run(List.of("ip", "link", "delete", m.group(1)), scratch).exitCode() == 0) removed.add("bridge " + m.group(1));
+        }
         return removed;
     }
 

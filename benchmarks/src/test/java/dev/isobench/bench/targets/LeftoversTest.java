@@ -39,7 +39,7 @@ class LeftoversTest {
         // a server of the app suite renames itself (redis-server, postgres): it is found by where it works
         Process server = new ProcessBuilder("sleep", "300").directory(Files.createDirectories(dead.resolve("app/runs/host-1")).toFile()).start();
         try {
-            List<String> removed = Leftovers.collect(root);
+            List<String> removed = Leftovers.collect(root).stream().filter(r -> !r.startsWith("bridge ")).toList(); // other runs' bridges: below
             assertEquals(List.of("workspace " + dead), removed);
             assertTrue(straggler.waitFor(10, TimeUnit.SECONDS), "the process naming the dead run's directory is killed");
             assertTrue(server.waitFor(10, TimeUnit.SECONDS), "the process working in the dead run's directory is killed");
@@ -50,6 +50,31 @@ class LeftoversTest {
             bystander.destroyForcibly();
             server.destroyForcibly();
         }
+    }
+
+    /** A killed run's dockerd leaves its network's bridge: gc deletes it while a live run's (its directory there) stays. */
+    @Test
+    void aDeadRunsDockerBridgeGoesALiveOnesStays() throws Exception {
+        Privileges.assumeRoot();
+        String dead = "isbd99999991", live = "isbd99999992"; // pids no kernel hands out
+        Path liveRun = Files.createDirectories(Leftovers.RUN.resolve("docker-99999992-1"));
+        try {
+            for (String name : List.of(dead, live)) assertEquals(0, ip("link", "add", name, "type", "bridge"), name);
+            assertTrue(Leftovers.collectDockerBridges().contains("bridge " + dead));
+            assertTrue(ip("link", "show", dead) != 0, "the dead run's bridge is gone");
+            assertEquals(0, ip("link", "show", live), "the live run's stays");
+        } finally {
+            ip("link", "delete", dead);
+            ip("link", "delete", live);
+            Files.deleteIfExists(liveRun);
+        }
+    }
+
+    private static int ip(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor();
     }
 
     /** A detached runc server of the app suite outlives a killed run in runc's own state: gc deletes it by its owner. */
