@@ -46,7 +46,13 @@ public final class SafeDelete {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (!device.equals(Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+                    Object here;
+                    try {
+                        here = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException e) {
+                        return FileVisitResult.SKIP_SUBTREE; // another deleter of the same tree (a reaper, gc) took it first
+                    }
+                    if (!device.equals(here)) {
                         throw new EngineException("refusing to delete " + dir + ": another filesystem is mounted there;"
                                 + " unmount it (umount -l " + dir + ") and run 'isobench ctr gc' again");
                     }
@@ -72,6 +78,8 @@ public final class SafeDelete {
                     return FileVisitResult.CONTINUE;
                 }
             });
+        } catch (NoSuchFileException e) {
+            return; // the whole tree went meanwhile
         } catch (IOException e) {
             throw new EngineException("cannot delete " + root + ": " + e.getMessage(), e);
         }
